@@ -1,0 +1,51 @@
+# Warning and sanitizer flags shared by every Vireo target.
+#
+# vireo_target_defaults(target) applies them to one target; the sanitizer
+# flags are also applied globally so that tests and examples link the same
+# runtime as the libraries.
+
+set(VIREO_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(VIREO_WERROR)
+  list(APPEND VIREO_WARNING_FLAGS -Werror)
+endif()
+
+if(VIREO_SANITIZE)
+  string(REPLACE "," ";" _vireo_sanitizers "${VIREO_SANITIZE}")
+  foreach(_s IN LISTS _vireo_sanitizers)
+    if(NOT _s MATCHES "^(address|undefined|thread|leak)$")
+      message(FATAL_ERROR "VIREO_SANITIZE: unknown sanitizer '${_s}'")
+    endif()
+  endforeach()
+  if("thread" IN_LIST _vireo_sanitizers AND "address" IN_LIST _vireo_sanitizers)
+    message(FATAL_ERROR "VIREO_SANITIZE: thread and address cannot be combined")
+  endif()
+  set(_vireo_san_flags -fsanitize=${VIREO_SANITIZE} -fno-omit-frame-pointer)
+  if("undefined" IN_LIST _vireo_sanitizers)
+    list(APPEND _vireo_san_flags -fno-sanitize-recover=undefined)
+  endif()
+  add_compile_options(${_vireo_san_flags})
+  add_link_options(${_vireo_san_flags})
+  add_compile_definitions(VIREO_SANITIZED=1)
+endif()
+
+function(vireo_target_defaults target)
+  target_compile_options(${target} PRIVATE ${VIREO_WARNING_FLAGS})
+endfunction()
+
+# vireo_add_test(NAME name SOURCES a.cc ... LIBS lib ... LABELS l ...)
+# Builds one GoogleTest binary and registers each of its tests with ctest.
+function(vireo_add_test)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  vireo_target_defaults(${ARG_NAME})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${ARG_NAME}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300
+    DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# vireo_install_headers(layer h1.h h2.h ...): installs a layer's public
+# headers under include/vireo/<layer>/.
+function(vireo_install_headers layer)
+  install(FILES ${ARGN} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/vireo/${layer})
+endfunction()

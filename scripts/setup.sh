@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, the Debian packages needed to build and test Vireo.
+# Quiet and a no-op when everything is present.
+#
+# Extra packages (space separated) may be added with VIREO_EXTRA_PACKAGES.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libabsl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+)
+read -r -a extra <<< "${VIREO_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
+
+installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+missing_packages() {
+  local p
+  for p in "${packages[@]}"; do
+    installed "$p" || echo "$p"
+  done
+}
+
+mapfile -t missing < <(missing_packages)
+(( ${#missing[@]} == 0 )) && exit 0
+
+sudo=()
+if (( EUID != 0 )) && command -v sudo >/dev/null; then
+  sudo=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}"
+if ! { "${sudo[@]}" apt-get update &&
+       "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+         apt-get install -y --no-install-recommends "${missing[@]}"; }; then
+  echo "setup: apt-get failed" >&2
+fi
+
+mapfile -t missing < <(missing_packages)
+if (( ${#missing[@]} > 0 )); then
+  echo "setup: could not install: ${missing[*]}" >&2
+  exit 1
+fi

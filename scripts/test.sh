@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds Vireo and runs the whole test suite:
+# a normal build, an ASan+UBSan build and a TSan build, each under ctest.
+#
+# Usage: scripts/test.sh [--quick]
+#   --quick             setup and the normal build only
+# Environment:
+#   VIREO_JOBS          build and ctest parallelism (default: nproc for the
+#                       build, 2 for ctest)
+#   VIREO_TSAN_LABELS   ctest label regex for the TSan stage (default: transport)
+set -euo pipefail
+
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "test.sh: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+tsan_labels=${VIREO_TSAN_LABELS:-transport}
+ctest_args=(--output-on-failure -j"${VIREO_JOBS:-2}" --timeout 300)
+
+summary=()
+stage_start=0
+current_stage=""
+
+begin() {
+  current_stage=$1
+  stage_start=$SECONDS
+  echo
+  echo "==== [$current_stage] $2"
+}
+
+end() {
+  local line
+  line=$(printf '%-6s ok  %4ds' "$current_stage" $((SECONDS - stage_start)))
+  summary+=("$line")
+  echo "==== [$current_stage] done in $((SECONDS - stage_start))s"
+  current_stage=""
+}
+
+report() {
+  local status=$?
+  echo
+  echo "==== summary"
+  local line
+  for line in "${summary[@]}"; do
+    echo "  $line"
+  done
+  if [[ -n "$current_stage" ]]; then
+    printf '  %-6s FAILED after %ds\n' "$current_stage" $((SECONDS - stage_start))
+  fi
+  if (( status == 0 )); then
+    echo "  all stages passed in ${SECONDS}s"
+  else
+    echo "  failed (exit $status) after ${SECONDS}s"
+  fi
+}
+trap report EXIT
+
+begin setup "installing dependencies (scripts/setup.sh)"
+scripts/setup.sh
+end
+
+begin build "normal build in build/ and ctest"
+scripts/build.sh build
+ctest --test-dir build "${ctest_args[@]}"
+end
+
+if (( quick )); then
+  exit 0
+fi
+
+begin asan "ASan+UBSan build in build-asan/ and ctest"
+scripts/build.sh build-asan -DVIREO_SANITIZE=address,undefined -DVIREO_BUILD_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan "${ctest_args[@]}"
+end
+
+begin tsan "TSan build in build-tsan/ and ctest -L '$tsan_labels'"
+scripts/build.sh build-tsan -DVIREO_SANITIZE=thread -DVIREO_BUILD_BENCH=OFF \
+  -DVIREO_BUILD_EXAMPLES=OFF
+# TSan cannot cope with the high-entropy mmap layout of recent kernels
+# ("unexpected memory mapping"); running with ASLR off avoids it.
+no_aslr=()
+if command -v setarch >/dev/null; then
+  no_aslr=(setarch "$(uname -m)" -R)
+fi
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  "${no_aslr[@]}" ctest --test-dir build-tsan -L "$tsan_labels" "${ctest_args[@]}"
+end
