@@ -2,15 +2,17 @@
 # Configures (Ninja, RelWithDebInfo, warnings as errors) and builds Vireo.
 #
 # Usage: scripts/build.sh <builddir> [extra cmake args...]
-# Run from the repository root. VIREO_JOBS sets the build parallelism.
+# Works from any directory; a relative <builddir> is taken from the current one.
+# VIREO_JOBS sets the build parallelism (default: nproc).
 set -euo pipefail
 
 if (( $# < 1 )); then
   echo "usage: $0 <builddir> [extra cmake args...]" >&2
   exit 2
 fi
-build_dir=$1
+build_dir=$(realpath -m -- "$1")
 shift
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 cmake -S . -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIREO_WERROR=ON "$@"

@@ -88,7 +88,7 @@ scripts/build.sh build-tsan -DVIREO_SANITIZE=thread -DVIREO_BUILD_BENCH=OFF \
 # TSan cannot cope with the high-entropy mmap layout of recent kernels
 # ("unexpected memory mapping"); running with ASLR off avoids it.
 no_aslr=()
-if command -v setarch >/dev/null; then
+if command -v setarch >/dev/null && setarch "$(uname -m)" -R true 2>/dev/null; then
   no_aslr=(setarch "$(uname -m)" -R)
 fi
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \

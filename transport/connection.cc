@@ -1,0 +1,354 @@
+#include "transport/connection.h"
+
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
+#include "transport/internal/errors.h"
+
+namespace vireo::transport {
+namespace {
+
+// Reads per readiness event before yielding to other connections.
+constexpr int kMaxReadsPerEvent = 16;
+// iovecs and bytes handed to one sendmsg.
+constexpr size_t kMaxIov = 64;
+constexpr size_t kMaxWriteBytes = 4 * 1024 * 1024;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::shared_ptr<Connection> Connection::Create(EventLoop* loop, int fd, const InetAddress& local,
+                                               const InetAddress& peer, const Options& options) {
+  return std::shared_ptr<Connection>(new Connection(loop, fd, local, peer, options));
+}
+
+Connection::Connection(EventLoop* loop, int fd, const InetAddress& local, const InetAddress& peer,
+                       const Options& options)
+    : loop_(loop),
+      fd_(fd),
+      local_(local),
+      peer_(peer),
+      options_(options),
+      read_size_(std::max<size_t>(options.initial_read_size, 512)) {
+  if (options_.zerocopy) {
+    const int one = 1;
+    zerocopy_enabled_ = ::setsockopt(fd_, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)) == 0;
+    if (!zerocopy_enabled_) {
+      spdlog::warn("connection {}: SO_ZEROCOPY unavailable, sending with copies: {}",
+                   peer_.ToString(), std::strerror(errno));
+    }
+  }
+}
+
+Connection::~Connection() {
+  if (!finished_) ::close(fd_);
+}
+
+void Connection::Start() {
+  loop_->RunInLoop([self = shared_from_this()] { self->StartInLoop(); });
+}
+
+void Connection::StartInLoop() {
+  if (started_ || closed_) return;
+  started_ = true;
+  self_ = shared_from_this();
+  events_ = EPOLLIN | EPOLLRDHUP;
+  if (absl::Status s = loop_->Add(fd_, events_, this); !s.ok()) {
+    started_ = false;
+    CloseInLoop(std::move(s));
+    return;
+  }
+  registered_events_ = events_;
+  loop_->AddLoad(1);
+  if (options_.idle_timeout > absl::ZeroDuration()) {
+    Touch();
+    ArmIdleTimer(options_.idle_timeout);
+  }
+  if (output_.Len() > 0) ScheduleWrite();
+}
+
+void Connection::Touch() {
+  if (options_.idle_timeout > absl::ZeroDuration()) last_active_ns_ = NowNs();
+}
+
+void Connection::ArmIdleTimer(absl::Duration after) {
+  idle_timer_ = loop_->RunAfter(after, [this] {
+    idle_timer_ = 0;
+    if (closed_) return;
+    const absl::Duration idle = absl::Nanoseconds(NowNs() - last_active_ns_);
+    if (idle >= options_.idle_timeout) {
+      CloseInLoop(absl::DeadlineExceededError(absl::StrCat(
+          "connection ", peer_.ToString(), " idle for ", absl::FormatDuration(idle))));
+    } else {
+      ArmIdleTimer(options_.idle_timeout - idle);
+    }
+  });
+}
+
+void Connection::Send(LinkBuffer&& data) {
+  if (loop_->InLoopThread()) {
+    SendInLoop(std::move(data));
+  } else {
+    loop_->Post([self = shared_from_this(), data = std::move(data)]() mutable {
+      self->SendInLoop(std::move(data));
+    });
+  }
+}
+
+void Connection::Send(std::string_view data) {
+  LinkBuffer copy;
+  copy.Write(data);
+  Send(std::move(copy));
+}
+
+void Connection::SendInLoop(LinkBuffer&& data) {
+  if (closed_ || shutdown_requested_) return;
+  output_.Append(std::move(data));
+  SendOutput();
+}
+
+void Connection::SendOutput() {
+  output_.Flush();
+  if (started_) ScheduleWrite();
+}
+
+void Connection::ScheduleWrite() {
+  // With EPOLLOUT armed the next writable event does the write.
+  if (write_scheduled_ || closed_ || (events_ & EPOLLOUT)) return;
+  write_scheduled_ = true;
+  // `this` stays valid: the reference dropped on close is released by a
+  // task queued after this one.
+  loop_->RunAtIterationEnd([this] {
+    write_scheduled_ = false;
+    HandleWrite();
+  });
+}
+
+void Connection::Shutdown() {
+  loop_->RunInLoop([self = shared_from_this()] {
+    if (self->closed_ || self->shutdown_requested_) return;
+    self->shutdown_requested_ = true;
+    if (self->started_ && !self->write_scheduled_) self->HandleWrite();
+  });
+}
+
+void Connection::Close(absl::Status reason) {
+  loop_->RunInLoop([self = shared_from_this(), reason = std::move(reason)]() mutable {
+    self->CloseInLoop(std::move(reason));
+  });
+}
+
+void Connection::HandleEvents(uint32_t events) {
+  if (finished_) return;
+  if (closed_) {
+    // Lingering for zero-copy completions; a hung-up peer needs none.
+    if (events & EPOLLERR) DrainErrorQueue();
+    if (zerocopy_pending_.empty() || (events & EPOLLHUP)) FinishClose();
+    return;
+  }
+  if (events & EPOLLERR) {
+    HandleError();
+    if (closed_) return;
+  }
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
+    HandleRead();
+    if (closed_) return;
+  }
+  if (events & EPOLLOUT) HandleWrite();
+}
+
+void Connection::HandleError() {
+  if (zerocopy_enabled_) DrainErrorQueue();
+  int err = 0;
+  socklen_t len = sizeof(err);
+  ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+  if (err != 0) {
+    CloseInLoop(internal::ErrnoStatus(err, absl::StrCat("connection ", peer_.ToString())));
+  } else if (!zerocopy_enabled_) {
+    CloseInLoop(absl::UnavailableError(
+        absl::StrCat("connection ", peer_.ToString(), ": socket error")));
+  }
+}
+
+void Connection::HandleRead() {
+  bool eof = false;
+  for (int i = 0; i < kMaxReadsPerEvent; ++i) {
+    char* p = input_.Malloc(read_size_);
+    const ssize_t n = ::read(fd_, p, read_size_);
+    if (n > 0) {
+      input_.MallocAck(static_cast<size_t>(n));
+      input_.Flush();
+      if (static_cast<size_t>(n) == read_size_) {
+        read_size_ = std::min(read_size_ * 2, std::max(options_.max_read_size, read_size_));
+        continue;
+      }
+      if (static_cast<size_t>(n) < read_size_ / 2) {
+        read_size_ = std::max(read_size_ / 2, options_.initial_read_size);
+      }
+      break;
+    }
+    input_.MallocAck(0);
+    if (n == 0) {
+      eof = true;
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) break;
+    CloseInLoop(internal::ErrnoStatus(errno, absl::StrCat("read from ", peer_.ToString())));
+    return;
+  }
+  if (input_.Len() > 0) {
+    Touch();
+    if (on_message_) {
+      on_message_(*this, input_);
+    } else {
+      (void)input_.Skip(input_.Len());
+    }
+    if (closed_) return;
+  }
+  input_.Release();
+  input_.TrimIfEmpty();
+  if (eof) {
+    // The peer sent FIN: finish sending what is queued, then close.
+    if (output_.Len() == 0 && !write_scheduled_) {
+      CloseInLoop(absl::OkStatus());
+      return;
+    }
+    shutdown_requested_ = true;
+    peer_closed_ = true;
+    events_ &= ~static_cast<uint32_t>(EPOLLIN | EPOLLRDHUP);
+    UpdateEvents();
+  }
+}
+
+void Connection::HandleWrite() {
+  if (closed_) return;
+  while (output_.Len() > 0) {
+    struct iovec iov[kMaxIov];
+    const size_t count = output_.PeekIovecs(iov, kMaxIov, kMaxWriteBytes);
+    size_t total = 0;
+    for (size_t i = 0; i < count; ++i) total += iov[i].iov_len;
+    bool zerocopy = zerocopy_enabled_ && total >= options_.zerocopy_threshold;
+    struct msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = count;
+    ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | (zerocopy ? MSG_ZEROCOPY : 0));
+    if (n < 0 && zerocopy && errno == ENOBUFS) {
+      // Out of option memory for pinned pages: send this one with a copy.
+      zerocopy = false;
+      n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+    }
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      CloseInLoop(internal::ErrnoStatus(errno, absl::StrCat("write to ", peer_.ToString())));
+      return;
+    }
+    Touch();
+    if (zerocopy) {
+      // The kernel reads these pages until it reports completion.
+      zerocopy_pending_.push_back({zerocopy_next_id_++, *output_.Slice(static_cast<size_t>(n))});
+    } else {
+      (void)output_.Skip(static_cast<size_t>(n));
+    }
+    if (static_cast<size_t>(n) < total) break;
+  }
+  output_.Release();
+  if (output_.Len() > 0) {
+    events_ |= EPOLLOUT;
+  } else {
+    events_ &= ~static_cast<uint32_t>(EPOLLOUT);
+    output_.TrimIfEmpty();
+    if (shutdown_requested_ && !write_shut_) {
+      if (peer_closed_) {
+        CloseInLoop(absl::OkStatus());
+        return;
+      }
+      ::shutdown(fd_, SHUT_WR);
+      write_shut_ = true;
+    }
+  }
+  UpdateEvents();
+}
+
+void Connection::DrainErrorQueue() {
+  for (;;) {
+    char control[256];
+    struct msghdr msg{};
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    if (::recvmsg(fd_, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      const bool recverr = (c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+                           (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR);
+      if (!recverr) continue;
+      const auto* err = reinterpret_cast<const struct sock_extended_err*>(CMSG_DATA(c));
+      if (err->ee_origin != SO_EE_ORIGIN_ZEROCOPY || err->ee_errno != 0) continue;
+      // Sends lo..hi (inclusive, wrapping) are complete.
+      const uint32_t lo = err->ee_info;
+      const uint32_t hi = err->ee_data;
+      std::erase_if(zerocopy_pending_,
+                    [&](const ZeroCopySend& s) { return s.id - lo <= hi - lo; });
+    }
+  }
+}
+
+void Connection::UpdateEvents() {
+  if (closed_ || events_ == registered_events_) return;
+  if (absl::Status s = loop_->Modify(fd_, events_, this); !s.ok()) {
+    CloseInLoop(std::move(s));
+    return;
+  }
+  registered_events_ = events_;
+}
+
+void Connection::CloseInLoop(absl::Status reason) {
+  if (closed_) return;
+  closed_ = true;
+  if (idle_timer_ != 0) loop_->Cancel(idle_timer_);
+  idle_timer_ = 0;
+  if (started_) loop_->AddLoad(-1);
+  on_message_ = nullptr;
+  if (CloseCallback cb = std::move(on_close_)) cb(*this, reason);
+  output_ = LinkBuffer();
+  input_ = LinkBuffer();
+  if (started_ && !zerocopy_pending_.empty()) {
+    // The kernel may still read pages of those sends: keep them until it
+    // says it is done, or the linger runs out.
+    if (loop_->Modify(fd_, 0, this).ok()) {
+      linger_timer_ = loop_->RunAfter(options_.zerocopy_linger, [this] {
+        linger_timer_ = 0;
+        FinishClose();
+      });
+      return;
+    }
+  }
+  FinishClose();
+}
+
+void Connection::FinishClose() {
+  if (finished_) return;
+  finished_ = true;
+  if (linger_timer_ != 0) loop_->Cancel(linger_timer_);
+  linger_timer_ = 0;
+  if (started_) loop_->Remove(fd_);
+  ::close(fd_);
+  zerocopy_pending_.clear();
+  // Stale events for this fd in the current batch still find the object.
+  if (self_) loop_->RunAtIterationEnd([self = std::move(self_)] {});
+}
+
+}  // namespace vireo::transport

@@ -1,0 +1,171 @@
+// Connection: one TCP connection owned by one EventLoop.
+//
+// Reads land in the input LinkBuffer (the read size starts at 8 KiB, doubles
+// while reads fill it, up to a maximum, and halves again when they do not);
+// the message callback consumes what it can and leaves the rest. Writes are
+// queued in the output LinkBuffer and sent with one writev (sendmsg) at the
+// end of the loop iteration, so everything queued in an iteration goes out
+// together; a partial write waits for EPOLLOUT. Large writes may use
+// MSG_ZEROCOPY: their blocks stay referenced until the kernel reports the
+// send complete on the socket's error queue.
+//
+// Example:
+//   auto conn = Connection::Create(loop, fd, local, peer, {});
+//   conn->SetMessageCallback([](Connection& c, LinkBuffer& in) {
+//     LinkBuffer echo = *in.Slice(in.Len());
+//     c.Send(std::move(echo));
+//   });
+//   conn->SetCloseCallback([](Connection& c, const absl::Status& why) { ... });
+//   conn->Start();
+//
+// Lifetime: a started connection keeps itself alive until it is closed;
+// after the close callback the loop drops that reference at the end of the
+// iteration. Others hold std::shared_ptr<Connection> to reach it from any
+// thread.
+//
+// Thread rules: each method says which threads may call it. Callbacks run in
+// the loop thread, never under a lock; the close callback runs exactly once.
+#ifndef VIREO_TRANSPORT_CONNECTION_H_
+#define VIREO_TRANSPORT_CONNECTION_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string_view>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "transport/event_loop.h"
+#include "transport/inet_address.h"
+#include "transport/link_buffer.h"
+
+namespace vireo::transport {
+
+class Connection : public EventHandler, public std::enable_shared_from_this<Connection> {
+ public:
+  struct Options {
+    // First read size; reads that fill it double it. Default: 8 KiB.
+    size_t initial_read_size = 8 * 1024;
+    // Largest read size. Default: 256 KiB.
+    size_t max_read_size = 256 * 1024;
+    // Close after this long with no bytes read or written. Default: 0 (never).
+    absl::Duration idle_timeout = absl::ZeroDuration();
+    // Send writes of at least zerocopy_threshold bytes with MSG_ZEROCOPY.
+    // Default: off (zero-copy costs more than it saves on small writes).
+    bool zerocopy = false;
+    // Smallest write sent with MSG_ZEROCOPY. Default: 64 KiB.
+    size_t zerocopy_threshold = 64 * 1024;
+    // How long a closed connection waits for outstanding zero-copy
+    // completions before it closes the socket anyway. Default: 2 s.
+    absl::Duration zerocopy_linger = absl::Seconds(2);
+  };
+
+  // Called with the input buffer after bytes arrive; consume what forms
+  // complete messages and leave the rest for the next call.
+  using MessageCallback = absl::AnyInvocable<void(Connection&, LinkBuffer&)>;
+  // Called once when the connection closes: OK for an orderly close (by
+  // either side), an error saying what failed otherwise.
+  using CloseCallback = absl::AnyInvocable<void(Connection&, const absl::Status&)>;
+
+  // Takes ownership of connected, non-blocking `fd`. Any thread.
+  static std::shared_ptr<Connection> Create(EventLoop* loop, int fd, const InetAddress& local,
+                                            const InetAddress& peer, const Options& options);
+  ~Connection() override;
+
+  // Before Start() only.
+  void SetMessageCallback(MessageCallback cb) { on_message_ = std::move(cb); }
+  void SetCloseCallback(CloseCallback cb) { on_close_ = std::move(cb); }
+
+  // Registers with the loop and begins reading. Any thread; posts to the loop.
+  void Start();
+
+  // Queues `data` (linked, no copy) and sends it at the end of this loop
+  // iteration. Any thread; from another thread it posts to the loop.
+  // Dropped when the connection is closed or shutting down.
+  void Send(LinkBuffer&& data);
+  // Copies `data` and sends it as above. Any thread.
+  void Send(std::string_view data);
+
+  // The output buffer, to encode into in place; call SendOutput() after.
+  // Loop thread only.
+  LinkBuffer& output() { return output_; }
+  // Publishes what was written into output() and schedules the write.
+  // Loop thread only.
+  void SendOutput();
+
+  // Sends what is queued, then half-closes (FIN); the connection closes when
+  // the peer closes its side. Any thread; posts to the loop.
+  void Shutdown();
+  // Closes now, dropping unsent output; `reason` reaches the close callback.
+  // Idempotent. Any thread; posts to the loop.
+  void Close(absl::Status reason = absl::OkStatus());
+
+  EventLoop* loop() const { return loop_; }
+  int fd() const { return fd_; }
+  const InetAddress& local_address() const { return local_; }
+  const InetAddress& peer_address() const { return peer_; }
+  // True once Close() ran. Loop thread only.
+  bool closed() const { return closed_; }
+  // Current read size (for tests). Loop thread only.
+  size_t read_size() const { return read_size_; }
+  // Zero-copy sends not yet completed by the kernel (for tests). Loop thread only.
+  size_t zerocopy_pending() const { return zerocopy_pending_.size(); }
+
+  // EventHandler. Loop thread only.
+  void HandleEvents(uint32_t events) override;
+
+ private:
+  struct ZeroCopySend {
+    uint32_t id;
+    LinkBuffer bytes;
+  };
+
+  Connection(EventLoop* loop, int fd, const InetAddress& local, const InetAddress& peer,
+             const Options& options);
+  void StartInLoop();
+  void SendInLoop(LinkBuffer&& data);
+  void ScheduleWrite();
+  void HandleRead();
+  void HandleWrite();
+  void HandleError();
+  void DrainErrorQueue();
+  void UpdateEvents();
+  void ArmIdleTimer(absl::Duration after);
+  void CloseInLoop(absl::Status reason);
+  void FinishClose();
+  void Touch();
+
+  EventLoop* const loop_;
+  const int fd_;
+  const InetAddress local_;
+  const InetAddress peer_;
+  const Options options_;
+
+  MessageCallback on_message_;
+  CloseCallback on_close_;
+  std::shared_ptr<Connection> self_;  // set while started and not finished
+
+  LinkBuffer input_;
+  LinkBuffer output_;
+  size_t read_size_;
+  uint32_t events_ = 0;             // wanted
+  uint32_t registered_events_ = 0;  // in epoll
+  bool started_ = false;
+  bool closed_ = false;
+  bool finished_ = false;
+  bool write_scheduled_ = false;
+  bool shutdown_requested_ = false;
+  bool write_shut_ = false;
+  bool peer_closed_ = false;
+  bool zerocopy_enabled_ = false;
+  uint32_t zerocopy_next_id_ = 0;
+  std::deque<ZeroCopySend> zerocopy_pending_;
+  EventLoop::TimerId idle_timer_ = 0;
+  EventLoop::TimerId linger_timer_ = 0;
+  int64_t last_active_ns_ = 0;
+};
+
+}  // namespace vireo::transport
+
+#endif  // VIREO_TRANSPORT_CONNECTION_H_

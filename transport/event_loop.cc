@@ -1,0 +1,187 @@
+#include "transport/event_loop.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "spdlog/spdlog.h"
+#include "transport/internal/errors.h"
+
+namespace vireo::transport {
+
+// Drains the eventfd that Post() writes to.
+class EventLoop::Waker : public EventHandler {
+ public:
+  explicit Waker(EventLoop* loop) : loop_(loop) {}
+  void HandleEvents(uint32_t) override {
+    uint64_t value;
+    while (::read(loop_->wake_fd_, &value, sizeof(value)) < 0 && errno == EINTR) {
+    }
+    loop_->wake_pending_.store(false, std::memory_order_seq_cst);
+  }
+
+ private:
+  EventLoop* loop_;
+};
+
+namespace {
+constexpr size_t kInitialEvents = 128;
+constexpr size_t kMaxEvents = 4096;
+}  // namespace
+
+EventLoop::EventLoop()
+    : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
+      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      waker_(std::make_unique<Waker>(this)),
+      events_(kInitialEvents) {
+  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    spdlog::critical("EventLoop: cannot create epoll/eventfd: {}", std::strerror(errno));
+    std::abort();
+  }
+  if (absl::Status s = Add(wake_fd_, EPOLLIN, waker_.get()); !s.ok()) {
+    spdlog::critical("EventLoop: {}", s.ToString());
+    std::abort();
+  }
+}
+
+EventLoop::~EventLoop() {
+  ::close(wake_fd_);
+  ::close(epoll_fd_);
+}
+
+int64_t EventLoop::NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void EventLoop::Run() {
+  owner_.store(std::this_thread::get_id(), std::memory_order_release);
+  quit_.store(false, std::memory_order_relaxed);
+  while (!quit_.load(std::memory_order_acquire)) {
+    struct timespec timeout;
+    struct timespec* timeout_ptr = nullptr;
+    if (!timer_heap_.empty()) {
+      const int64_t wait = std::max<int64_t>(0, timer_heap_.top().when_ns - NowNs());
+      timeout.tv_sec = wait / 1000000000;
+      timeout.tv_nsec = wait % 1000000000;
+      timeout_ptr = &timeout;
+    }
+    const int n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
+                                 timeout_ptr, nullptr);
+    if (n < 0 && errno != EINTR) {
+      spdlog::error("EventLoop: epoll_pwait2: {}", std::strerror(errno));
+    }
+    for (int i = 0; i < n; ++i) {
+      static_cast<EventHandler*>(events_[i].data.ptr)->HandleEvents(events_[i].events);
+    }
+    if (n == static_cast<int>(events_.size()) && events_.size() < kMaxEvents) {
+      events_.resize(events_.size() * 2);
+    }
+    RunExpiredTimers();
+    RunPostedTasks();
+    RunIterationEnd();
+    iterations_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void EventLoop::Stop() {
+  quit_.store(true, std::memory_order_release);
+  if (!InLoopThread()) Wake();
+}
+
+void EventLoop::Wake() {
+  if (wake_pending_.exchange(true, std::memory_order_seq_cst)) return;
+  const uint64_t one = 1;
+  while (::write(wake_fd_, &one, sizeof(one)) < 0 && errno == EINTR) {
+  }
+}
+
+void EventLoop::Post(Task task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    posted_.push_back(std::move(task));
+  }
+  // The loop thread drains posted tasks later in this same iteration.
+  if (!InLoopThread()) Wake();
+}
+
+void EventLoop::RunInLoop(Task task) {
+  if (InLoopThread()) {
+    std::move(task)();
+  } else {
+    Post(std::move(task));
+  }
+}
+
+void EventLoop::RunAtIterationEnd(Task task) { iteration_end_.push_back(std::move(task)); }
+
+void EventLoop::RunPostedTasks() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (posted_.empty()) return;
+    running_.swap(posted_);
+  }
+  for (Task& task : running_) std::move(task)();
+  running_.clear();
+}
+
+void EventLoop::RunIterationEnd() {
+  // Tasks may queue more; run until the queue stays empty.
+  while (!iteration_end_.empty()) {
+    iteration_end_running_.swap(iteration_end_);
+    for (Task& task : iteration_end_running_) std::move(task)();
+    iteration_end_running_.clear();
+  }
+}
+
+EventLoop::TimerId EventLoop::RunAfter(absl::Duration delay, Task task) {
+  const TimerId id = ++next_timer_id_;
+  const int64_t when = NowNs() + std::max<int64_t>(0, absl::ToInt64Nanoseconds(delay));
+  timer_heap_.push(TimerEntry{when, id});
+  timers_.emplace(id, std::move(task));
+  return id;
+}
+
+void EventLoop::Cancel(TimerId id) { timers_.erase(id); }
+
+void EventLoop::RunExpiredTimers() {
+  if (timer_heap_.empty()) return;
+  const int64_t now = NowNs();
+  while (!timer_heap_.empty() && timer_heap_.top().when_ns <= now) {
+    const TimerId id = timer_heap_.top().id;
+    timer_heap_.pop();
+    auto it = timers_.find(id);
+    if (it == timers_.end()) continue;  // cancelled
+    Task task = std::move(it->second);
+    timers_.erase(it);
+    std::move(task)();
+  }
+}
+
+absl::Status EventLoop::Add(int fd, uint32_t events, EventHandler* handler) {
+  struct epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) < 0) {
+    return internal::ErrnoStatus(errno, "epoll_ctl(ADD)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EventLoop::Modify(int fd, uint32_t events, EventHandler* handler) {
+  struct epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) < 0) {
+    return internal::ErrnoStatus(errno, "epoll_ctl(MOD)");
+  }
+  return absl::OkStatus();
+}
+
+void EventLoop::Remove(int fd) { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+}  // namespace vireo::transport

@@ -1,0 +1,147 @@
+// EventLoop: one epoll instance driven by one thread.
+//
+// Level-triggered epoll; each registered fd carries its EventHandler's
+// pointer in epoll_event.data.ptr, so dispatch needs no fd-to-object lookup.
+// Other threads hand work to the loop with Post() (an eventfd wakes it).
+// Timers (a min-heap keyed by deadline) serve idle, connect and call
+// deadlines.
+//
+// One iteration: wait for events (up to the nearest timer), dispatch them,
+// run expired timers, run posted tasks, then run the end-of-iteration queue
+// (where connections merge everything queued in the iteration into one
+// writev, and closed objects are finally released).
+//
+// Example:
+//   EventLoop loop;
+//   std::thread t([&] { loop.Run(); });
+//   loop.Post([&] { loop.RunAfter(absl::Milliseconds(5), [&] { loop.Stop(); }); });
+//   t.join();
+//
+// Thread rules: the loop thread is the thread inside Run(). Methods say
+// "Any thread." or "Loop thread only."; before Run() starts there is no loop
+// thread, and "loop thread only" methods may be called by the thread that
+// will call Run(), before it does.
+#ifndef VIREO_TRANSPORT_EVENT_LOOP_H_
+#define VIREO_TRANSPORT_EVENT_LOOP_H_
+
+#include <sys/epoll.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace vireo::transport {
+
+// Receives readiness events for one fd. Implemented by connections,
+// listeners and dialers; never by users directly.
+class EventHandler {
+ public:
+  virtual ~EventHandler() = default;
+  // `events` is the epoll mask (EPOLLIN, EPOLLOUT, EPOLLERR, ...).
+  // Called in the loop thread.
+  virtual void HandleEvents(uint32_t events) = 0;
+};
+
+class EventLoop {
+ public:
+  using Task = absl::AnyInvocable<void() &&>;
+  using TimerId = uint64_t;
+
+  // Creates the epoll instance and the wake-up eventfd; aborts if the
+  // process cannot make them (out of file descriptors at start-up).
+  EventLoop();
+  // Drops (without running) tasks and timers still queued. The loop must
+  // not be running.
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Runs iterations until Stop(). Makes the calling thread the loop thread.
+  void Run();
+  // Ends Run() after the current iteration. Any thread.
+  void Stop();
+
+  // True in the loop thread. Any thread.
+  bool InLoopThread() const {
+    return owner_.load(std::memory_order_acquire) == std::this_thread::get_id();
+  }
+
+  // Runs `task` in the loop thread soon, in posting order. Any thread.
+  void Post(Task task);
+  // Runs `task` now when called in the loop thread, else posts it.
+  void RunInLoop(Task task);
+  // Runs `task` at the end of the current iteration, after events, timers
+  // and posted tasks. Loop thread only.
+  void RunAtIterationEnd(Task task);
+
+  // Runs `task` once, `delay` from now. Loop thread only.
+  TimerId RunAfter(absl::Duration delay, Task task);
+  // Cancels a timer that has not run; a no-op otherwise. Loop thread only.
+  void Cancel(TimerId id);
+
+  // Registers `fd` for `events` (EPOLLIN, EPOLLOUT, ... level-triggered),
+  // delivering them to `handler`, which must stay alive until Remove(fd).
+  // Loop thread only.
+  absl::Status Add(int fd, uint32_t events, EventHandler* handler);
+  // Changes the events of a registered fd. Loop thread only.
+  absl::Status Modify(int fd, uint32_t events, EventHandler* handler);
+  // Unregisters `fd`. Loop thread only.
+  void Remove(int fd);
+
+  // Connections owned by this loop; kept by Connection, read by
+  // EventLoopGroup to pick the least loaded loop. Any thread.
+  int64_t load() const { return load_.load(std::memory_order_relaxed); }
+  void AddLoad(int64_t delta) { load_.fetch_add(delta, std::memory_order_relaxed); }
+
+  // Completed iterations (for tests). Any thread.
+  uint64_t iterations() const { return iterations_.load(std::memory_order_relaxed); }
+
+ private:
+  class Waker;
+  struct TimerEntry {
+    int64_t when_ns;
+    TimerId id;
+    bool operator>(const TimerEntry& o) const {
+      return when_ns != o.when_ns ? when_ns > o.when_ns : id > o.id;
+    }
+  };
+
+  static int64_t NowNs();
+  void Wake();
+  void RunExpiredTimers();
+  void RunPostedTasks();
+  void RunIterationEnd();
+
+  int epoll_fd_;
+  int wake_fd_;
+  std::unique_ptr<Waker> waker_;
+  std::atomic<std::thread::id> owner_;
+  std::atomic<bool> quit_{false};
+  std::atomic<bool> wake_pending_{false};
+  std::atomic<int64_t> load_{0};
+  std::atomic<uint64_t> iterations_{0};
+
+  std::mutex mu_;
+  std::vector<Task> posted_;  // guarded by mu_
+  std::vector<Task> running_;  // loop thread
+
+  std::vector<Task> iteration_end_;  // loop thread
+  std::vector<Task> iteration_end_running_;
+  std::vector<struct epoll_event> events_;
+
+  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>> timer_heap_;
+  absl::flat_hash_map<TimerId, Task> timers_;
+  TimerId next_timer_id_ = 0;
+};
+
+}  // namespace vireo::transport
+
+#endif  // VIREO_TRANSPORT_EVENT_LOOP_H_

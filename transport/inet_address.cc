@@ -1,0 +1,105 @@
+#include "transport/inet_address.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+
+#include <cstring>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace vireo::transport {
+
+InetAddress::InetAddress() : len_(sizeof(sockaddr_in)) {
+  std::memset(&addr_, 0, sizeof(addr_));
+  addr_.ss_family = AF_INET;
+}
+
+InetAddress::InetAddress(const struct sockaddr* addr, socklen_t len) : InetAddress() {
+  len_ = std::min<socklen_t>(len, sizeof(addr_));
+  std::memcpy(&addr_, addr, len_);
+}
+
+InetAddress InetAddress::Loopback(uint16_t port) {
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_port = htons(port);
+  in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return InetAddress(reinterpret_cast<const struct sockaddr*>(&in), sizeof(in));
+}
+
+absl::StatusOr<InetAddress> InetAddress::Parse(std::string_view host_port) {
+  std::string_view host;
+  std::string_view port_text = host_port;
+  if (!host_port.empty() && host_port.front() == '[') {
+    const size_t close = host_port.find(']');
+    if (close == std::string_view::npos || close + 1 >= host_port.size() ||
+        host_port[close + 1] != ':') {
+      return absl::InvalidArgumentError(absl::StrCat("bad address '", std::string(host_port), "'"));
+    }
+    host = host_port.substr(1, close - 1);
+    port_text = host_port.substr(close + 2);
+  } else if (const size_t colon = host_port.rfind(':'); colon != std::string_view::npos) {
+    host = host_port.substr(0, colon);
+    port_text = host_port.substr(colon + 1);
+  }
+  uint32_t port = 0;
+  if (!absl::SimpleAtoi(absl::string_view(port_text.data(), port_text.size()), &port) || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("bad port in address '", std::string(host_port), "'"));
+  }
+  const std::string h(host.empty() ? "0.0.0.0" : host);
+  sockaddr_in in{};
+  if (inet_pton(AF_INET, h.c_str(), &in.sin_addr) == 1) {
+    in.sin_family = AF_INET;
+    in.sin_port = htons(static_cast<uint16_t>(port));
+    return InetAddress(reinterpret_cast<const struct sockaddr*>(&in), sizeof(in));
+  }
+  sockaddr_in6 in6{};
+  if (inet_pton(AF_INET6, h.c_str(), &in6.sin6_addr) == 1) {
+    in6.sin6_family = AF_INET6;
+    in6.sin6_port = htons(static_cast<uint16_t>(port));
+    return InetAddress(reinterpret_cast<const struct sockaddr*>(&in6), sizeof(in6));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("bad address '", std::string(host_port), "': host is not a numeric IP"));
+}
+
+absl::StatusOr<InetAddress> InetAddress::Resolve(const std::string& host, uint16_t port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* result = nullptr;
+  const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &result);
+  if (rc != 0 || result == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot resolve '", host, "': ", gai_strerror(rc)));
+  }
+  InetAddress out(result->ai_addr, result->ai_addrlen);
+  freeaddrinfo(result);
+  if (out.family() == AF_INET) {
+    reinterpret_cast<sockaddr_in*>(&out.addr_)->sin_port = htons(port);
+  } else {
+    reinterpret_cast<sockaddr_in6*>(&out.addr_)->sin6_port = htons(port);
+  }
+  return out;
+}
+
+uint16_t InetAddress::port() const {
+  if (addr_.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&addr_)->sin6_port);
+  }
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&addr_)->sin_port);
+}
+
+std::string InetAddress::ToString() const {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (addr_.ss_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&addr_)->sin6_addr, text,
+              sizeof(text));
+    return absl::StrCat("[", text, "]:", port());
+  }
+  inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&addr_)->sin_addr, text, sizeof(text));
+  return absl::StrCat(text, ":", port());
+}
+
+}  // namespace vireo::transport

@@ -1,0 +1,53 @@
+// InetAddress: an IPv4 or IPv6 socket address.
+//
+// Example:
+//   absl::StatusOr<InetAddress> a = InetAddress::Parse("127.0.0.1:8080");
+//   absl::StatusOr<InetAddress> b = InetAddress::Parse("[::1]:8080");
+//   absl::StatusOr<InetAddress> c = InetAddress::Resolve("localhost", 8080);
+//
+// Thread rules: a value type; Parse is thread safe; Resolve blocks on DNS
+// and must not be called on a loop thread.
+#ifndef VIREO_TRANSPORT_INET_ADDRESS_H_
+#define VIREO_TRANSPORT_INET_ADDRESS_H_
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace vireo::transport {
+
+class InetAddress {
+ public:
+  // 0.0.0.0:0.
+  InetAddress();
+  // Copies `len` bytes of `addr` (AF_INET or AF_INET6).
+  InetAddress(const struct sockaddr* addr, socklen_t len);
+
+  // Numeric "a.b.c.d:port", "[v6]:port", or ":port" / "port" (any IPv4
+  // address). InvalidArgument on anything else.
+  static absl::StatusOr<InetAddress> Parse(std::string_view host_port);
+  // A numeric host, or a name looked up with getaddrinfo (first result).
+  static absl::StatusOr<InetAddress> Resolve(const std::string& host, uint16_t port);
+  // 127.0.0.1:port.
+  static InetAddress Loopback(uint16_t port);
+
+  int family() const { return addr_.ss_family; }
+  uint16_t port() const;
+  const struct sockaddr* sockaddr() const { return reinterpret_cast<const struct sockaddr*>(&addr_); }
+  socklen_t length() const { return len_; }
+  // "1.2.3.4:80" or "[::1]:80".
+  std::string ToString() const;
+
+ private:
+  struct sockaddr_storage addr_;
+  socklen_t len_;
+};
+
+}  // namespace vireo::transport
+
+#endif  // VIREO_TRANSPORT_INET_ADDRESS_H_
