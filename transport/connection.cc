@@ -19,7 +19,7 @@ namespace {
 // Reads per readiness event before yielding to other connections.
 constexpr int kMaxReadsPerEvent = 16;
 // iovecs and bytes handed to one sendmsg.
-constexpr size_t kMaxIov = 64;
+constexpr size_t kMaxIov = 256;
 constexpr size_t kMaxWriteBytes = 4 * 1024 * 1024;
 
 int64_t NowNs() {
@@ -109,6 +109,12 @@ void Connection::Send(LinkBuffer&& data) {
 }
 
 void Connection::Send(std::string_view data) {
+  if (loop_->InLoopThread()) {
+    if (closed_ || shutdown_requested_) return;
+    output_.Write(data);
+    SendOutput();
+    return;
+  }
   LinkBuffer copy;
   copy.Write(data);
   Send(std::move(copy));
@@ -245,6 +251,7 @@ void Connection::HandleWrite() {
     struct msghdr msg{};
     msg.msg_iov = iov;
     msg.msg_iovlen = count;
+    ++write_calls_;
     ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | (zerocopy ? MSG_ZEROCOPY : 0));
     if (n < 0 && zerocopy && errno == ENOBUFS) {
       // Out of option memory for pinned pages: send this one with a copy.

@@ -109,6 +109,8 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   bool closed() const { return closed_; }
   // Current read size (for tests). Loop thread only.
   size_t read_size() const { return read_size_; }
+  // sendmsg calls made so far (for tests). Loop thread only.
+  uint64_t write_calls() const { return write_calls_; }
   // Zero-copy sends not yet completed by the kernel (for tests). Loop thread only.
   size_t zerocopy_pending() const { return zerocopy_pending_.size(); }
 
@@ -160,6 +162,7 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   bool peer_closed_ = false;
   bool zerocopy_enabled_ = false;
   uint32_t zerocopy_next_id_ = 0;
+  uint64_t write_calls_ = 0;
   std::deque<ZeroCopySend> zerocopy_pending_;
   EventLoop::TimerId idle_timer_ = 0;
   EventLoop::TimerId linger_timer_ = 0;

@@ -60,7 +60,6 @@ int64_t EventLoop::NowNs() {
 
 void EventLoop::Run() {
   owner_.store(std::this_thread::get_id(), std::memory_order_release);
-  quit_.store(false, std::memory_order_relaxed);
   while (!quit_.load(std::memory_order_acquire)) {
     struct timespec timeout;
     struct timespec* timeout_ptr = nullptr;

@@ -1,0 +1,203 @@
+#include "transport/event_loop.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "transport/event_loop_group.h"
+
+namespace vireo::transport {
+namespace {
+
+// Runs a loop on its own thread for the length of a test.
+class LoopThread {
+ public:
+  LoopThread() : thread_([this] { loop_.Run(); }) {
+    std::promise<void> running;
+    loop_.Post([&] { running.set_value(); });
+    running.get_future().wait();
+  }
+  ~LoopThread() {
+    loop_.Stop();
+    thread_.join();
+  }
+  EventLoop& loop() { return loop_; }
+
+  // Runs `fn` in the loop and waits for it.
+  template <typename Fn>
+  void Sync(Fn fn) {
+    std::promise<void> done;
+    loop_.Post([&] {
+      fn();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+ private:
+  EventLoop loop_;
+  std::thread thread_;
+};
+
+TEST(EventLoop, PostedTasksRunInTheLoopInOrder) {
+  LoopThread t;
+  std::vector<int> seen;
+  std::atomic<bool> all_in_loop{true};
+  for (int i = 0; i < 100; ++i) {
+    t.loop().Post([&, i] {
+      if (!t.loop().InLoopThread()) all_in_loop = false;
+      seen.push_back(i);
+    });
+  }
+  t.Sync([] {});
+  ASSERT_EQ(seen.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[i], i);
+  EXPECT_TRUE(all_in_loop);
+  EXPECT_FALSE(t.loop().InLoopThread());
+}
+
+TEST(EventLoop, PostsFromManyThreadsAllRun) {
+  LoopThread t;
+  std::atomic<int> ran{0};
+  std::vector<std::thread> posters;
+  for (int p = 0; p < 4; ++p) {
+    posters.emplace_back([&] {
+      for (int i = 0; i < 5000; ++i) t.loop().Post([&] { ran.fetch_add(1); });
+    });
+  }
+  for (auto& p : posters) p.join();
+  t.Sync([] {});
+  EXPECT_EQ(ran.load(), 20000);
+}
+
+TEST(EventLoop, RunInLoopRunsAtOnceOnTheLoopThread) {
+  LoopThread t;
+  t.Sync([&] {
+    bool ran = false;
+    t.loop().RunInLoop([&] { ran = true; });
+    EXPECT_TRUE(ran);
+  });
+}
+
+TEST(EventLoop, TimersFireInDeadlineOrderAndCancelWorks) {
+  LoopThread t;
+  std::vector<int> fired;
+  std::promise<void> done;
+  t.Sync([&] {
+    t.loop().RunAfter(absl::Milliseconds(30), [&] { fired.push_back(3); });
+    t.loop().RunAfter(absl::Milliseconds(10), [&] { fired.push_back(1); });
+    const auto cancelled = t.loop().RunAfter(absl::Milliseconds(20), [&] { fired.push_back(2); });
+    t.loop().RunAfter(absl::Milliseconds(40), [&] { done.set_value(); });
+    t.loop().Cancel(cancelled);
+  });
+  done.get_future().wait();
+  t.Sync([&] { EXPECT_EQ(fired, (std::vector<int>{1, 3})); });
+}
+
+TEST(EventLoop, ZeroDelayTimerRunsOnNextIteration) {
+  LoopThread t;
+  std::promise<void> done;
+  t.Sync([&] { t.loop().RunAfter(absl::ZeroDuration(), [&] { done.set_value(); }); });
+  done.get_future().wait();
+}
+
+TEST(EventLoop, IterationEndRunsAfterTheBatch) {
+  LoopThread t;
+  std::vector<std::string> order;
+  t.Sync([&] {
+    t.loop().RunAtIterationEnd([&] {
+      order.push_back("end");
+      t.loop().RunAtIterationEnd([&] { order.push_back("end-again"); });
+    });
+    order.push_back("task");
+  });
+  t.Sync([] {});
+  EXPECT_EQ(order, (std::vector<std::string>{"task", "end", "end-again"}));
+}
+
+// A readable eventfd delivers EPOLLIN to its handler through data.ptr.
+class CountingHandler : public EventHandler {
+ public:
+  explicit CountingHandler(int fd) : fd_(fd) {}
+  void HandleEvents(uint32_t events) override {
+    if (events & EPOLLIN) {
+      uint64_t v;
+      (void)::read(fd_, &v, sizeof(v));
+      total += v;
+    }
+  }
+  int fd_;
+  uint64_t total = 0;
+};
+
+TEST(EventLoop, DispatchesEventsToTheRegisteredHandler) {
+  LoopThread t;
+  const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  CountingHandler handler(fd);
+  t.Sync([&] { ASSERT_TRUE(t.loop().Add(fd, EPOLLIN, &handler).ok()); });
+  const uint64_t five = 5;
+  ASSERT_EQ(::write(fd, &five, sizeof(five)), 8);
+  for (int i = 0; i < 1000; ++i) {
+    uint64_t seen = 0;
+    t.Sync([&] { seen = handler.total; });
+    if (seen == 5) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  t.Sync([&] {
+    EXPECT_EQ(handler.total, 5u);
+    t.loop().Remove(fd);
+  });
+  ::close(fd);
+}
+
+TEST(EventLoop, StopFromAnotherThreadEndsRun) {
+  EventLoop loop;
+  std::thread runner([&] { loop.Run(); });
+  loop.Stop();
+  runner.join();
+  SUCCEED();
+}
+
+TEST(EventLoopGroup, RoundRobinAndLeastLoaded) {
+  EventLoopGroup group({.num_loops = 3});
+  ASSERT_EQ(group.size(), 3u);
+  EventLoop* a = group.Next();
+  EventLoop* b = group.Next();
+  EventLoop* c = group.Next();
+  EXPECT_NE(a, b);
+  EXPECT_NE(b, c);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(group.Next(), a);
+  group.loop(0)->AddLoad(2);
+  group.loop(1)->AddLoad(1);
+  EXPECT_EQ(group.LeastLoaded(), group.loop(2));
+  group.loop(2)->AddLoad(5);
+  EXPECT_EQ(group.LeastLoaded(), group.loop(1));
+  group.loop(0)->AddLoad(-2);
+  group.loop(1)->AddLoad(-1);
+  group.loop(2)->AddLoad(-5);
+}
+
+TEST(EventLoopGroup, EachLoopRunsOnItsOwnThread) {
+  EventLoopGroup group({.num_loops = 2});
+  std::thread::id ids[2];
+  for (int i = 0; i < 2; ++i) {
+    std::promise<void> done;
+    group.loop(i)->Post([&, i] {
+      ids[i] = std::this_thread::get_id();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+  EXPECT_NE(ids[0], ids[1]);
+  EXPECT_NE(ids[0], std::this_thread::get_id());
+}
+
+}  // namespace
+}  // namespace vireo::transport
