@@ -219,7 +219,11 @@ void Connection::HandleRead() {
   if (input_.Len() > 0) {
     Touch();
     if (on_message_) {
-      on_message_(*this, input_);
+      // Held outside the member while it runs: a Close() from inside the
+      // callback clears on_message_ and must not destroy the running callable.
+      MessageCallback cb = std::move(on_message_);
+      cb(*this, input_);
+      if (!closed_) on_message_ = std::move(cb);
     } else {
       (void)input_.Skip(input_.Len());
     }
