@@ -3,7 +3,7 @@
 #   target_link_libraries(app PRIVATE vireo::transport)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS vireo_transport
+install(TARGETS vireo_transport vireo_codec
   EXPORT vireoTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})

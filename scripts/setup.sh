@@ -9,6 +9,9 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libabsl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  # Interoperability peers, for tests only: Apache Thrift's C++ and Python
+  # libraries and compiler (libthrift's headers need Boost and libevent).
+  libthrift-dev thrift-compiler libboost-dev libevent-dev python3-thrift
 )
 read -r -a extra <<< "${VIREO_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")
