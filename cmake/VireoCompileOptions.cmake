@@ -44,8 +44,16 @@ function(vireo_add_test)
   vireo_target_defaults(${ARG_NAME})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${ARG_NAME}
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300
+    PROPERTIES TIMEOUT 300
     DISCOVERY_TIMEOUT 60)
+  # Labels go on after discovery: a list of them would not survive
+  # gtest_discover_tests' PROPERTIES.
+  set(_labels_script "${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}_labels.cmake")
+  file(WRITE "${_labels_script}"
+    "if(${ARG_NAME}_TESTS)\n"
+    "  set_tests_properties(\${${ARG_NAME}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${_labels_script}")
 endfunction()
 
 # vireo_install_headers(layer h1.h h2.h ...): installs a layer's public

@@ -283,13 +283,28 @@ std::string_view LinkBuffer::Front() {
   return std::string_view(read_->data + read_->read_pos, std::min(Avail(read_), len));
 }
 
-size_t LinkBuffer::PeekIovecs(struct iovec* iov, size_t max_iov, size_t max_bytes) {
-  size_t left = std::min(Len(), max_bytes);
-  if (left == 0 || max_iov == 0) return 0;
-  SkipExhausted();
-  size_t count = 0;
+size_t LinkBuffer::PeekIovecs(struct iovec* iov, size_t max_iov, size_t max_bytes,
+                              size_t offset) const {
+  const size_t len = Len();
+  if (offset >= len || max_iov == 0) return 0;
+  size_t left = std::min(len - offset, max_bytes);
+  if (left == 0) return 0;
+  // Walks from the read node without moving it (this is const): exhausted
+  // nodes simply contribute nothing. Every node reached holds published
+  // bytes, since `offset + left` of them lie ahead.
   const Node* node = read_;
   size_t pos = node->read_pos;
+  while (true) {
+    const size_t avail = node->readable_end.load(std::memory_order_acquire) - pos;
+    if (offset < avail) {
+      pos += offset;
+      break;
+    }
+    offset -= avail;
+    node = node->next.load(std::memory_order_acquire);
+    pos = node->read_pos;
+  }
+  size_t count = 0;
   while (left > 0 && count < max_iov) {
     const size_t avail = node->readable_end.load(std::memory_order_acquire) - pos;
     const size_t k = std::min(avail, left);

@@ -104,9 +104,11 @@ class LinkBuffer {
   // byte and at most Len(). A decoder's fast path.
   std::string_view Front();
 
-  // Fills up to `max_iov` iovecs with the readable bytes (at most
-  // `max_bytes` of them), without consuming. Returns the number of iovecs.
-  size_t PeekIovecs(struct iovec* iov, size_t max_iov, size_t max_bytes);
+  // Fills up to `max_iov` iovecs with the readable bytes that start `offset`
+  // bytes past the read position (at most `max_bytes` of them), without
+  // consuming. Returns the number of iovecs: 0 when offset >= Len(). Costs
+  // one step per block before the offset, none per byte.
+  size_t PeekIovecs(struct iovec* iov, size_t max_iov, size_t max_bytes, size_t offset = 0) const;
 
   // Returns finished blocks to their pools and frees scratch memory.
   // Invalidates views returned by Peek, Next and Front.

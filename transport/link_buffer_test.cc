@@ -127,6 +127,41 @@ TEST(LinkBuffer, FrontIsTheContiguousRun) {
   EXPECT_TRUE(b.Front().empty());
 }
 
+TEST(LinkBuffer, PeekIovecsFromEveryOffsetAcrossBlockEdges) {
+  const std::string data = Pattern(40);
+  for (size_t consumed : {0, 3, 10}) {
+    LinkBuffer b = Chained(data, {7, 1, 12, 20});
+    ASSERT_TRUE(b.Skip(consumed).ok());
+    const LinkBuffer& reader = b;  // peeking needs no write access
+    const size_t len = data.size() - consumed;
+    for (size_t offset = 0; offset <= len + 2; ++offset) {
+      for (size_t max_bytes : {size_t{1}, size_t{5}, size_t{64}}) {
+        iovec iov[8];
+        const size_t count = reader.PeekIovecs(iov, 8, max_bytes, offset);
+        std::string got;
+        for (size_t i = 0; i < count; ++i) {
+          EXPECT_GT(iov[i].iov_len, 0u);
+          got.append(static_cast<char*>(iov[i].iov_base), iov[i].iov_len);
+        }
+        const std::string want =
+            offset >= len ? "" : data.substr(consumed + offset, std::min(max_bytes, len - offset));
+        EXPECT_EQ(got, want) << "consumed " << consumed << " offset " << offset;
+      }
+    }
+    EXPECT_EQ(b.Len(), len) << "PeekIovecs consumes nothing";
+  }
+}
+
+TEST(LinkBuffer, PeekIovecsStopsAtMaxIov) {
+  const std::string data = Pattern(30);
+  LinkBuffer b = Chained(data, {10, 10, 10});
+  iovec iov[2];
+  ASSERT_EQ(b.PeekIovecs(iov, 2, 100, 5), 2u);
+  EXPECT_EQ(std::string(static_cast<char*>(iov[0].iov_base), iov[0].iov_len), data.substr(5, 5));
+  EXPECT_EQ(std::string(static_cast<char*>(iov[1].iov_base), iov[1].iov_len), data.substr(10, 10));
+  EXPECT_EQ(b.PeekIovecs(iov, 0, 100, 0), 0u);
+}
+
 TEST(LinkBuffer, CrossBlockPeekViewsStayValidUntilRelease) {
   const std::string data = Pattern(32);
   LinkBuffer b = Chained(data, {10, 10, 12});
