@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 #include <new>
 
 namespace vireo::transport {
@@ -13,6 +14,89 @@ constexpr size_t kDataAlign = 64;
 constexpr size_t kHeaderSize = (sizeof(Block) + kDataAlign - 1) / kDataAlign * kDataAlign;
 
 }  // namespace
+
+// One thread's idle blocks of one pool. The owner thread alone changes the
+// blocks and counters (plain load+store, no read-modify-write); GetStats
+// reads the counters under the pool's slots_mu_.
+struct BlockPool::CacheSlot {
+  BlockPool* pool;
+  std::array<std::array<Block*, kMaxThreadCacheBlocks>, kCachedClasses> blocks;
+  std::array<size_t, kCachedClasses> count{};
+  std::atomic<int64_t> live_blocks{0};
+  std::atomic<int64_t> live_bytes{0};
+  std::atomic<int64_t> idle_blocks{0};
+  std::atomic<int64_t> idle_bytes{0};
+
+  static void Add(std::atomic<int64_t>& counter, int64_t delta) {
+    counter.store(counter.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+  }
+  // A block moves between a user and this cache.
+  void Moved(int64_t blocks_to_user, int64_t bytes_to_user) {
+    Add(live_blocks, blocks_to_user);
+    Add(live_bytes, bytes_to_user);
+    Add(idle_blocks, -blocks_to_user);
+    Add(idle_bytes, -bytes_to_user);
+  }
+};
+
+namespace internal {
+
+// Every pool cache of the current thread; returns them when the thread exits.
+thread_local bool block_caches_gone = false;
+
+struct BlockThreadCaches {
+  std::vector<std::unique_ptr<BlockPool::CacheSlot>> slots;
+  ~BlockThreadCaches() {
+    block_caches_gone = true;
+    for (auto& slot : slots) {
+      if (slot->pool != nullptr) slot->pool->ReleaseSlot(slot.get());
+    }
+  }
+};
+
+thread_local BlockThreadCaches block_caches;
+
+}  // namespace internal
+
+BlockPool::CacheSlot* BlockPool::LocalSlot() {
+  if (options_.thread_cache_blocks == 0 || internal::block_caches_gone) return nullptr;
+  auto& slots = internal::block_caches.slots;
+  for (auto& slot : slots) {
+    if (slot->pool == this) return slot.get();
+  }
+  auto slot = std::make_unique<CacheSlot>();
+  slot->pool = this;
+  {
+    std::lock_guard<std::mutex> lock(slots_mu_);
+    slots_.push_back(slot.get());
+  }
+  slots.push_back(std::move(slot));
+  return slots.back().get();
+}
+
+void BlockPool::ReleaseSlot(CacheSlot* slot) {
+  std::vector<Block*> blocks;
+  {
+    std::lock_guard<std::mutex> lock(slots_mu_);
+    // The slot's counters fold into the pool's; its blocks are idle in the
+    // pool until RecycleShared files or frees them.
+    live_blocks_.fetch_add(slot->live_blocks.load(std::memory_order_relaxed));
+    live_bytes_.fetch_add(slot->live_bytes.load(std::memory_order_relaxed));
+    idle_blocks_.fetch_add(slot->idle_blocks.load(std::memory_order_relaxed));
+    idle_bytes_.fetch_add(slot->idle_bytes.load(std::memory_order_relaxed));
+    for (int c = 0; c < kCachedClasses; ++c) {
+      for (size_t i = 0; i < slot->count[c]; ++i) blocks.push_back(slot->blocks[c][i]);
+      slot->count[c] = 0;
+    }
+    std::erase(slots_, slot);
+    slot->pool = nullptr;
+  }
+  for (Block* block : blocks) {
+    idle_blocks_.fetch_sub(1, std::memory_order_relaxed);
+    idle_bytes_.fetch_sub(static_cast<int64_t>(block->capacity_), std::memory_order_relaxed);
+    RecycleShared(block);
+  }
+}
 
 void Block::Unref() {
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
@@ -32,6 +116,7 @@ Block* Block::Wrap(const char* data, size_t size, ReleaseFn release) {
 }
 
 BlockPool::BlockPool(Options options) : options_(options) {
+  options_.thread_cache_blocks = std::min(options_.thread_cache_blocks, kMaxThreadCacheBlocks);
   for (int i = 0; i < kNumClasses; ++i) {
     const size_t size = kMinBlockSize << i;
     classes_[i].max_idle =
@@ -39,10 +124,30 @@ BlockPool::BlockPool(Options options) : options_(options) {
   }
 }
 
-BlockPool::~BlockPool() { Trim(); }
+BlockPool::~BlockPool() {
+  // Threads must be done with this pool; forget their slots so that their
+  // exit does not reach a dead pool.
+  std::vector<CacheSlot*> slots;
+  {
+    std::lock_guard<std::mutex> lock(slots_mu_);
+    slots.swap(slots_);
+  }
+  for (CacheSlot* slot : slots) {
+    for (int c = 0; c < kCachedClasses; ++c) {
+      for (size_t i = 0; i < slot->count[c]; ++i) Free(slot->blocks[c][i]);
+      slot->count[c] = 0;
+    }
+    slot->pool = nullptr;
+  }
+  TrimShared();
+}
 
 BlockPool& BlockPool::Default() {
-  static BlockPool* pool = new BlockPool();
+  static BlockPool* pool = [] {
+    Options options;
+    options.thread_cache_blocks = 16;
+    return new BlockPool(options);
+  }();
   return *pool;
 }
 
@@ -71,6 +176,14 @@ void BlockPool::Free(Block* block) {
 
 Block* BlockPool::Allocate(size_t min_capacity) {
   const int c = ClassOf(min_capacity);
+  if (c >= 0 && c < kCachedClasses) {
+    if (CacheSlot* slot = LocalSlot(); slot != nullptr && slot->count[c] > 0) {
+      Block* block = slot->blocks[c][--slot->count[c]];
+      block->refs_.store(1, std::memory_order_relaxed);
+      slot->Moved(1, static_cast<int64_t>(block->capacity_));
+      return block;
+    }
+  }
   Block* block = nullptr;
   size_t capacity = min_capacity;
   if (c >= 0) {
@@ -96,8 +209,22 @@ Block* BlockPool::Allocate(size_t min_capacity) {
 
 void BlockPool::Recycle(Block* block) {
   const auto capacity = static_cast<int64_t>(block->capacity_);
+  const int c = block->size_class_;
+  if (c >= 0 && c < kCachedClasses) {
+    if (CacheSlot* slot = LocalSlot();
+        slot != nullptr && slot->count[c] < options_.thread_cache_blocks) {
+      slot->blocks[c][slot->count[c]++] = block;
+      slot->Moved(-1, -capacity);
+      return;
+    }
+  }
   live_blocks_.fetch_sub(1, std::memory_order_relaxed);
   live_bytes_.fetch_sub(capacity, std::memory_order_relaxed);
+  RecycleShared(block);
+}
+
+void BlockPool::RecycleShared(Block* block) {
+  const auto capacity = static_cast<int64_t>(block->capacity_);
   if (block->size_class_ >= 0) {
     SizeClass& sc = classes_[block->size_class_];
     std::lock_guard<std::mutex> lock(sc.mu);
@@ -112,6 +239,20 @@ void BlockPool::Recycle(Block* block) {
 }
 
 void BlockPool::Trim() {
+  if (CacheSlot* slot = LocalSlot(); slot != nullptr) {
+    for (int c = 0; c < kCachedClasses; ++c) {
+      while (slot->count[c] > 0) {
+        Block* block = slot->blocks[c][--slot->count[c]];
+        CacheSlot::Add(slot->idle_blocks, -1);
+        CacheSlot::Add(slot->idle_bytes, -static_cast<int64_t>(block->capacity_));
+        Free(block);
+      }
+    }
+  }
+  TrimShared();
+}
+
+void BlockPool::TrimShared() {
   for (SizeClass& sc : classes_) {
     std::vector<Block*> idle;
     {
@@ -128,10 +269,17 @@ void BlockPool::Trim() {
 
 BlockPool::Stats BlockPool::GetStats() const {
   Stats s;
+  std::lock_guard<std::mutex> lock(slots_mu_);
   s.live_blocks = live_blocks_.load(std::memory_order_relaxed);
   s.live_bytes = live_bytes_.load(std::memory_order_relaxed);
   s.idle_blocks = idle_blocks_.load(std::memory_order_relaxed);
   s.idle_bytes = idle_bytes_.load(std::memory_order_relaxed);
+  for (const CacheSlot* slot : slots_) {
+    s.live_blocks += slot->live_blocks.load(std::memory_order_relaxed);
+    s.live_bytes += slot->live_bytes.load(std::memory_order_relaxed);
+    s.idle_blocks += slot->idle_blocks.load(std::memory_order_relaxed);
+    s.idle_bytes += slot->idle_bytes.load(std::memory_order_relaxed);
+  }
   return s;
 }
 

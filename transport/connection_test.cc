@@ -335,6 +335,27 @@ TEST(Connection, CloseCallbackRunsExactlyOnce) {
   EXPECT_EQ(closes.load(), 1);
 }
 
+TEST(Connection, CloseFromInsideTheMessageCallbackKeepsItAlive) {
+  EventLoopGroup loops({.num_loops = 1});
+  std::atomic<size_t> seen{0};
+  TcpServer server(&loops, InetAddress::Loopback(0), {},
+                   [&](const std::shared_ptr<Connection>& c) {
+                     // A capture on the heap: were the callable destroyed by
+                     // Close(), reading it afterwards would be a use after free.
+                     std::string owned(1000, 'q');
+                     c->SetMessageCallback([&seen, owned](Connection& conn, LinkBuffer& in) {
+                       (void)in.Skip(in.Len());
+                       conn.Close(absl::CancelledError("closed by the handler"));
+                       seen.store(owned.size());
+                     });
+                   });
+  ASSERT_TRUE(server.Start().ok());
+  RawClient client(server.address().port());
+  ASSERT_TRUE(client.WriteAll("bye"));
+  EXPECT_TRUE(client.SeesClose());
+  EXPECT_TRUE(Eventually([&] { return seen.load() == 1000; }));
+}
+
 TEST(Connection, IdleTimeoutClosesSilentConnectionsOnly) {
   TcpServer::Options options;
   options.connection.idle_timeout = absl::Milliseconds(150);

@@ -363,6 +363,42 @@ TEST(BlockPool, IdleBlocksAreBounded) {
   EXPECT_EQ(s.idle_blocks, 16 + 2) << "64 KiB of 4 KiB blocks, and the minimum of 1 MiB ones";
 }
 
+TEST(BlockPool, ThreadCacheReusesBlocksAndKeepsStatsExact) {
+  BlockPool::Options options;
+  options.thread_cache_blocks = 4;
+  BlockPool pool(options);
+  std::vector<Block*> blocks;
+  for (int i = 0; i < 6; ++i) blocks.push_back(pool.Allocate(8192));
+  EXPECT_EQ(pool.GetStats().live_blocks, 6);
+  for (Block* b : blocks) b->Unref();
+  BlockPool::Stats s = pool.GetStats();
+  EXPECT_EQ(s.live_blocks, 0);
+  EXPECT_EQ(s.idle_blocks, 6) << "4 in this thread's cache, 2 in the shared list";
+  Block* again = pool.Allocate(8000);
+  EXPECT_EQ(again, blocks[3]) << "the last block cached is the first reused";
+  EXPECT_EQ(pool.GetStats().live_blocks, 1);
+  again->Unref();
+  pool.Trim();
+  EXPECT_EQ(pool.GetStats().idle_blocks, 0);
+}
+
+TEST(BlockPool, ThreadCacheGoesBackToTheSharedListWhenTheThreadExits) {
+  BlockPool::Options options;
+  options.thread_cache_blocks = 8;
+  BlockPool pool(options);
+  std::thread worker([&] {
+    std::vector<Block*> blocks;
+    for (int i = 0; i < 5; ++i) blocks.push_back(pool.Allocate(4096));
+    for (Block* b : blocks) b->Unref();
+  });
+  worker.join();
+  const BlockPool::Stats s = pool.GetStats();
+  EXPECT_EQ(s.live_blocks, 0);
+  EXPECT_EQ(s.idle_blocks, 5);
+  pool.Trim();
+  EXPECT_EQ(pool.GetStats().idle_blocks, 0) << "the exited thread's blocks reached the shared list";
+}
+
 // 64 MiB through one buffer: bytes intact, and once read the buffer holds at
 // most a block or two and the memory goes back to the pool and the system.
 TEST(LinkBuffer, SixtyFourMegabyteRoundTripReturnsMemory) {
