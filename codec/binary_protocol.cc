@@ -1,74 +1,20 @@
 #include "codec/binary_protocol.h"
 
 #include "absl/strings/str_cat.h"
+#include "codec/internal/wire.h"
 
 namespace vireo::codec {
 namespace {
 
+using internal::AbslView;
+using internal::BinaryFixedSize;
+using internal::BinaryMinSize;
+using internal::IsMessageType;
+
 constexpr uint32_t kVersionMask = 0xffff0000;
 constexpr uint32_t kVersion1 = 0x80010000;
 
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-// The fewest bytes one value of `type` takes in the Binary encoding: a
-// container of n such values needs at least n times this many.
-uint64_t MinSize(TType type) {
-  switch (type) {
-    case TType::kBool:
-    case TType::kByte:
-      return 1;
-    case TType::kI16:
-      return 2;
-    case TType::kI32:
-      return 4;
-    case TType::kI64:
-    case TType::kDouble:
-      return 8;
-    case TType::kString:
-      return 4;
-    case TType::kStruct:
-      return 1;  // the stop byte
-    case TType::kList:
-    case TType::kSet:
-      return 5;  // element type and count
-    case TType::kMap:
-      return 6;  // key type, value type and count
-    case TType::kUuid:
-      return 16;
-    default:
-      return 1;
-  }
-}
-
-// The encoded size of every value of `type` when that is fixed, else 0.
-uint64_t FixedSize(TType type) {
-  switch (type) {
-    case TType::kBool:
-    case TType::kByte:
-      return 1;
-    case TType::kI16:
-      return 2;
-    case TType::kI32:
-      return 4;
-    case TType::kI64:
-    case TType::kDouble:
-      return 8;
-    case TType::kUuid:
-      return 16;
-    default:
-      return 0;
-  }
-}
-
-bool IsMessageType(uint32_t t) { return t >= 1 && t <= 4; }
-
 }  // namespace
-
-#define VIREO_RETURN_IF_ERROR(expr)                                    \
-  do {                                                                 \
-    absl::Status vireo_status_ = (expr);                               \
-    if (ABSL_PREDICT_FALSE(!vireo_status_.ok())) return vireo_status_; \
-  } while (0)
 
 // ---- BinaryReader ----
 
@@ -190,7 +136,7 @@ absl::Status BinaryReader::ReadElemHeader(std::string_view what, int count, TTyp
                        count == 1 ? " element" : (i == 0 ? " key" : " value"), " type id ", t));
     }
     types[i] = static_cast<TType>(t);
-    min_size += MinSize(types[i]);
+    min_size += BinaryMinSize(types[i]);
   }
   uint32_t u;
   if (ABSL_PREDICT_FALSE(!in_.ReadBE32(&u)))
@@ -278,7 +224,7 @@ absl::Status BinaryReader::SkipStruct() {
 }
 
 absl::Status BinaryReader::SkipElems(TType type, uint64_t count) {
-  if (const uint64_t fixed = FixedSize(type); fixed != 0) {
+  if (const uint64_t fixed = BinaryFixedSize(type); fixed != 0) {
     if (ABSL_PREDICT_FALSE(!in_.Skip(count * fixed))) return Truncated(TTypeName(type));
     return absl::OkStatus();
   }
@@ -317,8 +263,9 @@ absl::Status BinaryReader::Skip(TType type) {
       TType kv[2];
       uint32_t n;
       VIREO_RETURN_IF_ERROR(ReadElemHeader("map", 2, kv, &n));
-      const uint64_t fixed =
-          FixedSize(kv[0]) != 0 && FixedSize(kv[1]) != 0 ? FixedSize(kv[0]) + FixedSize(kv[1]) : 0;
+      const uint64_t fixed = BinaryFixedSize(kv[0]) != 0 && BinaryFixedSize(kv[1]) != 0
+                                 ? BinaryFixedSize(kv[0]) + BinaryFixedSize(kv[1])
+                                 : 0;
       if (fixed != 0) {
         if (ABSL_PREDICT_FALSE(!in_.Skip(n * fixed))) return Truncated("map");
       } else {
@@ -371,7 +318,5 @@ void BinaryWriter::WriteMapBegin(TType key, TType value, uint32_t size) {
   std::memcpy(p + 2, &be, 4);
   out_.Advance(6);
 }
-
-#undef VIREO_RETURN_IF_ERROR
 
 }  // namespace vireo::codec

@@ -1,20 +1,30 @@
 #include "codec/compact_protocol.h"
 
 #include "absl/strings/str_cat.h"
+#include "codec/internal/wire.h"
 
 namespace vireo::codec {
 namespace {
 
-constexpr uint8_t kProtocolId = 0x82;
-constexpr uint8_t kVersion = 1;
+using internal::AbslView;
+using internal::CompactFixedSize;
+using internal::CompactMinSize;
+using internal::IsMessageType;
+
+// Nibble -> TType for values; false for 0, 14 and 15.
+bool TypeOfNibble(uint8_t nibble, TType* type) {
+  *type = internal::CompactTypeOf(nibble);
+  return *type != TType::kStop;
+}
+
+constexpr uint8_t kProtocolId = internal::kCompactProtocolId;
+constexpr uint8_t kVersion = internal::kCompactVersion;
 constexpr uint8_t kVersionMask = 0x1f;
 constexpr int kTypeShift = 5;
 
 // Compact's type nibbles.
 constexpr uint8_t kCtBoolTrue = 1;
 constexpr uint8_t kCtBoolFalse = 2;
-
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // TType -> nibble; 0 for ids that have none.
 constexpr uint8_t kNibbleOf[17] = {
@@ -42,56 +52,7 @@ uint8_t NibbleOf(TType type) {
   return i < sizeof(kNibbleOf) ? kNibbleOf[i] : 0;
 }
 
-// Nibble -> TType for values (1..13); false for 0, 14 and 15.
-bool TypeOfNibble(uint8_t nibble, TType* type) {
-  static constexpr TType kTypeOf[14] = {
-      TType::kStop, TType::kBool, TType::kBool,   TType::kByte,   TType::kI16,
-      TType::kI32,  TType::kI64,  TType::kDouble, TType::kString, TType::kList,
-      TType::kSet,  TType::kMap,  TType::kStruct, TType::kUuid,
-  };
-  if (nibble == 0 || nibble >= 14) return false;
-  *type = kTypeOf[nibble];
-  return true;
-}
-
-// The fewest bytes one value of `type` takes in the Compact encoding.
-uint64_t MinSize(TType type) {
-  switch (type) {
-    case TType::kDouble:
-      return 8;
-    case TType::kUuid:
-      return 16;
-    default:
-      return 1;  // a byte, a varint, a length, a stop byte or a header
-  }
-}
-
-// The encoded size of every value of `type` when that is fixed, else 0.
-// (Bool elements are one byte; a bool field's value is in its header, but
-// SkipElems only serves container elements.)
-uint64_t FixedSize(TType type) {
-  switch (type) {
-    case TType::kBool:
-    case TType::kByte:
-      return 1;
-    case TType::kDouble:
-      return 8;
-    case TType::kUuid:
-      return 16;
-    default:
-      return 0;
-  }
-}
-
-bool IsMessageType(uint32_t t) { return t >= 1 && t <= 4; }
-
 }  // namespace
-
-#define VIREO_RETURN_IF_ERROR(expr)                                    \
-  do {                                                                 \
-    absl::Status vireo_status_ = (expr);                               \
-    if (ABSL_PREDICT_FALSE(!vireo_status_.ok())) return vireo_status_; \
-  } while (0)
 
 // ---- CompactReader ----
 
@@ -269,7 +230,7 @@ absl::Status CompactReader::ReadCollectionHeader(std::string_view what, TType* e
   }
   uint32_t n = b >> 4;
   if (n == 15) VIREO_RETURN_IF_ERROR(ReadVarint32(what, &n));
-  VIREO_RETURN_IF_ERROR(CheckContainer(what, n, MinSize(t)));
+  VIREO_RETURN_IF_ERROR(CheckContainer(what, n, CompactMinSize(t)));
   *elem = t;
   *size = n;
   return absl::OkStatus();
@@ -310,7 +271,7 @@ absl::Status CompactReader::ReadMapBegin(TType* key, TType* value, uint32_t* siz
       return MalformedError(kName,
                             absl::StrCat("invalid value type nibble ", b & 0x0f, " in map header"));
     }
-    min_elem = MinSize(k) + MinSize(v);
+    min_elem = CompactMinSize(k) + CompactMinSize(v);
   }
   VIREO_RETURN_IF_ERROR(CheckContainer("map", n, min_elem));
   *key = k;
@@ -387,7 +348,7 @@ absl::Status CompactReader::SkipStruct() {
 }
 
 absl::Status CompactReader::SkipElems(TType type, uint64_t count) {
-  if (const uint64_t fixed = FixedSize(type); fixed != 0) {
+  if (const uint64_t fixed = CompactFixedSize(type); fixed != 0) {
     if (ABSL_PREDICT_FALSE(!in_.Skip(count * fixed))) return Truncated(TTypeName(type));
     return absl::OkStatus();
   }
@@ -436,8 +397,8 @@ absl::Status CompactReader::Skip(TType type) {
       TType v;
       uint32_t n;
       VIREO_RETURN_IF_ERROR(ReadMapBegin(&k, &v, &n));
-      if (FixedSize(k) != 0 && FixedSize(v) != 0) {
-        if (ABSL_PREDICT_FALSE(!in_.Skip(n * (FixedSize(k) + FixedSize(v))))) {
+      if (CompactFixedSize(k) != 0 && CompactFixedSize(v) != 0) {
+        if (ABSL_PREDICT_FALSE(!in_.Skip(n * (CompactFixedSize(k) + CompactFixedSize(v))))) {
           return Truncated("map");
         }
       } else {
@@ -512,7 +473,5 @@ void CompactWriter::WriteMapBegin(TType key, TType value, uint32_t size) {
   out_.WriteVarint(size);
   out_.WriteByte(static_cast<uint8_t>(NibbleOf(key) << 4 | NibbleOf(value)));
 }
-
-#undef VIREO_RETURN_IF_ERROR
 
 }  // namespace vireo::codec

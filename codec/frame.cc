@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "codec/internal/wire.h"
 #include "codec/theader.h"
 #include "codec/ttheader.h"
 #include "codec/zlib_transform.h"
@@ -50,7 +51,7 @@ size_t PeekPrefix(const LinkBuffer& in, unsigned char* out, size_t n) {
   return have;
 }
 
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using internal::AbslView;
 
 std::string Hex32(uint32_t v) { return absl::StrCat("0x", absl::Hex(v, absl::kZeroPad8)); }
 

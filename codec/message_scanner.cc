@@ -8,90 +8,24 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "codec/internal/wire.h"
 
 namespace vireo::codec {
 namespace {
 
+using internal::BinaryFixedSize;
+using internal::CompactFixedSize;
+using internal::CompactTypeOf;
+using internal::IsMessageType;
+using internal::kCompactProtocolId;
+using internal::kCompactVersion;
+
 using transport::LinkBuffer;
 
 constexpr size_t kMaxVarintBytes = 10;
-constexpr uint8_t kCompactProtocolId = 0x82;
-constexpr uint8_t kCompactVersion = 1;
 
 uint32_t LoadBE32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-
-bool IsMessageType(uint32_t t) { return t >= 1 && t <= 4; }
-
-// The wire size of a Binary value of type `t` when it is fixed; 0 when it
-// varies.
-size_t BinaryFixedSize(TType t) {
-  switch (t) {
-    case TType::kBool:
-    case TType::kByte:
-      return 1;
-    case TType::kI16:
-      return 2;
-    case TType::kI32:
-      return 4;
-    case TType::kI64:
-    case TType::kDouble:
-      return 8;
-    case TType::kUuid:
-      return 16;
-    default:
-      return 0;
-  }
-}
-
-// Compact integers are varints; a bool is one byte when it is a container
-// element (in a field it lives in the field header instead).
-size_t CompactFixedSize(TType t) {
-  switch (t) {
-    case TType::kBool:
-    case TType::kByte:
-      return 1;
-    case TType::kDouble:
-      return 8;
-    case TType::kUuid:
-      return 16;
-    default:
-      return 0;
-  }
-}
-
-// The type a Compact type nibble names; kStop when it names none.
-TType FromCompact(uint8_t nibble) {
-  switch (nibble) {
-    case 1:  // true
-    case 2:  // false
-      return TType::kBool;
-    case 3:
-      return TType::kByte;
-    case 4:
-      return TType::kI16;
-    case 5:
-      return TType::kI32;
-    case 6:
-      return TType::kI64;
-    case 7:
-      return TType::kDouble;
-    case 8:
-      return TType::kString;
-    case 9:
-      return TType::kList;
-    case 10:
-      return TType::kSet;
-    case 11:
-      return TType::kMap;
-    case 12:
-      return TType::kStruct;
-    case 13:
-      return TType::kUuid;
-    default:
-      return TType::kStop;
-  }
 }
 
 }  // namespace
@@ -414,7 +348,7 @@ MessageScanner::Outcome MessageScanner::Next() {
         step_ = Step::kValue;
         return Outcome::kProgress;
       }
-      const TType type = FromCompact(b & 0x0F);
+      const TType type = CompactTypeOf(b & 0x0F);
       if (type == TType::kStop) {
         return Fail(MalformedError("compact", absl::StrCat("field type ", b & 0x0F)));
       }
@@ -575,7 +509,7 @@ MessageScanner::Outcome MessageScanner::BeginContainer(Level::Kind kind, uint8_t
   // anything there, and nothing of those types follows.
   if (size == 0) return Outcome::kProgress;
   auto to_type = [this](uint8_t id) {
-    if (compact_) return FromCompact(id);
+    if (compact_) return CompactTypeOf(id);
     return IsValueType(id) ? static_cast<TType>(id) : TType::kStop;
   };
   const TType elem_type = to_type(elem);

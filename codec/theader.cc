@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "codec/internal/wire.h"
 #include "codec/thrift_types.h"
 
 namespace vireo::codec {
@@ -17,7 +18,7 @@ constexpr std::string_view kName = "THeader";
 constexpr size_t kMaxVarintBytes = 5;
 constexpr uint32_t kInfoKeyValue = 0x01;
 
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using internal::AbslView;
 
 // Reads varints and varint-length strings from a header section, checking
 // every one against the section's end.

@@ -1,11 +1,12 @@
 #include "codec/thrift_types.h"
 
 #include "absl/strings/str_cat.h"
+#include "codec/internal/wire.h"
 
 namespace vireo::codec {
 namespace {
 
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using internal::AbslView;
 
 }  // namespace
 

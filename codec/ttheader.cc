@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "codec/internal/wire.h"
 #include "codec/thrift_types.h"
 
 namespace vireo::codec {
@@ -15,7 +16,7 @@ constexpr std::string_view kName = "TTHeader";
 constexpr size_t kMaxU8 = 0xFF;
 constexpr size_t kMaxU16 = 0xFFFF;
 
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using internal::AbslView;
 
 // Reads big-endian integers and u16-length strings from a header section,
 // checking every one against the section's end.
