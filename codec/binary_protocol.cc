@@ -205,31 +205,13 @@ absl::Status BinaryReader::ReadBinary(transport::LinkBuffer* v) {
 }
 
 absl::Status BinaryReader::ReadUuid(std::array<uint8_t, 16>* v) {
-  if (ABSL_PREDICT_FALSE(!in_.ReadBytes(reinterpret_cast<char*>(v->data()), v->size()))) {
-    return Truncated("uuid");
-  }
-  return absl::OkStatus();
+  return internal::ReadUuid(*this, v);
 }
 
-absl::Status BinaryReader::SkipStruct() {
-  VIREO_RETURN_IF_ERROR(ReadStructBegin());
-  while (true) {
-    TType type;
-    int16_t id;
-    VIREO_RETURN_IF_ERROR(ReadFieldBegin(&type, &id));
-    if (type == TType::kStop) break;
-    VIREO_RETURN_IF_ERROR(Skip(type));
-  }
-  return ReadStructEnd();
-}
+absl::Status BinaryReader::SkipStruct() { return internal::SkipStruct(*this); }
 
 absl::Status BinaryReader::SkipElems(TType type, uint64_t count) {
-  if (const uint64_t fixed = BinaryFixedSize(type); fixed != 0) {
-    if (ABSL_PREDICT_FALSE(!in_.Skip(count * fixed))) return Truncated(TTypeName(type));
-    return absl::OkStatus();
-  }
-  for (uint64_t i = 0; i < count; ++i) VIREO_RETURN_IF_ERROR(Skip(type));
-  return absl::OkStatus();
+  return internal::SkipElems(*this, BinaryFixedSize(type), type, count);
 }
 
 absl::Status BinaryReader::Skip(TType type) {

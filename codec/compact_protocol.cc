@@ -329,31 +329,13 @@ absl::Status CompactReader::ReadBinary(transport::LinkBuffer* v) {
 }
 
 absl::Status CompactReader::ReadUuid(std::array<uint8_t, 16>* v) {
-  if (ABSL_PREDICT_FALSE(!in_.ReadBytes(reinterpret_cast<char*>(v->data()), v->size()))) {
-    return Truncated("uuid");
-  }
-  return absl::OkStatus();
+  return internal::ReadUuid(*this, v);
 }
 
-absl::Status CompactReader::SkipStruct() {
-  VIREO_RETURN_IF_ERROR(ReadStructBegin());
-  while (true) {
-    TType type;
-    int16_t id;
-    VIREO_RETURN_IF_ERROR(ReadFieldBegin(&type, &id));
-    if (type == TType::kStop) break;
-    VIREO_RETURN_IF_ERROR(Skip(type));
-  }
-  return ReadStructEnd();
-}
+absl::Status CompactReader::SkipStruct() { return internal::SkipStruct(*this); }
 
 absl::Status CompactReader::SkipElems(TType type, uint64_t count) {
-  if (const uint64_t fixed = CompactFixedSize(type); fixed != 0) {
-    if (ABSL_PREDICT_FALSE(!in_.Skip(count * fixed))) return Truncated(TTypeName(type));
-    return absl::OkStatus();
-  }
-  for (uint64_t i = 0; i < count; ++i) VIREO_RETURN_IF_ERROR(Skip(type));
-  return absl::OkStatus();
+  return internal::SkipElems(*this, CompactFixedSize(type), type, count);
 }
 
 absl::Status CompactReader::Skip(TType type) {

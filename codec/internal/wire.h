@@ -4,6 +4,7 @@
 #ifndef VIREO_CODEC_INTERNAL_WIRE_H_
 #define VIREO_CODEC_INTERNAL_WIRE_H_
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -119,6 +120,46 @@ inline TType CompactTypeOf(uint8_t nibble) {
       TType::kSet,  TType::kMap,  TType::kStruct, TType::kUuid,
   };
   return nibble < 14 ? kTypeOf[nibble] : TType::kStop;
+}
+
+// What Binary and Compact readers do alike, written once over their public
+// methods (Reader is BinaryReader or CompactReader; no virtual calls).
+
+// Skips a struct's fields up to and including its stop.
+template <typename Reader>
+absl::Status SkipStruct(Reader& r) {
+  VIREO_RETURN_IF_ERROR(r.ReadStructBegin());
+  while (true) {
+    TType type;
+    int16_t id;
+    VIREO_RETURN_IF_ERROR(r.ReadFieldBegin(&type, &id));
+    if (type == TType::kStop) break;
+    VIREO_RETURN_IF_ERROR(r.Skip(type));
+  }
+  return r.ReadStructEnd();
+}
+
+// Skips `count` elements of `type`, in one step when each takes
+// `fixed_size` bytes (0: sizes vary, skip one by one).
+template <typename Reader>
+absl::Status SkipElems(Reader& r, uint64_t fixed_size, TType type, uint64_t count) {
+  if (fixed_size != 0) {
+    if (ABSL_PREDICT_FALSE(!r.input().Skip(count * fixed_size))) {
+      return TruncatedError(Reader::kName, TTypeName(type));
+    }
+    return absl::OkStatus();
+  }
+  for (uint64_t i = 0; i < count; ++i) VIREO_RETURN_IF_ERROR(r.Skip(type));
+  return absl::OkStatus();
+}
+
+// A uuid is its 16 bytes in both protocols.
+template <typename Reader>
+absl::Status ReadUuid(Reader& r, std::array<uint8_t, 16>* v) {
+  if (ABSL_PREDICT_FALSE(!r.input().ReadBytes(reinterpret_cast<char*>(v->data()), v->size()))) {
+    return TruncatedError(Reader::kName, "uuid");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace vireo::codec::internal
