@@ -128,6 +128,8 @@ struct Field {
   std::unique_ptr<Type> type;
   Requiredness requiredness = Requiredness::kDefault;
   std::optional<ConstValue> default_value;
+  // `1: Foo & foo`: Apache's C++ generator holds such a field by pointer.
+  bool reference = false;
   Annotations annotations;
   std::string doc;
   Location loc;
