@@ -1,0 +1,4 @@
+// expect: expected a quoted annotation value after '='
+struct S {
+  1: i32 x,
+} (key = 1)

@@ -1,0 +1,2 @@
+// expect: escape
+const string S = "tab\qhere"

@@ -1,0 +1,2 @@
+// expect: expected '=' after the constant name
+const i32 X

@@ -1,0 +1,2 @@
+// expect: unsupported declaration 'cpp_namespace'
+cpp_namespace vireo.old

@@ -1,0 +1,5 @@
+// expect: "senum" is no longer supported
+senum Names {
+  "a",
+  "b",
+}

@@ -1,0 +1,5 @@
+// expect: "Thing" is already defined
+struct Thing {
+  1: i32 a,
+}
+enum Thing { A }

@@ -1,0 +1,2 @@
+// expect: service "S" extends "S", which is not defined before it
+service S extends S {}

@@ -1,0 +1,2 @@
+// expect: extends "Missing", which is not defined
+service S extends Missing {}

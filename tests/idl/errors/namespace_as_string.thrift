@@ -1,0 +1,2 @@
+// expect: expected a namespace name, found string literal
+namespace cpp "vireo.test"

@@ -1,0 +1,4 @@
+// expect: unknown type "uint32"
+struct S {
+  1: uint32 x,
+}

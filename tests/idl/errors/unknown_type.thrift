@@ -1,0 +1,4 @@
+// expect: unknown type "Missing"
+struct S {
+  1: Missing m,
+}

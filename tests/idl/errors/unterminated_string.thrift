@@ -1,0 +1,2 @@
+// expect: string literal runs past the end of the line
+const string S = "never closed
