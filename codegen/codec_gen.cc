@@ -1,0 +1,485 @@
+#include "codegen/codec_gen.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vireo::codegen {
+namespace {
+
+using idl::BaseType;
+using idl::Field;
+using idl::Requiredness;
+using idl::Struct;
+using idl::Type;
+
+constexpr char kNs[] = "::vireo::codec::";
+
+bool IsUnion(const Struct& s) { return s.flavor == Struct::Flavor::kUnion; }
+
+// The wire tag (codec/generated.h, namespace wire) of a type expression:
+// typedefs followed, C++ spelling annotations irrelevant.
+std::string WireTag(const Type& type) {
+  const Type& t = idl::TrueType(type);
+  const std::string w = std::string(kNs) + "wire::";
+  switch (t.kind) {
+    case Type::Kind::kBase:
+      switch (t.base) {
+        case BaseType::kBool:
+          return w + "Bool";
+        case BaseType::kI8:
+          return w + "Byte";
+        case BaseType::kI16:
+          return w + "I16";
+        case BaseType::kI32:
+          return w + "I32";
+        case BaseType::kI64:
+          return w + "I64";
+        case BaseType::kDouble:
+          return w + "Double";
+        case BaseType::kString:
+          return w + "String";
+        case BaseType::kBinary:
+          return w + "Binary";
+        case BaseType::kUuid:
+          return w + "Uuid";
+        case BaseType::kVoid:
+          break;
+      }
+      break;
+    case Type::Kind::kList:
+      return w + "List<" + WireTag(*t.elem) + ">";
+    case Type::Kind::kSet:
+      return w + "Set<" + WireTag(*t.elem) + ">";
+    case Type::Kind::kMap:
+      return w + "Map<" + WireTag(*t.elem) + ", " + WireTag(*t.value) + ">";
+    case Type::Kind::kNamed:
+      if (idl::AsEnum(t) != nullptr) return w + "Enum";
+      if (idl::AsStruct(t) != nullptr) return w + "Struct";
+      break;
+  }
+  // The front end rejects void fields; keep the output compiling-wrong
+  // rather than silently wrong.
+  return w + "Invalid";
+}
+
+// The TType enumerator the field carries on the wire.
+std::string WireTypeExpr(const Type& type) {
+  const Type& t = idl::TrueType(type);
+  const std::string k = std::string(kNs) + "TType::";
+  switch (t.kind) {
+    case Type::Kind::kBase:
+      switch (t.base) {
+        case BaseType::kBool:
+          return k + "kBool";
+        case BaseType::kI8:
+          return k + "kByte";
+        case BaseType::kI16:
+          return k + "kI16";
+        case BaseType::kI32:
+          return k + "kI32";
+        case BaseType::kI64:
+          return k + "kI64";
+        case BaseType::kDouble:
+          return k + "kDouble";
+        case BaseType::kString:
+        case BaseType::kBinary:
+          return k + "kString";
+        case BaseType::kUuid:
+          return k + "kUuid";
+        case BaseType::kVoid:
+          return k + "kVoid";
+      }
+      break;
+    case Type::Kind::kList:
+      return k + "kList";
+    case Type::Kind::kSet:
+      return k + "kSet";
+    case Type::Kind::kMap:
+      return k + "kMap";
+    case Type::Kind::kNamed:
+      if (idl::AsEnum(t) != nullptr) return k + "kI32";
+      return k + "kStruct";
+  }
+  return k + "kVoid";
+}
+
+// A C++ string literal for an identifier-like IDL name (names are
+// identifiers, so only quotes and backslashes could need escaping).
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+bool IsOptional(const Struct& s, const Field& f) {
+  return !IsUnion(s) && f.requiredness == Requiredness::kOptional;
+}
+bool IsRequired(const Struct& s, const Field& f) {
+  return !IsUnion(s) && f.requiredness == Requiredness::kRequired;
+}
+
+// Indexes of s.fields in wire order: by id, as Apache Thrift writes them.
+std::vector<size_t> WireOrder(const Struct& s) {
+  std::vector<size_t> order(s.fields.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return s.fields[a].id < s.fields[b].id; });
+  return order;
+}
+
+// How the struct's generated code names field i's value (for reading, a
+// const reference to it; for unions, the variant alternative).
+std::string ValueExpr(const Struct& s, size_t i) {
+  if (IsUnion(s)) return "std::get<" + std::to_string(i + 1) + ">(this->value_)";
+  const Field& f = s.fields[i];
+  if (IsOptional(s, f)) return "(*this->" + f.cpp_name + ")";
+  return "this->" + f.cpp_name;
+}
+
+std::string SizeFunction(const Struct& s) {
+  const std::string& name = s.cpp_name;
+  std::string out = "template <class P>\nsize_t " + name + "::VireoSize() const {\n";
+  out += "  [[maybe_unused]] int16_t vireo_last = 0;\n";
+  out += "  size_t vireo_n = P::kStopSize;\n";
+  auto term = [&](size_t i) {
+    const Field& f = s.fields[i];
+    return std::string(kNs) + "FieldSize<P, " + WireTag(*f.type) + ">(" + std::to_string(f.id) +
+           ", vireo_last, " + ValueExpr(s, i) + ")";
+  };
+  if (IsUnion(s)) {
+    if (!s.fields.empty()) {
+      out += "  switch (this->value_.index()) {\n";
+      for (size_t i : WireOrder(s)) {
+        out += "    case " + std::to_string(i + 1) + ":\n      vireo_n += " + term(i) +
+               ";\n      break;\n";
+      }
+      out += "    default:\n      break;\n  }\n";
+    }
+  } else {
+    for (size_t i : WireOrder(s)) {
+      const Field& f = s.fields[i];
+      if (IsOptional(s, f)) {
+        out +=
+            "  if (this->" + f.cpp_name + ".has_value()) {\n    vireo_n += " + term(i) + ";\n  }\n";
+      } else {
+        out += "  vireo_n += " + term(i) + ";\n";
+      }
+    }
+  }
+  out += "  return vireo_n;\n}\n";
+  return out;
+}
+
+std::string WriteFunction(const Struct& s) {
+  const std::string& name = s.cpp_name;
+  std::string out = "template <class P>\nchar* " + name + "::VireoWrite(char* vireo_p) const {\n";
+  out += "  [[maybe_unused]] int16_t vireo_last = 0;\n";
+  auto stmt = [&](size_t i) {
+    const Field& f = s.fields[i];
+    return "vireo_p = " + std::string(kNs) + "WriteField<P, " + WireTag(*f.type) + ">(vireo_p, " +
+           std::to_string(f.id) + ", vireo_last, " + ValueExpr(s, i) + ");";
+  };
+  if (IsUnion(s)) {
+    if (!s.fields.empty()) {
+      out += "  switch (this->value_.index()) {\n";
+      for (size_t i : WireOrder(s)) {
+        out += "    case " + std::to_string(i + 1) + ":\n      " + stmt(i) + "\n      break;\n";
+      }
+      out += "    default:\n      break;\n  }\n";
+    }
+  } else {
+    for (size_t i : WireOrder(s)) {
+      const Field& f = s.fields[i];
+      if (IsOptional(s, f)) {
+        out += "  if (this->" + f.cpp_name + ".has_value()) {\n    " + stmt(i) + "\n  }\n";
+      } else {
+        out += "  " + stmt(i) + "\n";
+      }
+    }
+  }
+  out += "  return P::WriteStop(vireo_p);\n}\n";
+  return out;
+}
+
+std::string ChunkedFunction(const Struct& s) {
+  const std::string& name = s.cpp_name;
+  std::string out =
+      "template <class W>\nvoid " + name + "::VireoWriteChunked(W& vireo_w) const {\n";
+  out += "  vireo_w.WriteStructBegin();\n";
+  auto stmt = [&](size_t i) {
+    const Field& f = s.fields[i];
+    return std::string(kNs) + "WriteFieldChunked<" + WireTag(*f.type) + ">(vireo_w, " +
+           std::to_string(f.id) + ", " + ValueExpr(s, i) + ");";
+  };
+  if (IsUnion(s)) {
+    if (!s.fields.empty()) {
+      out += "  switch (this->value_.index()) {\n";
+      for (size_t i : WireOrder(s)) {
+        out += "    case " + std::to_string(i + 1) + ":\n      " + stmt(i) + "\n      break;\n";
+      }
+      out += "    default:\n      break;\n  }\n";
+    }
+  } else {
+    for (size_t i : WireOrder(s)) {
+      const Field& f = s.fields[i];
+      if (IsOptional(s, f)) {
+        out += "  if (this->" + f.cpp_name + ".has_value()) {\n    " + stmt(i) + "\n  }\n";
+      } else {
+        out += "  " + stmt(i) + "\n";
+      }
+    }
+  }
+  out += "  vireo_w.WriteFieldStop();\n  vireo_w.WriteStructEnd();\n}\n";
+  return out;
+}
+
+std::string SeenBit(size_t i) {
+  return "vireo_seen[" + std::to_string(i / 64) + "] & (uint64_t{1} << " + std::to_string(i % 64) +
+         ")";
+}
+
+// The field's read, from its checked header on: `indent`-indented.
+std::string ReadFieldStatements(const Struct& s, size_t i, const std::string& indent) {
+  const Field& f = s.fields[i];
+  const std::string idx = std::to_string(i + 1);
+  std::string out;
+  std::string target;
+  if (IsUnion(s)) {
+    out +=
+        indent + "if (this->value_.index() != " + idx + ") this->value_.emplace<" + idx + ">();\n";
+    target = "&std::get<" + idx + ">(this->value_)";
+  } else if (IsOptional(s, f)) {
+    out +=
+        indent + "if (!this->" + f.cpp_name + ".has_value()) this->" + f.cpp_name + ".emplace();\n";
+    target = "&*this->" + f.cpp_name;
+  } else {
+    target = "&this->" + f.cpp_name;
+  }
+  out += indent + "VIREO_CODEC_RETURN_IF_FIELD_ERROR(\n" + indent + "    (" + kNs + "ReadField<" +
+         WireTag(*f.type) + ">(vireo_d, vireo_state, " + target + ")),\n" + indent + "    " +
+         Quote(s.name + "." + f.name) + ");\n";
+  if (IsUnion(s)) {
+    out += indent + "vireo_any = true;\n";
+  } else {
+    out += indent + "vireo_seen[" + std::to_string(i / 64) + "] |= uint64_t{1} << " +
+           std::to_string(i % 64) + ";\n";
+  }
+  return out;
+}
+
+// True when field i repeats an earlier field's id (the front end reports
+// it; the first one is read).
+bool IsDuplicateId(const Struct& s, size_t i) {
+  for (size_t j = 0; j < i; ++j) {
+    if (s.fields[j].id == s.fields[i].id) return true;
+  }
+  return false;
+}
+
+// Reads the next field header: the fast path with no Status, else the
+// careful one.
+std::string ReadFieldBegin(const Struct& s, const std::string& indent) {
+  return indent +
+         "if (ABSL_PREDICT_FALSE(!vireo_d.NextField(vireo_state, &vireo_type, &vireo_id))) {\n" +
+         indent + "  VIREO_CODEC_RETURN_IF_FIELD_ERROR(\n" + indent +
+         "      vireo_d.ReadFieldBegin(vireo_state, &vireo_type, &vireo_id), " + Quote(s.name) +
+         ");\n" + indent + "}\n";
+}
+
+std::string Prologue(const Struct& s) {
+  const std::string& name = s.cpp_name;
+  std::string out = "template <class D>\n::absl::Status " + name + "::VireoRead(D& vireo_d) {\n";
+  out += "  if (ABSL_PREDICT_FALSE(!vireo_d.TryEnter())) {\n    return " + std::string(kNs) +
+         "internal::FieldError(vireo_d.DepthError(), " + Quote(s.name) + ");\n  }\n";
+  out += "  typename D::FieldState vireo_state;\n";
+  out += "  " + std::string(kNs) + "TType vireo_type = " + kNs + "TType::kStop;\n";
+  out += "  int16_t vireo_id = 0;\n";
+  return out;
+}
+
+// Unions: at most one field on the wire; a loop and a switch.
+std::string UnionReadFunction(const Struct& s) {
+  std::string out = Prologue(s);
+  out += "  bool vireo_any = false;\n";
+  out += "  while (true) {\n";
+  out += ReadFieldBegin(s, "    ");
+  out += "    if (vireo_type == " + std::string(kNs) + "TType::kStop) break;\n";
+  out += "    switch (vireo_id) {\n";
+  for (size_t i = 0; i < s.fields.size(); ++i) {
+    if (IsDuplicateId(s, i)) continue;
+    const Field& f = s.fields[i];
+    out += "      case " + std::to_string(f.id) + ":\n";
+    out += "        if (ABSL_PREDICT_TRUE(vireo_type == " + WireTypeExpr(*f.type) + ")) {\n";
+    out += ReadFieldStatements(s, i, "          ");
+    out += "          continue;\n        }\n        break;\n";
+  }
+  out += "      default:\n        break;\n    }\n";
+  out += "    VIREO_CODEC_RETURN_IF_FIELD_ERROR(vireo_d.SkipField(vireo_state, vireo_type), " +
+         Quote(s.name) + ");\n";
+  out += "  }\n";
+  out += "  vireo_d.Leave();\n";
+  out += "  if (!vireo_any) this->value_.emplace<0>();\n";
+  out += "  return ::absl::OkStatus();\n}\n";
+  return out;
+}
+
+// Structs and exceptions: every writer sends fields in id order, so each
+// field's read predicts the next one and jumps straight to it; the switch
+// serves fields out of that order and unknown ones.
+std::string StructReadFunction(const Struct& s) {
+  const std::string& name = s.cpp_name;
+  const size_t words = (s.fields.size() + 63) / 64;
+  std::vector<size_t> order;
+  for (size_t i : WireOrder(s)) {
+    if (!IsDuplicateId(s, i)) order.push_back(i);
+  }
+  auto label = [](size_t i) { return "vireo_field_" + std::to_string(i); };
+  auto predict = [&](size_t k) {
+    // After the k-th field in wire order (k == order.size(): before the
+    // first), expect the next.
+    std::string out;
+    const size_t next = k == order.size() ? 0 : k + 1;
+    if (next < order.size()) {
+      const Field& f = s.fields[order[next]];
+      out += "  if (vireo_id == " + std::to_string(f.id) +
+             " && vireo_type == " + WireTypeExpr(*f.type) + ") goto " + label(order[next]) + ";\n";
+    }
+    out += "  goto vireo_dispatch;\n";
+    return out;
+  };
+
+  std::string out = Prologue(s);
+  if (words > 0) out += "  uint64_t vireo_seen[" + std::to_string(words) + "] = {};\n";
+  out += ReadFieldBegin(s, "  ");
+  out += predict(order.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    out += label(order[k]) + ":\n";
+    out += ReadFieldStatements(s, order[k], "  ");
+    out += ReadFieldBegin(s, "  ");
+    out += predict(k);
+  }
+  out += "vireo_dispatch:\n";
+  out += "  if (vireo_type == " + std::string(kNs) + "TType::kStop) goto vireo_done;\n";
+  out += "  switch (vireo_id) {\n";
+  for (size_t i : order) {
+    const Field& f = s.fields[i];
+    out += "    case " + std::to_string(f.id) + ":\n";
+    out += "      if (vireo_type == " + WireTypeExpr(*f.type) + ") goto " + label(i) + ";\n";
+    out += "      break;\n";
+  }
+  out += "    default:\n      break;\n  }\n";
+  out += "  VIREO_CODEC_RETURN_IF_FIELD_ERROR(vireo_d.SkipField(vireo_state, vireo_type), " +
+         Quote(s.name) + ");\n";
+  out += ReadFieldBegin(s, "  ");
+  out += "  goto vireo_dispatch;\n";
+  out += "vireo_done:\n";
+  out += "  vireo_d.Leave();\n";
+  if (words > 0) {
+    // Fields the input did not carry get their defaults back, so a reused
+    // object ends as a fresh decode would; a missing required field fails.
+    std::string all;
+    for (size_t w = 0; w < words; ++w) {
+      const size_t bits = std::min<size_t>(64, s.fields.size() - w * 64);
+      const std::string mask =
+          bits == 64 ? "~uint64_t{0}" : "((uint64_t{1} << " + std::to_string(bits) + ") - 1)";
+      if (!all.empty()) all += " ||\n                         ";
+      all += "vireo_seen[" + std::to_string(w) + "] != " + mask;
+    }
+    out += "  if (ABSL_PREDICT_FALSE(" + all + ")) {\n";
+    bool needs_default = false;
+    for (const Field& f : s.fields) {
+      needs_default = needs_default || (!IsOptional(s, f) && !IsRequired(s, f));
+    }
+    if (needs_default) {
+      out += "    const auto& vireo_default =\n        " + std::string(kNs) + "DefaultInstance<" +
+             name + ">();\n";
+    }
+    for (size_t i = 0; i < s.fields.size(); ++i) {
+      if (IsDuplicateId(s, i)) continue;
+      const Field& f = s.fields[i];
+      out += "    if (!(" + SeenBit(i) + ")) ";
+      if (IsRequired(s, f)) {
+        out += "{\n      return " + std::string(kNs) + "RequiredFieldMissing(" + Quote(s.name) +
+               ", " + Quote(f.name) + ");\n    }\n";
+      } else if (IsOptional(s, f)) {
+        out += "this->" + f.cpp_name + ".reset();\n";
+      } else {
+        out += "this->" + f.cpp_name + " = vireo_default." + f.cpp_name + ";\n";
+      }
+    }
+    out += "  }\n";
+  }
+  out += "  return ::absl::OkStatus();\n}\n";
+  return out;
+}
+
+std::string ReadFunction(const Struct& s) {
+  return IsUnion(s) ? UnionReadFunction(s) : StructReadFunction(s);
+}
+
+}  // namespace
+
+std::string GenerateCodecMembers(const idl::Struct& s) {
+  (void)s;
+  return R"(  // ---- Codec (entry points: codec/serialize.h) ----
+  // The exact number of bytes the Binary / Compact encoding takes.
+  size_t BinarySize() const;
+  size_t CompactSize() const;
+  // Write exactly BinarySize() / CompactSize() bytes at `out`, with no
+  // bounds check; return the end.
+  char* WriteBinaryTo(char* out) const;
+  char* WriteCompactTo(char* out) const;
+  // Write field by field through a message writer (values larger than a
+  // block; nested structs that fit still go raw).
+  void WriteChunked(::vireo::codec::BinaryWriter& w) const;
+  void WriteChunked(::vireo::codec::CompactWriter& w) const;
+  // Decode into this object, reusing its storage; absent fields get their
+  // defaults, a missing required field is InvalidArgument.
+  ::absl::Status Read(::vireo::codec::BinaryDecoder& d);
+  ::absl::Status Read(::vireo::codec::CompactDecoder& d);
+  // Behind the above, per protocol; defined in the generated .cc.
+  template <class P>
+  size_t VireoSize() const;
+  template <class P>
+  char* VireoWrite(char* out) const;
+  template <class W>
+  void VireoWriteChunked(W& w) const;
+  template <class D>
+  ::absl::Status VireoRead(D& d);
+)";
+}
+
+std::string GenerateCodecDefinitions(const idl::Struct& s) {
+  const std::string& name = s.cpp_name;
+  std::string out = "// ---- " + name + ": codec ----\n\n";
+  out += SizeFunction(s) + "\n";
+  out += WriteFunction(s) + "\n";
+  out += ChunkedFunction(s) + "\n";
+  out += ReadFunction(s) + "\n";
+  const std::string bw = std::string(kNs) + "BinaryWire";
+  const std::string cw = std::string(kNs) + "CompactWire";
+  out += "size_t " + name + "::BinarySize() const { return VireoSize<" + bw + ">(); }\n";
+  out += "size_t " + name + "::CompactSize() const { return VireoSize<" + cw + ">(); }\n";
+  out += "char* " + name + "::WriteBinaryTo(char* out) const { return VireoWrite<" + bw +
+         ">(out); }\n";
+  out += "char* " + name + "::WriteCompactTo(char* out) const { return VireoWrite<" + cw +
+         ">(out); }\n";
+  out += "void " + name + "::WriteChunked(" + kNs +
+         "BinaryWriter& w) const { VireoWriteChunked(w); }\n";
+  out += "void " + name + "::WriteChunked(" + kNs +
+         "CompactWriter& w) const { VireoWriteChunked(w); }\n";
+  out +=
+      "::absl::Status " + name + "::Read(" + kNs + "BinaryDecoder& d) { return VireoRead(d); }\n";
+  out +=
+      "::absl::Status " + name + "::Read(" + kNs + "CompactDecoder& d) { return VireoRead(d); }\n";
+  return out;
+}
+
+std::vector<std::string> CodecIncludes() { return {"\"codec/serialize.h\""}; }
+
+}  // namespace vireo::codegen

@@ -1,0 +1,269 @@
+#include "codegen/generator.h"
+
+#include <cctype>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "codegen/codec_gen.h"
+#include "codegen/cpp_types.h"
+#include "codegen/types_gen.h"
+
+namespace vireo::codegen {
+namespace {
+
+using idl::Definition;
+using idl::Type;
+
+// One use of a typedef or struct of this file by another.
+struct Edge {
+  size_t to = 0;
+  // The user needs the target complete (a by-value member, an optional or
+  // union member, a typedef naming it), not merely declared (a container
+  // element).
+  bool hard = false;
+  std::string via;  // the field that makes the edge, "" for a typedef
+};
+
+struct Node {
+  const Definition* def = nullptr;
+  std::vector<Edge> edges;
+};
+
+void CollectEdges(const Type& type, bool in_container, const idl::Program& program,
+                  const std::vector<Node>& nodes, const std::string& via, std::vector<Edge>* out) {
+  switch (type.kind) {
+    case Type::Kind::kBase:
+      return;
+    case Type::Kind::kList:
+    case Type::Kind::kSet:
+    case Type::Kind::kMap:
+      if (type.elem != nullptr) CollectEdges(*type.elem, true, program, nodes, via, out);
+      if (type.value != nullptr) CollectEdges(*type.value, true, program, nodes, via, out);
+      return;
+    case Type::Kind::kNamed:
+      if (type.resolved == nullptr || type.resolved->program != &program) return;
+      for (size_t i = 0; i < nodes.size(); ++i) {
+        if (nodes[i].def == type.resolved) {
+          out->push_back(Edge{i, !in_container, via});
+          return;
+        }
+      }
+      return;
+  }
+}
+
+std::string LocationPrefix(const Definition& def, const idl::Program& program) {
+  std::string file = def.loc.file != nullptr ? *def.loc.file : program.path;
+  return file + ":" + std::to_string(def.loc.line) + ":" + std::to_string(def.loc.col) + ": ";
+}
+
+// Finds a cycle of hard edges; on success returns an empty string, else the
+// chain "A.b -> B.a -> A".
+std::string FindHardCycle(const std::vector<Node>& nodes, size_t* start) {
+  enum class Color { kWhite, kGrey, kBlack };
+  std::vector<Color> color(nodes.size(), Color::kWhite);
+  std::vector<std::pair<size_t, const Edge*>> path;
+  std::string found;
+  // Depth is bounded by the number of definitions; IDL files are small
+  // enough that recursion is safe, and the front end bounds nesting anyway.
+  auto visit = [&](auto&& self, size_t n) -> bool {
+    color[n] = Color::kGrey;
+    for (const Edge& e : nodes[n].edges) {
+      if (!e.hard) continue;
+      path.emplace_back(n, &e);
+      if (color[e.to] == Color::kGrey) {
+        size_t first = 0;
+        while (path[first].first != e.to) ++first;
+        for (size_t i = first; i < path.size(); ++i) {
+          const Edge* edge = path[i].second;
+          found += nodes[path[i].first].def->name;
+          if (!edge->via.empty()) found += "." + edge->via;
+          found += " -> ";
+        }
+        found += nodes[e.to].def->name;
+        *start = e.to;
+        return true;
+      }
+      if (color[e.to] == Color::kWhite && self(self, e.to)) return true;
+      path.pop_back();
+    }
+    color[n] = Color::kBlack;
+    return false;
+  };
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (color[i] == Color::kWhite && visit(visit, i)) return found;
+  }
+  return "";
+}
+
+std::string Upper(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    out += std::isalnum(static_cast<unsigned char>(c))
+               ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+               : '_';
+  }
+  return out;
+}
+
+std::string HeaderGuard(const idl::Program& program) {
+  std::string ns = CppNamespace(program);
+  std::string guard = "VIREO_GEN_";
+  if (!ns.empty()) guard += Upper(ns) + "_";
+  return guard + Upper(program.name) + "_TYPES_H_";
+}
+
+std::string IncludeLine(const std::string& spec) {
+  if (!spec.empty() && (spec.front() == '<' || spec.front() == '"')) return "#include " + spec;
+  return "#include \"" + spec + "\"";
+}
+
+void CollectTypes(const idl::Program& program, std::set<std::string>* system) {
+  auto visit = [&](const Type& t) { CollectTemplateIncludes(t, system); };
+  for (const auto& t : program.typedefs) visit(*t->type);
+  for (const auto& c : program.consts) visit(*c->type);
+  for (const auto& s : program.structs) {
+    for (const auto& f : s->fields) visit(*f.type);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<const Definition*>> OrderTypes(const idl::Program& program) {
+  std::vector<Node> nodes;
+  for (const Definition* d : program.definitions) {
+    if (d->kind == Definition::Kind::kTypedef || d->kind == Definition::Kind::kStruct) {
+      nodes.push_back(Node{d, {}});
+    }
+  }
+  for (Node& node : nodes) {
+    if (node.def->kind == Definition::Kind::kTypedef) {
+      const auto* t = static_cast<const idl::Typedef*>(node.def);
+      CollectEdges(*t->type, false, program, nodes, "", &node.edges);
+    } else {
+      const auto* s = static_cast<const idl::Struct*>(node.def);
+      for (const idl::Field& f : s->fields) {
+        CollectEdges(*f.type, false, program, nodes, f.name, &node.edges);
+      }
+    }
+  }
+  size_t start = 0;
+  std::string cycle = FindHardCycle(nodes, &start);
+  if (!cycle.empty()) {
+    const Definition& def = *nodes[start].def;
+    return absl::InvalidArgumentError(
+        LocationPrefix(def, program) + "error: " + def.name + " contains itself by value (" +
+        cycle + "); C++ cannot hold such a type: break the cycle with a list, set or map");
+  }
+
+  // Declaration order, except that a definition waits for what it needs:
+  // first everything it uses, else (in a cycle through containers) at least
+  // what it needs complete.
+  std::vector<const Definition*> order;
+  std::vector<bool> emitted(nodes.size(), false);
+  auto ready = [&](size_t i, bool hard_only) {
+    for (const Edge& e : nodes[i].edges) {
+      if (e.to == i && !e.hard) continue;  // a container of itself
+      if ((e.hard || !hard_only) && !emitted[e.to]) return false;
+    }
+    return true;
+  };
+  while (order.size() < nodes.size()) {
+    size_t pick = nodes.size();
+    for (bool hard_only : {false, true}) {
+      for (size_t i = 0; i < nodes.size() && pick == nodes.size(); ++i) {
+        if (!emitted[i] && ready(i, hard_only)) pick = i;
+      }
+      if (pick != nodes.size()) break;
+    }
+    if (pick == nodes.size()) return absl::InternalError("vireo-gen: no order for the types");
+    emitted[pick] = true;
+    order.push_back(nodes[pick].def);
+  }
+  return order;
+}
+
+absl::StatusOr<GeneratedFiles> GenerateTypes(const idl::Program& program) {
+  absl::StatusOr<std::vector<const Definition*>> order = OrderTypes(program);
+  if (!order.ok()) return order.status();
+
+  GeneratedFiles files;
+  files.header_name = program.name + "_types.h";
+  files.source_name = program.name + "_types.cc";
+  const std::string ns = CppNamespace(program);
+  const std::string file_name = program.name + ".thrift";
+  const std::string banner = "// Generated by vireo-gen " + std::string(kGeneratorVersion) +
+                             " from " + file_name + ". Do not edit.\n";
+
+  // ---- header ----
+  std::string& h = files.header;
+  h = banner;
+  if (!program.doc.empty()) h += "//\n" + DocComment(program.doc, "");
+  const std::string guard = HeaderGuard(program);
+  h += "#ifndef " + guard + "\n#define " + guard + "\n\n";
+
+  std::set<std::string> system = {"<array>",  "<compare>",     "<cstdint>", "<exception>",
+                                  "<map>",    "<optional>",    "<ostream>", "<set>",
+                                  "<string>", "<string_view>", "<utility>", "<variant>",
+                                  "<vector>"};
+  std::set<std::string> local = {"\"codec/bytes.h\"", "\"codec/generated.h\""};
+  CollectTypes(program, &system);
+  for (const std::string& inc : CodecIncludes()) {
+    (inc.empty() || inc.front() != '<' ? local : system).insert(inc);
+  }
+  for (const std::string& inc : system) h += "#include " + inc + "\n";
+  h += "\n";
+  for (const std::string& inc : local) h += "#include " + inc + "\n";
+  for (const std::string& inc : program.cpp_includes) h += IncludeLine(inc) + "\n";
+  for (const idl::Include& inc : program.includes) {
+    if (inc.program != nullptr) h += "#include \"" + inc.program->name + "_types.h\"\n";
+  }
+  h += "\n";
+  if (!ns.empty()) h += "namespace " + ns + " {\n\n";
+
+  if (!program.structs.empty()) {
+    for (const auto& s : program.structs) {
+      h += std::string(s->flavor == idl::Struct::Flavor::kUnion ? "class " : "struct ") +
+           s->cpp_name + ";\n";
+    }
+    h += "\n";
+  }
+  for (const auto& e : program.enums) h += GenerateEnumDeclaration(*e, program) + "\n";
+  for (const Definition* d : *order) {
+    if (d->kind == Definition::Kind::kTypedef) {
+      h += GenerateTypedef(*static_cast<const idl::Typedef*>(d), program) + "\n";
+    } else {
+      h += GenerateStructDeclaration(*static_cast<const idl::Struct*>(d), program) + "\n";
+    }
+  }
+  for (const auto& c : program.consts) h += GenerateConst(*c, program);
+  if (!program.consts.empty()) h += "\n";
+  if (!ns.empty()) h += "}  // namespace " + ns + "\n\n";
+  h += "#endif  // " + guard + "\n";
+
+  // ---- source ----
+  std::string& cc = files.source;
+  cc = banner;
+  cc += "#include \"" + files.header_name + "\"\n\n";
+  cc +=
+      "#include <charconv>\n#include <cstddef>\n#include <cstdint>\n#include <optional>\n"
+      "#include <ostream>\n#include <sstream>\n#include <string>\n#include <string_view>\n"
+      "#include <type_traits>\n\n";
+  if (!ns.empty()) cc += "namespace " + ns + " {\n";
+  if (!program.structs.empty()) {
+    cc += "namespace {\n\n" + GeneratePrintHelpers() + "\n}  // namespace\n";
+  }
+  for (const auto& e : program.enums) cc += "\n" + GenerateEnumDefinitions(*e, program);
+  for (const Definition* d : *order) {
+    if (d->kind == Definition::Kind::kStruct) {
+      cc += "\n" + GenerateStructDefinitions(*static_cast<const idl::Struct*>(d), program);
+    }
+  }
+  if (!ns.empty()) cc += "\n}  // namespace " + ns + "\n";
+  return files;
+}
+
+}  // namespace vireo::codegen

@@ -1,0 +1,8 @@
+// Used by codegen_cli_test: structs that contain each other by value.
+struct A {
+  1: B b,
+}
+
+struct B {
+  1: A a,
+}
