@@ -542,6 +542,18 @@ bool Analyzer::Run() {
     if (auto [it, fresh] = seen.emplace(d->name, d); !fresh) {
       Error(d->loc, Quote(d->name) + " is already defined (at " + Where(it->second->loc) + ")");
     }
+    // Apache Thrift keeps one type namespace across a file and the files it
+    // includes: a type may not reuse the name of an included file's type.
+    if (d->kind != Definition::Kind::kConst) {
+      for (const Include& inc : program_->includes) {
+        const Definition* other = inc.program == nullptr ? nullptr : inc.program->Find(d->name);
+        if (other != nullptr && other->kind != Definition::Kind::kConst) {
+          Error(d->loc, "type " + Quote(d->name) + " is already defined in the included file " +
+                            Quote(inc.path) + " (at " + Where(other->loc) + ")");
+          break;
+        }
+      }
+    }
     if (d->kind == Definition::Kind::kEnum) {
       auto* e = static_cast<Enum*>(d);
       std::map<std::string, const EnumValue*> names;
