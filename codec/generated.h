@@ -840,13 +840,31 @@ std::string_view AsView(const T& v) {
   }
 }
 
+// Assigns n bytes to *s. A string that already holds at least n bytes (a
+// reused object) is shortened and overwritten in place, with no call into
+// std::string's general replace.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void AssignString(std::string* s, const char* p, size_t n) {
+  if (n <= s->size()) {
+    s->resize(n);
+    if (n != 0) std::memcpy(s->data(), p, n);
+  } else {
+    s->assign(p, n);
+  }
+}
+
 // Reads a string or binary value of `n` checked bytes into any string-like
 // type (assign(const char*, size_t), resize, data).
 template <class D, class S>
 absl::Status ReadStringBody(D& d, uint32_t n, S* s) {
   Input& in = d.input();
   if constexpr (std::is_same_v<S, std::string>) {
-    in.ReadString(n, s);  // n <= remaining(): cannot fail
+    const std::string_view run = in.Contiguous();
+    if (ABSL_PREDICT_TRUE(run.size() >= n)) {
+      AssignString(s, run.data(), n);
+      in.Advance(n);
+    } else {
+      in.ReadString(n, s);  // n <= remaining(): cannot fail
+    }
   } else if constexpr (std::is_same_v<S, Bytes>) {
     s->ReadFrom(in, n, d.slice_threshold());
   } else {
@@ -949,6 +967,109 @@ absl::Status ReadElem(D& d, T&& e) {
     return absl::OkStatus();
   } else {
     return Codec<E>::Read(d, &e);
+  }
+}
+
+// The byte count of a Binary fixed-size scalar of wire type E, else 0.
+template <class E>
+inline constexpr size_t kBinaryFixed =
+    std::is_same_v<E, wire::Bool> || std::is_same_v<E, wire::Byte>    ? 1
+    : std::is_same_v<E, wire::I16>                                    ? 2
+    : std::is_same_v<E, wire::I32> || std::is_same_v<E, wire::Enum>   ? 4
+    : std::is_same_v<E, wire::I64> || std::is_same_v<E, wire::Double> ? 8
+                                                                      : 0;
+
+// The Binary value of wire type E (kBinaryFixed<E> != 0) stored at p.
+template <class E, class T>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline T LoadBinaryScalar(const char* p) {
+  if constexpr (std::is_same_v<E, wire::Bool>) {
+    return static_cast<T>(*p != 0);
+  } else if constexpr (std::is_same_v<E, wire::Byte>) {
+    return static_cast<T>(static_cast<int8_t>(*p));
+  } else if constexpr (std::is_same_v<E, wire::I16>) {
+    return static_cast<T>(static_cast<int16_t>(LoadBE16(p)));
+  } else if constexpr (kBinaryFixed<E> == 4) {
+    return static_cast<T>(static_cast<int32_t>(LoadBE32(p)));
+  } else {
+    uint64_t u;
+    std::memcpy(&u, p, 8);
+    u = __builtin_bswap64(u);
+    if constexpr (std::is_same_v<E, wire::Double>) {
+      double x;
+      std::memcpy(&x, &u, 8);
+      return static_cast<T>(x);
+    } else {
+      return static_cast<T>(static_cast<int64_t>(u));
+    }
+  }
+}
+
+// The hot path of Codec<E>::Read, with no Status to build or destroy:
+// reads a Binary scalar, or a string into std::string, when it lies whole
+// in the contiguous run and is within the limits. Returns false having
+// read nothing otherwise (other types, other decoders, block edges,
+// errors); the caller then takes Codec<E>::Read, which reports any error.
+template <class E, class D, class T>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryRead(D& d, T* v) {
+  if constexpr (!std::is_same_v<D, BinaryDecoder>) {
+    return false;
+  } else if constexpr (kBinaryFixed<E> != 0) {
+    Input& in = d.input();
+    const std::string_view run = in.Contiguous();
+    if (ABSL_PREDICT_FALSE(run.size() < kBinaryFixed<E>)) return false;
+    *v = LoadBinaryScalar<E, T>(run.data());
+    in.Advance(kBinaryFixed<E>);
+    return true;
+  } else if constexpr ((std::is_same_v<E, wire::String> || std::is_same_v<E, wire::Binary>) &&
+                       std::is_same_v<T, std::string>) {
+    Input& in = d.input();
+    const std::string_view run = in.Contiguous();
+    if (ABSL_PREDICT_FALSE(run.size() < 4)) return false;
+    const uint32_t n = LoadBE32(run.data());
+    if (ABSL_PREDICT_FALSE(n > d.limits().max_string_size || n > run.size() - 4)) return false;
+    AssignString(v, run.data() + 4, n);
+    in.Advance(4 + size_t{n});
+    return true;
+  } else {
+    return false;
+  }
+}
+
+// TryRead for a list element, which may be a proxy (vector<bool>): those
+// take the careful path.
+template <class E, class D, class T>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryReadElem(D& d, T&& e) {
+  if constexpr (std::is_same_v<std::remove_cvref_t<T>, std::vector<bool>::reference>) {
+    return false;
+  } else {
+    return TryRead<E>(d, &e);
+  }
+}
+
+// Reads a whole Binary list of n fixed-size scalars into a vector of
+// arithmetic values in one pass when all n lie in the contiguous run (the
+// header already read). Returns false having read nothing otherwise.
+template <class E, class D, class T>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryReadBulk(D& d, T* v, uint32_t n) {
+  if constexpr (std::is_same_v<D, BinaryDecoder> && kBinaryFixed<E> != 0) {
+    using V = typename T::value_type;
+    if constexpr (std::is_same_v<T, std::vector<V>> && std::is_arithmetic_v<V> &&
+                  !std::is_same_v<V, bool>) {
+      constexpr size_t kSize = kBinaryFixed<E>;
+      Input& in = d.input();
+      const std::string_view run = in.Contiguous();
+      if (ABSL_PREDICT_FALSE(run.size() / kSize < n)) return false;
+      v->resize(n);
+      V* out = v->data();
+      const char* p = run.data();
+      for (uint32_t i = 0; i < n; ++i) out[i] = LoadBinaryScalar<E, V>(p + size_t{i} * kSize);
+      in.Advance(size_t{n} * kSize);
+      return true;
+    } else {
+      return false;
+    }
+  } else {
+    return false;
   }
 }
 
@@ -1267,8 +1388,13 @@ struct Codec<wire::List<E>> {
       return absl::OkStatus();
     }
     if constexpr (internal::Resizable<T>) {
-      v->resize(n);
-      for (auto&& e : *v) VIREO_CODEC_RETURN_IF_ERROR(internal::ReadElem<E>(d, e));
+      if (!internal::TryReadBulk<E>(d, v, n)) {
+        v->resize(n);
+        for (auto&& e : *v) {
+          if (ABSL_PREDICT_TRUE(internal::TryReadElem<E>(d, e))) continue;
+          VIREO_CODEC_RETURN_IF_ERROR(internal::ReadElem<E>(d, e));
+        }
+      }
     } else {
       v->clear();
       for (uint32_t i = 0; i < n; ++i) {
@@ -1326,7 +1452,9 @@ struct Codec<wire::Set<E>> {
       bool pending = false;
       for (; i < n && it != v->end(); ++i) {
         auto& e = scratch.get();
-        VIREO_CODEC_RETURN_IF_ERROR(Codec<E>::Read(d, &e));
+        if (ABSL_PREDICT_FALSE(!internal::TryRead<E>(d, &e))) {
+          VIREO_CODEC_RETURN_IF_ERROR(Codec<E>::Read(d, &e));
+        }
         if (!(e == *it)) {
           pending = true;
           break;
@@ -1442,12 +1570,16 @@ struct Codec<wire::Map<K, V>> {
       bool pending = false;
       for (; i < n && it != v->end(); ++i) {
         auto& key = scratch.get();
-        VIREO_CODEC_RETURN_IF_ERROR(Codec<K>::Read(d, &key));
+        if (ABSL_PREDICT_FALSE(!internal::TryRead<K>(d, &key))) {
+          VIREO_CODEC_RETURN_IF_ERROR(Codec<K>::Read(d, &key));
+        }
         if (!(key == it->first)) {
           pending = true;
           break;
         }
-        VIREO_CODEC_RETURN_IF_ERROR(Codec<V>::Read(d, &it->second));
+        if (ABSL_PREDICT_FALSE(!internal::TryRead<V>(d, &it->second))) {
+          VIREO_CODEC_RETURN_IF_ERROR(Codec<V>::Read(d, &it->second));
+        }
         ++it;
       }
       if (i == n) {
@@ -1526,6 +1658,66 @@ inline void WriteFieldChunked(W& w, int16_t id, const T& v) {
   Codec<Tag>::WriteChunked(w, v);
   w.WriteFieldEnd();
 }
+
+// ReadField's hot path with no Status (see internal::TryRead): true having
+// read the value, false having read nothing (then call ReadField).
+template <class Tag, class D, class T>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryReadField(D& d, T* v) {
+  return internal::TryRead<Tag>(d, v);
+}
+
+namespace internal {
+
+// One field of a struct read by TryReadFixedStruct: its id and target.
+template <class Tag, class T>
+struct FixedFieldRef {
+  using tag = Tag;
+  int16_t id;
+  T* v;
+};
+template <class Tag, class T>
+FixedFieldRef<Tag, T> FixedField(int16_t id, T* v) {
+  return {id, v};
+}
+
+template <class F>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool MatchFixedHeader(const char* p, const F& f) {
+  return static_cast<uint8_t>(p[0]) == static_cast<uint8_t>(Codec<typename F::tag>::kType) &&
+         LoadBE16(p + 1) == static_cast<uint16_t>(f.id);
+}
+
+// A struct whose fields are all fixed-size scalars, as writers send it:
+// every field once, in the order given (id order), then the stop byte.
+// When that whole shape lies in the contiguous run of a Binary input
+// (and the depth limit allows one more level), reads it with one bounds
+// check and returns true; otherwise returns false having read nothing, and
+// the struct's general reader runs.
+template <class D, class... F>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryReadFixedStruct(D& d, F... f) {
+  if constexpr (!std::is_same_v<D, BinaryDecoder> ||
+                ((kBinaryFixed<typename F::tag> == 0) || ...)) {
+    return false;
+  } else {
+    constexpr size_t kSize = ((3 + kBinaryFixed<typename F::tag>) + ...) + 1;
+    if (ABSL_PREDICT_FALSE(d.depth() >= d.limits().max_depth)) return false;
+    Input& in = d.input();
+    const std::string_view run = in.Contiguous();
+    if (ABSL_PREDICT_FALSE(run.size() < kSize)) return false;
+    const char* const p = run.data();
+    const char* q = p;
+    bool match = true;
+    ((match = match && MatchFixedHeader(q, f), q += 3 + kBinaryFixed<typename F::tag>), ...);
+    if (ABSL_PREDICT_FALSE(!match || *q != 0)) return false;
+    q = p;
+    ((*f.v = LoadBinaryScalar<typename F::tag, std::remove_pointer_t<decltype(f.v)>>(q + 3),
+      q += 3 + kBinaryFixed<typename F::tag>),
+     ...);
+    in.Advance(kSize);
+    return true;
+  }
+}
+
+}  // namespace internal
 
 // Reads one field's value (its header already read and its type checked).
 template <class Tag, class D, class T>

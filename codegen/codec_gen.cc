@@ -260,9 +260,15 @@ std::string ReadFieldStatements(const Struct& s, size_t i, const std::string& in
   } else {
     target = "&this->" + f.cpp_name;
   }
-  out += indent + "VIREO_CODEC_RETURN_IF_FIELD_ERROR(\n" + indent + "    (" + kNs + "ReadField<" +
-         WireTag(*f.type) + ">(vireo_d, vireo_state, " + target + ")),\n" + indent + "    " +
+  // The Status-free fast path first; the careful read builds a Status
+  // only when it runs.
+  const std::string tag = WireTag(*f.type);
+  out += indent + "if (ABSL_PREDICT_FALSE(!(" + kNs + "TryReadField<" + tag + ">(vireo_d, " +
+         target + ")))) {\n";
+  out += indent + "  VIREO_CODEC_RETURN_IF_FIELD_ERROR(\n" + indent + "      (" + kNs +
+         "ReadField<" + tag + ">(vireo_d, vireo_state, " + target + ")),\n" + indent + "      " +
          Quote(s.name + "." + f.name) + ");\n";
+  out += indent + "}\n";
   if (IsUnion(s)) {
     out += indent + "vireo_any = true;\n";
   } else {
@@ -328,6 +334,35 @@ std::string UnionReadFunction(const Struct& s) {
   return out;
 }
 
+// For a struct of fixed-size scalar fields only (none optional), a first
+// try that reads the whole struct at once when it arrives in id order in
+// one contiguous run (see internal::TryReadFixedStruct); "" otherwise.
+std::string FixedStructFastPath(const Struct& s) {
+  if (s.fields.empty()) return "";
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < s.fields.size(); ++i) {
+    const Field& f = s.fields[i];
+    if (IsDuplicateId(s, i) || IsOptional(s, f)) return "";
+    const std::string tag = WireTag(*f.type);
+    const std::string w = std::string(kNs) + "wire::";
+    if (tag != w + "Bool" && tag != w + "Byte" && tag != w + "I16" && tag != w + "I32" &&
+        tag != w + "I64" && tag != w + "Double" && tag != w + "Enum") {
+      return "";
+    }
+    idx.push_back(i);
+  }
+  std::sort(idx.begin(), idx.end(),
+            [&](size_t a, size_t b) { return s.fields[a].id < s.fields[b].id; });
+  std::string out = "  if (" + std::string(kNs) + "internal::TryReadFixedStruct(vireo_d";
+  for (size_t i : idx) {
+    const Field& f = s.fields[i];
+    out += ",\n          " + std::string(kNs) + "internal::FixedField<" + WireTag(*f.type) + ">(" +
+           std::to_string(f.id) + ", &this->" + f.cpp_name + ")";
+  }
+  out += ")) {\n    return ::absl::OkStatus();\n  }\n";
+  return out;
+}
+
 // Structs and exceptions: every writer sends fields in id order, so each
 // field's read predicts the next one and jumps straight to it; the switch
 // serves fields out of that order and unknown ones.
@@ -354,6 +389,7 @@ std::string StructReadFunction(const Struct& s) {
   };
 
   std::string out = Prologue(s);
+  out.insert(out.find('{') + 2, FixedStructFastPath(s));  // after the signature
   if (words > 0) out += "  uint64_t vireo_seen[" + std::to_string(words) + "] = {};\n";
   out += ReadFieldBegin(s, "  ");
   out += predict(order.size());
