@@ -14,8 +14,8 @@
 #   markdown-out  also write the results as a Markdown table to this file
 # Environment:
 #   BENCH_ARGS  extra Google Benchmark flags (e.g. "--benchmark_min_time=1")
-#   MAX_OTHERS  before each run, wait (up to 10 min) for a 2 s stretch in which
-#               the rest of the machine used at most this many CPU-seconds
+#   MAX_OTHERS  before each run, wait (up to 1 min) for a 2 s stretch in which
+#               the machine used at most this many CPU-seconds
 #               per second (default 0.3); "off" skips the wait
 #   OUT         directory that keeps each run's JSON (default: a temporary one)
 #
@@ -47,7 +47,7 @@ machine_cpu() {
 wait_quiet() {
   [[ $max_others == off ]] && return 0
   local i before after
-  for i in $(seq 300); do
+  for i in $(seq 30); do
     before=$(machine_cpu)
     sleep 2
     after=$(machine_cpu)
@@ -86,7 +86,8 @@ for path in sys.argv[2:]:
 
 def med(name):
     if name not in times:
-        sys.exit(f"run_codegen_bench: no result for {name}")
+        print(f"run_codegen_bench: no result for {name}", file=sys.stderr)
+        sys.exit(2)
     return statistics.median(times[name])
 
 def spread(name):
