@@ -54,6 +54,14 @@ function(vireo_add_test)
     "  set_tests_properties(\${${ARG_NAME}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${_labels_script}")
+  # vireo_tests_<label>: builds every test binary of one label, so a stage
+  # that runs only some labels (the TSan stage) builds only what it runs.
+  foreach(_label IN LISTS ARG_LABELS)
+    if(NOT TARGET vireo_tests_${_label})
+      add_custom_target(vireo_tests_${_label})
+    endif()
+    add_dependencies(vireo_tests_${_label} ${ARG_NAME})
+  endforeach()
 endfunction()
 
 # vireo_install_headers(layer h1.h h2.h ...): installs a layer's public

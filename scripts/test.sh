@@ -7,7 +7,8 @@
 # Environment:
 #   VIREO_JOBS          build and ctest parallelism (default: nproc for the
 #                       build, 2 for ctest)
-#   VIREO_TSAN_LABELS   ctest label regex for the TSan stage (default: transport)
+#   VIREO_TSAN_LABELS   labels run under TSan, separated by '|' (default:
+#                       transport); only their test binaries are built
 set -euo pipefail
 
 quick=0
@@ -83,7 +84,12 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 end
 
 begin tsan "TSan build in build-tsan/ and ctest -L '$tsan_labels'"
-scripts/build.sh build-tsan -DVIREO_SANITIZE=thread -DVIREO_BUILD_BENCH=OFF \
+# Only the test binaries of the TSan labels are built (vireo_tests_<label>).
+tsan_targets=""
+IFS='|' read -ra _tsan_label_list <<<"$tsan_labels"
+for l in "${_tsan_label_list[@]}"; do tsan_targets+=" vireo_tests_$l"; done
+VIREO_BUILD_TARGETS="$tsan_targets" \
+  scripts/build.sh build-tsan -DVIREO_SANITIZE=thread -DVIREO_BUILD_BENCH=OFF \
   -DVIREO_BUILD_EXAMPLES=OFF
 # TSan cannot cope with the high-entropy mmap layout of recent kernels
 # ("unexpected memory mapping"); running with ASLR off avoids it.
