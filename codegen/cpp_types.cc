@@ -14,7 +14,7 @@ using idl::BaseType;
 using idl::ConstValue;
 using idl::Type;
 
-std::string BaseTypeName(BaseType base) {
+std::string CppBaseType(BaseType base) {
   switch (base) {
     case BaseType::kVoid:
       return "void";
@@ -142,7 +142,7 @@ std::string CppTypeName(const Type& type, const idl::Program& current, bool qual
   if (const std::string* t = CppTypeAnnotation(type.annotations)) return *t;
   switch (type.kind) {
     case Type::Kind::kBase:
-      return BaseTypeName(type.base);
+      return CppBaseType(type.base);
     case Type::Kind::kList:
     case Type::Kind::kSet: {
       const std::string* tmpl = CppTemplateAnnotation(type.annotations);

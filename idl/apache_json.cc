@@ -105,32 +105,6 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-const char* BaseTypeName(BaseType base) {
-  switch (base) {
-    case BaseType::kVoid:
-      return "void";
-    case BaseType::kBool:
-      return "bool";
-    case BaseType::kI8:
-      return "i8";
-    case BaseType::kI16:
-      return "i16";
-    case BaseType::kI32:
-      return "i32";
-    case BaseType::kI64:
-      return "i64";
-    case BaseType::kDouble:
-      return "double";
-    case BaseType::kString:
-      return "string";
-    case BaseType::kBinary:
-      return "binary";
-    case BaseType::kUuid:
-      return "uuid";
-  }
-  return "(unknown)";
-}
-
 class ApacheJsonWriter {
  public:
   explicit ApacheJsonWriter(const Program& program) : program_(program) {}
@@ -192,7 +166,7 @@ class ApacheJsonWriter {
     const Type& type = TrueType(use);
     switch (type.kind) {
       case Type::Kind::kBase:
-        return BaseTypeName(type.base);
+        return std::string(BaseTypeName(type.base));
       case Type::Kind::kList:
         return "list";
       case Type::Kind::kSet:

@@ -2,6 +2,32 @@
 
 namespace vireo::idl {
 
+std::string_view BaseTypeName(BaseType base) {
+  switch (base) {
+    case BaseType::kVoid:
+      return "void";
+    case BaseType::kBool:
+      return "bool";
+    case BaseType::kI8:
+      return "i8";
+    case BaseType::kI16:
+      return "i16";
+    case BaseType::kI32:
+      return "i32";
+    case BaseType::kI64:
+      return "i64";
+    case BaseType::kDouble:
+      return "double";
+    case BaseType::kString:
+      return "string";
+    case BaseType::kBinary:
+      return "binary";
+    case BaseType::kUuid:
+      return "uuid";
+  }
+  return "(unknown)";
+}
+
 const std::string* FindAnnotation(const Annotations& annotations, const std::string& key) {
   const std::string* found = nullptr;
   for (const Annotation& a : annotations) {

@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,9 @@ enum class BaseType {
   kBinary,
   kUuid,
 };
+
+// The IDL spelling of a base type: "void", "bool", "i8", ..., "uuid".
+std::string_view BaseTypeName(BaseType base);
 
 // A type expression as written at a use site (field, argument, typedef,
 // const, container element). Named types point at their definition after

@@ -103,32 +103,6 @@ std::string Where(const Location& loc) {
   return *loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
 }
 
-std::string BaseName(BaseType b) {
-  switch (b) {
-    case BaseType::kVoid:
-      return "void";
-    case BaseType::kBool:
-      return "bool";
-    case BaseType::kI8:
-      return "i8";
-    case BaseType::kI16:
-      return "i16";
-    case BaseType::kI32:
-      return "i32";
-    case BaseType::kI64:
-      return "i64";
-    case BaseType::kDouble:
-      return "double";
-    case BaseType::kString:
-      return "string";
-    case BaseType::kBinary:
-      return "binary";
-    case BaseType::kUuid:
-      return "uuid";
-  }
-  return "?";
-}
-
 std::string ValueKindName(const ConstValue& v) {
   switch (v.kind) {
     case ConstValue::Kind::kInt:
@@ -430,7 +404,7 @@ void Analyzer::ResolveValue(const Type& declared, ConstValue* value, const std::
         case BaseType::kI32:
         case BaseType::kI64: {
           if (value->kind != ConstValue::Kind::kInt) {
-            mismatch(b == BaseType::kBool ? "a bool" : "an " + BaseName(b));
+            mismatch(b == BaseType::kBool ? "a bool" : "an " + std::string(BaseTypeName(b)));
             return;
           }
           int64_t lo = INT64_MIN;
@@ -441,7 +415,7 @@ void Analyzer::ResolveValue(const Type& declared, ConstValue* value, const std::
           if (b == BaseType::kI32) lo = INT32_MIN, hi = INT32_MAX;
           if (value->int_value < lo || value->int_value > hi) {
             Error(value->loc, "value " + std::to_string(value->int_value) + " of " + what +
-                                  " is out of range for " + BaseName(b) + " (" +
+                                  " is out of range for " + std::string(BaseTypeName(b)) + " (" +
                                   std::to_string(lo) + ".." + std::to_string(hi) + ")");
           }
           return;
@@ -458,7 +432,7 @@ void Analyzer::ResolveValue(const Type& declared, ConstValue* value, const std::
         case BaseType::kString:
         case BaseType::kBinary:
         case BaseType::kUuid:
-          if (value->kind != ConstValue::Kind::kString) mismatch("a " + BaseName(b));
+          if (value->kind != ConstValue::Kind::kString) mismatch("a " + std::string(BaseTypeName(b)));
           return;
       }
       return;
