@@ -26,32 +26,6 @@ constexpr int kTypeShift = 5;
 constexpr uint8_t kCtBoolTrue = 1;
 constexpr uint8_t kCtBoolFalse = 2;
 
-// TType -> nibble; 0 for ids that have none.
-constexpr uint8_t kNibbleOf[17] = {
-    0,   // stop
-    0,   // void
-    1,   // bool (true; a bool field's header carries its value instead)
-    3,   // byte
-    7,   // double
-    0,   // -
-    4,   // i16
-    0,   // -
-    5,   // i32
-    0,   // -
-    6,   // i64
-    8,   // string
-    12,  // struct
-    11,  // map
-    10,  // set
-    9,   // list
-    13,  // uuid
-};
-
-uint8_t NibbleOf(TType type) {
-  const auto i = static_cast<size_t>(type);
-  return i < sizeof(kNibbleOf) ? kNibbleOf[i] : 0;
-}
-
 }  // namespace
 
 // ---- CompactReader ----
@@ -424,7 +398,7 @@ void CompactWriter::WriteFieldBegin(TType type, int16_t id) {
     bool_field_id_ = id;
     return;
   }
-  WriteFieldHeader(NibbleOf(type), id);
+  WriteFieldHeader(CompactTypeNibble(type), id);
 }
 
 void CompactWriter::WriteBool(bool v) {
@@ -438,7 +412,7 @@ void CompactWriter::WriteBool(bool v) {
 }
 
 void CompactWriter::WriteListBegin(TType elem, uint32_t size) {
-  const uint8_t nibble = NibbleOf(elem);
+  const uint8_t nibble = CompactTypeNibble(elem);
   if (size <= 14) {
     out_.WriteByte(static_cast<uint8_t>(size << 4 | nibble));
   } else {
@@ -453,7 +427,7 @@ void CompactWriter::WriteMapBegin(TType key, TType value, uint32_t size) {
     return;
   }
   out_.WriteVarint(size);
-  out_.WriteByte(static_cast<uint8_t>(NibbleOf(key) << 4 | NibbleOf(value)));
+  out_.WriteByte(static_cast<uint8_t>(CompactTypeNibble(key) << 4 | CompactTypeNibble(value)));
 }
 
 }  // namespace vireo::codec

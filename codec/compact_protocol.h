@@ -66,6 +66,39 @@
 
 namespace vireo::codec {
 
+// Compact's type nibble for `type` (bool: 1, as in collection headers; a
+// bool field's header carries its value instead); 0 for ids that have none.
+constexpr uint8_t CompactTypeNibble(TType type) {
+  switch (type) {
+    case TType::kBool:
+      return 1;
+    case TType::kByte:
+      return 3;
+    case TType::kI16:
+      return 4;
+    case TType::kI32:
+      return 5;
+    case TType::kI64:
+      return 6;
+    case TType::kDouble:
+      return 7;
+    case TType::kString:
+      return 8;
+    case TType::kList:
+      return 9;
+    case TType::kSet:
+      return 10;
+    case TType::kMap:
+      return 11;
+    case TType::kStruct:
+      return 12;
+    case TType::kUuid:
+      return 13;
+    default:
+      return 0;
+  }
+}
+
 namespace internal {
 
 // The last field id of each enclosing struct, for Compact's field-id

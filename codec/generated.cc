@@ -148,15 +148,7 @@ absl::Status BinaryDecoder::ReadMapBeginSlow(TType* key, TType* value, uint32_t*
 }
 
 absl::Status BinaryDecoder::SkipElems(TType type, uint64_t n) {
-  const uint64_t fixed = internal::BinaryFixedSize(type);
-  if (fixed != 0) {
-    if (ABSL_PREDICT_FALSE(!in_->Skip(n * fixed))) {
-      return internal::Truncated(kName, TTypeName(type));
-    }
-    return absl::OkStatus();
-  }
-  for (uint64_t i = 0; i < n; ++i) VIREO_CODEC_RETURN_IF_ERROR(Skip(type));
-  return absl::OkStatus();
+  return internal::SkipElems(*this, internal::BinaryFixedSize(type), type, n);
 }
 
 absl::Status BinaryDecoder::Skip(TType type) {
@@ -304,15 +296,7 @@ absl::Status CompactDecoder::ReadMapBeginSlow(TType* key, TType* value, uint32_t
 }
 
 absl::Status CompactDecoder::SkipElems(TType type, uint64_t n) {
-  const uint64_t fixed = internal::CompactFixedSize(type);
-  if (fixed != 0) {
-    if (ABSL_PREDICT_FALSE(!in_->Skip(n * fixed))) {
-      return internal::Truncated(kName, TTypeName(type));
-    }
-    return absl::OkStatus();
-  }
-  for (uint64_t i = 0; i < n; ++i) VIREO_CODEC_RETURN_IF_ERROR(Skip(type));
-  return absl::OkStatus();
+  return internal::SkipElems(*this, internal::CompactFixedSize(type), type, n);
 }
 
 absl::Status CompactDecoder::Skip(TType type) {

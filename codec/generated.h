@@ -190,38 +190,6 @@ inline size_t VarintSize64(uint64_t v) {
   return static_cast<size_t>(((63 - __builtin_clzll(v | 1)) * 9 + 73) / 64);
 }
 
-// Compact's type nibble of a TType (bool: 1, as in collection headers).
-inline constexpr uint8_t CompactNibble(TType t) {
-  switch (t) {
-    case TType::kBool:
-      return 1;
-    case TType::kByte:
-      return 3;
-    case TType::kI16:
-      return 4;
-    case TType::kI32:
-      return 5;
-    case TType::kI64:
-      return 6;
-    case TType::kDouble:
-      return 7;
-    case TType::kString:
-      return 8;
-    case TType::kList:
-      return 9;
-    case TType::kSet:
-      return 10;
-    case TType::kMap:
-      return 11;
-    case TType::kStruct:
-      return 12;
-    case TType::kUuid:
-      return 13;
-    default:
-      return 0;
-  }
-}
-
 // True for type ids a value may carry (not stop, not void).
 inline bool IsWireType(uint8_t t) { return t < 17 && ((0x1FD5Cu >> t) & 1) != 0; }
 
@@ -324,7 +292,7 @@ struct CompactWire {
     return p;
   }
   static char* WriteFieldHeader(char* p, TType t, int16_t id, int16_t& last) {
-    return WriteFieldHeaderNibble(p, internal::CompactNibble(t), id, last);
+    return WriteFieldHeaderNibble(p, CompactTypeNibble(t), id, last);
   }
   // A bool field: the value is the header's type nibble (1 true, 2 false).
   static char* WriteBoolField(char* p, int16_t id, int16_t& last, bool v) {
@@ -375,7 +343,7 @@ struct CompactWire {
     return p + s.size();
   }
   static char* WriteListHeader(char* p, TType elem, size_t n) {
-    const uint8_t nibble = internal::CompactNibble(elem);
+    const uint8_t nibble = CompactTypeNibble(elem);
     if (n < 15) {
       *p = static_cast<char>(n << 4 | nibble);
       return p + 1;
@@ -389,7 +357,7 @@ struct CompactWire {
       return p + 1;
     }
     p = internal::StoreVarint(p, static_cast<uint32_t>(n));
-    *p = static_cast<char>(internal::CompactNibble(key) << 4 | internal::CompactNibble(value));
+    *p = static_cast<char>(CompactTypeNibble(key) << 4 | CompactTypeNibble(value));
     return p + 1;
   }
 
