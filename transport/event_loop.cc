@@ -58,8 +58,16 @@ int64_t EventLoop::NowNs() {
       .count();
 }
 
+namespace {
+thread_local EventLoop* current_loop = nullptr;
+}  // namespace
+
+EventLoop* EventLoop::Current() { return current_loop; }
+
 void EventLoop::Run() {
   owner_.store(std::this_thread::get_id(), std::memory_order_release);
+  EventLoop* const outer = current_loop;
+  current_loop = this;
   while (!quit_.load(std::memory_order_acquire)) {
     struct timespec timeout;
     struct timespec* timeout_ptr = nullptr;
@@ -85,6 +93,7 @@ void EventLoop::Run() {
     RunIterationEnd();
     iterations_.fetch_add(1, std::memory_order_relaxed);
   }
+  current_loop = outer;
 }
 
 void EventLoop::Stop() {

@@ -69,6 +69,10 @@ class EventLoop {
   // Ends Run() after the current iteration. Any thread.
   void Stop();
 
+  // The loop running on the calling thread (inside its Run()), or nullptr.
+  // Lets code refuse to block a loop thread. Any thread.
+  static EventLoop* Current();
+
   // True in the loop thread. Any thread.
   bool InLoopThread() const {
     return owner_.load(std::memory_order_acquire) == std::this_thread::get_id();

@@ -1,0 +1,129 @@
+// CallContext: what one RPC knows about itself, on either side.
+//
+// A server handler receives the context of the call it serves: the method,
+// the peer, the sequence id, the deadline the caller sent (TTHeader int key
+// 12, or the THeader string key "timeout_ms"), and the request metadata;
+// it may add response metadata, which goes back in the reply's header
+// (header framings only; Framed and Buffered frames carry none). On the
+// client, middleware sees the context of the call it wraps: the request
+// metadata it may add to and, once the call is done, the response metadata.
+//
+// Example (in a handler):
+//   if (const std::string* user = ctx.request_metadata().Find("user")) ...
+//   ctx.response_metadata().Set("served-by", "eu-1");
+//   if (absl::Now() > ctx.deadline()) ...
+//
+// Thread rules: a context belongs to its call; the thread running the call
+// (handler, middleware, continuation) uses it, one at a time.
+#ifndef VIREO_CORE_CALL_CONTEXT_H_
+#define VIREO_CORE_CALL_CONTEXT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "codec/frame.h"
+#include "codec/thrift_types.h"
+#include "transport/inet_address.h"
+
+namespace vireo {
+
+// String and integer key/values carried in THeader/TTHeader headers.
+// Integer keys are TTHeader's (codec/ttheader.h); THeader carries strings only.
+class Metadata {
+ public:
+  // The value of `key`, or nullptr.
+  const std::string* Find(std::string_view key) const;
+  const std::string* FindInt(uint16_t key) const;
+  // Sets `key` (replacing an existing value).
+  void Set(std::string_view key, std::string_view value);
+  void SetInt(uint16_t key, std::string_view value);
+  bool empty() const { return strings_.empty() && ints_.empty(); }
+  void Clear() {
+    strings_.clear();
+    ints_.clear();
+  }
+
+  const std::vector<std::pair<std::string, std::string>>& strings() const { return strings_; }
+  const std::vector<std::pair<uint16_t, std::string>>& ints() const { return ints_; }
+  std::vector<std::pair<std::string, std::string>>& mutable_strings() { return strings_; }
+  std::vector<std::pair<uint16_t, std::string>>& mutable_ints() { return ints_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> strings_;
+  std::vector<std::pair<uint16_t, std::string>> ints_;
+};
+
+// The THeader string key that carries a call's timeout in milliseconds
+// (TTHeader uses int key kTTHeaderRpcTimeout).
+inline constexpr std::string_view kTimeoutHeader = "timeout_ms";
+
+class CallContext {
+ public:
+  // The IDL service name (empty when the caller named none) and method.
+  std::string_view service() const { return service_; }
+  std::string_view method() const { return method_; }
+  // The other side of the connection.
+  const transport::InetAddress& peer() const { return peer_; }
+  // The message's sequence id.
+  int32_t seq_id() const { return seq_id_; }
+  // When the caller stops waiting; absl::InfiniteFuture() when it sent none.
+  absl::Time deadline() const { return deadline_; }
+  codec::Framing framing() const { return framing_; }
+  codec::ProtocolId protocol() const { return protocol_; }
+  bool oneway() const { return oneway_; }
+
+  Metadata& request_metadata() { return request_metadata_; }
+  const Metadata& request_metadata() const { return request_metadata_; }
+  Metadata& response_metadata() { return response_metadata_; }
+  const Metadata& response_metadata() const { return response_metadata_; }
+
+  // Filled by the server or client that runs the call.
+  void set_service(std::string_view s) { service_ = std::string(s); }
+  void set_method(std::string_view m) { method_ = std::string(m); }
+  void set_peer(const transport::InetAddress& p) { peer_ = p; }
+  void set_seq_id(int32_t s) { seq_id_ = s; }
+  void set_deadline(absl::Time d) { deadline_ = d; }
+  void set_framing(codec::Framing f) { framing_ = f; }
+  void set_protocol(codec::ProtocolId p) { protocol_ = p; }
+  void set_oneway(bool o) { oneway_ = o; }
+
+ private:
+  std::string service_;
+  std::string method_;
+  transport::InetAddress peer_;
+  int32_t seq_id_ = 0;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  codec::Framing framing_ = codec::Framing::kFramed;
+  codec::ProtocolId protocol_ = codec::ProtocolId::kBinary;
+  bool oneway_ = false;
+  Metadata request_metadata_;
+  Metadata response_metadata_;
+};
+
+// The context of the call the current thread is serving, set by the server
+// around a handler's synchronous part; nullptr elsewhere. Lets code deep
+// in a handler (and a client call made from it) find the deadline to pass
+// on without threading the context through every function.
+CallContext* CurrentCallContext();
+
+namespace internal {
+// Sets CurrentCallContext() for its lifetime, restoring the previous one.
+class ScopedCallContext {
+ public:
+  explicit ScopedCallContext(CallContext* ctx);
+  ~ScopedCallContext();
+  ScopedCallContext(const ScopedCallContext&) = delete;
+  ScopedCallContext& operator=(const ScopedCallContext&) = delete;
+
+ private:
+  CallContext* previous_;
+};
+}  // namespace internal
+
+}  // namespace vireo
+
+#endif  // VIREO_CORE_CALL_CONTEXT_H_

@@ -1,0 +1,487 @@
+#include "core/client.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/internal/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "codec/application_exception.h"
+#include "codec/binary_protocol.h"
+#include "codec/compact_protocol.h"
+#include "codec/ttheader.h"
+#include "mux/client_connection.h"
+#include "transport/event_loop.h"
+
+namespace vireo {
+
+namespace internal {
+
+absl::Status CheckMayBlock(std::string_view method) {
+  if (transport::EventLoop::Current() != nullptr) {
+    return absl::FailedPreconditionError(
+        internal::Cat(method,
+                     ": a blocking call on an event-loop thread would stall the loop; use the "
+                     "callback or coroutine form"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace internal
+
+namespace {
+
+// Connections to one address, for every connection mode.
+class AddressPool {
+ public:
+  AddressPool(const transport::InetAddress& address, const mux::ClientConnectionOptions& options)
+      : address_(address), options_(options) {}
+
+  const transport::InetAddress& address() const { return address_; }
+
+  // Mux: one of `count` shared connections, in turn; a draining one is
+  // replaced.
+  std::shared_ptr<mux::ClientConnection> Shared(transport::EventLoopGroup* loops, int count) {
+    const size_t n = static_cast<size_t>(std::max(count, 1));
+    const size_t i = next_.fetch_add(1, std::memory_order_relaxed) % n;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shared_.size() < n) shared_.resize(n);
+    std::shared_ptr<mux::ClientConnection>& c = shared_[i];
+    if (c == nullptr || c->draining()) {
+      if (c != nullptr) c->Close();
+      c = mux::ClientConnection::Create(loops->Next(), address_, options_);
+    }
+    return c;
+  }
+
+  // Pooled: an idle connection, or a new one. `idle_timeout` drops
+  // connections idle for longer.
+  std::shared_ptr<mux::ClientConnection> Take(transport::EventLoopGroup* loops,
+                                              absl::Duration idle_timeout) {
+    const absl::Time now = absl::Now();
+    std::vector<std::shared_ptr<mux::ClientConnection>> stale;
+    std::shared_ptr<mux::ClientConnection> c;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      while (!idle_.empty()) {
+        Idle e = std::move(idle_.back());
+        idle_.pop_back();
+        if (e.conn->draining() || now - e.since > idle_timeout) {
+          stale.push_back(std::move(e.conn));
+          continue;
+        }
+        c = std::move(e.conn);
+        break;
+      }
+    }
+    for (auto& s : stale) s->Close();
+    if (c == nullptr) c = New(loops);
+    return c;
+  }
+
+  // Pooled: gives a connection back after its call; kept when healthy and
+  // there is room.
+  void Return(std::shared_ptr<mux::ClientConnection> c, size_t max_idle) {
+    if (c->draining() || !c->connected()) {
+      c->Close();
+      Forget(c.get());
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (idle_.size() < max_idle) {
+        idle_.push_back(Idle{std::move(c), absl::Now()});
+        return;
+      }
+    }
+    c->Close();
+    Forget(c.get());
+  }
+
+  // Short (and pooled overflow): a fresh connection, tracked until Forget.
+  std::shared_ptr<mux::ClientConnection> New(transport::EventLoopGroup* loops) {
+    auto c = mux::ClientConnection::Create(loops->Next(), address_, options_);
+    std::lock_guard<std::mutex> lock(mu_);
+    all_.emplace(c.get(), c);
+    return c;
+  }
+  void Forget(mux::ClientConnection* c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    all_.erase(c);
+  }
+
+  // Closes every connection (calls waiting fail with UNAVAILABLE).
+  void CloseAll() {
+    std::vector<std::shared_ptr<mux::ClientConnection>> conns;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& c : shared_) {
+        if (c) conns.push_back(std::move(c));
+      }
+      shared_.clear();
+      for (auto& e : idle_) conns.push_back(std::move(e.conn));
+      idle_.clear();
+      for (auto& [p, c] : all_) {
+        if (auto s = c.lock()) conns.push_back(std::move(s));
+      }
+      all_.clear();
+    }
+    for (auto& c : conns) c->Close();
+  }
+
+ private:
+  struct Idle {
+    std::shared_ptr<mux::ClientConnection> conn;
+    absl::Time since;
+  };
+
+  const transport::InetAddress address_;
+  const mux::ClientConnectionOptions options_;
+  std::atomic<uint64_t> next_{0};
+  std::mutex mu_;
+  std::vector<std::shared_ptr<mux::ClientConnection>> shared_;  // guarded by mu_
+  std::vector<Idle> idle_;                                       // guarded by mu_
+  // Pooled and short connections in use, so that the client can close them.
+  absl::flat_hash_map<mux::ClientConnection*, std::weak_ptr<mux::ClientConnection>>
+      all_;  // guarded by mu_
+};
+
+std::string AddressKey(const transport::InetAddress& a) {
+  return std::string(reinterpret_cast<const char*>(a.sockaddr()), a.length());
+}
+
+bool IsHeaderFraming(codec::Framing f) {
+  return f == codec::Framing::kTHeader || f == codec::Framing::kTTHeader;
+}
+
+// Turns a TApplicationException reply into the call's status.
+absl::Status ApplicationError(const mux::IncomingReply& reply, transport::LinkBuffer& body,
+                              const codec::Limits& limits, std::string_view peer,
+                              std::string_view method) {
+  codec::TApplicationException x;
+  absl::Status s;
+  if (reply.header.protocol == codec::ProtocolId::kCompact) {
+    codec::CompactReader r(body, limits);
+    s = x.Read(r);
+  } else {
+    codec::BinaryReader r(body, limits);
+    s = x.Read(r);
+  }
+  if (!s.ok()) {
+    return absl::InternalError(internal::Cat(peer, " ", method,
+                                            ": exception reply does not parse: ", s.message()));
+  }
+  return absl::InternalError(internal::Cat(peer, " ", method, ": TApplicationException ",
+                                          codec::TApplicationException::TypeName(x.type), ": ",
+                                          x.message));
+}
+
+}  // namespace
+
+class Client::Impl {
+ public:
+  explicit Impl(const ClientOptions& options) : options_(options) {
+    if (options.loops != nullptr) {
+      loops_ = options.loops;
+    } else {
+      own_loops_ = std::make_unique<transport::EventLoopGroup>(transport::EventLoopGroup::Options{
+          .num_loops = std::max(options.num_loops, 1), .name = "vireo-client"});
+      loops_ = own_loops_.get();
+    }
+    conn_options_.framing = options.framing;
+    conn_options_.protocol = options.protocol;
+    conn_options_.connect_timeout = options.connect_timeout;
+    conn_options_.limits = options.limits;
+    if (options.mode == ConnectionMode::kMux) {
+      conn_options_.max_in_flight = options.max_in_flight;
+      conn_options_.wait_when_full = options.wait_when_full;
+    }
+    if (options.mode == ConnectionMode::kPooled) {
+      conn_options_.connection.idle_timeout = options.idle_timeout;
+    }
+    decode_options_.limits = options.limits;
+    balancer_ = std::make_shared<RoundRobinBalancer>();
+    absl::StatusOr<std::shared_ptr<StaticResolver>> r = StaticResolver::FromTargets(options.targets);
+    if (r.ok()) {
+      resolver_ = *std::move(r);
+    } else {
+      resolver_error_ = r.status();
+    }
+  }
+
+  ~Impl() {
+    std::vector<std::shared_ptr<AddressPool>> pools;
+    {
+      absl::MutexLock lock(&mu_);
+      for (auto& [k, p] : pools_) pools.push_back(p);
+      pools_.clear();
+    }
+    for (auto& p : pools) p->CloseAll();
+    if (own_loops_) {
+      // Let the loops run what the closes posted (failing waiting calls)
+      // before they stop.
+      for (int round = 0; round < 2; ++round) {
+        for (size_t i = 0; i < own_loops_->size(); ++i) {
+          std::mutex mu;
+          std::condition_variable cv;
+          bool ran = false;
+          own_loops_->loop(i)->Post([&] {
+            std::lock_guard<std::mutex> lock(mu);
+            ran = true;
+            cv.notify_one();
+          });
+          std::unique_lock<std::mutex> lock(mu);
+          cv.wait(lock, [&] { return ran; });
+        }
+      }
+      own_loops_->Stop();
+    }
+  }
+
+  void Call(const MethodInfo& method, EncodeFn encode, const CallOptions& call_options,
+            DoneFn done);
+
+  std::shared_ptr<Resolver> resolver_;
+  absl::Status resolver_error_;
+  std::shared_ptr<LoadBalancer> balancer_;
+  std::vector<ClientMiddleware> middleware_;
+
+ private:
+  // One call in progress, for the middleware path.
+  struct State;
+
+  absl::Time Deadline(const CallOptions& o) const {
+    const absl::Duration timeout = o.timeout != absl::ZeroDuration() ? o.timeout
+                                                                      : options_.call_timeout;
+    absl::Time deadline =
+        timeout > absl::ZeroDuration() ? absl::Now() + timeout : absl::InfiniteFuture();
+    if (const CallContext* serving = CurrentCallContext()) {
+      deadline = std::min(deadline, serving->deadline());
+    }
+    return deadline;
+  }
+
+  // Fills the call's name and headers from the context.
+  void Prepare(const CallContext& ctx, mux::OutgoingCall& call) const {
+    call.method = options_.multiplexed_names && !options_.service.empty()
+                      ? internal::Cat(options_.service, ":", ctx.method())
+                      : std::string(ctx.method());
+    call.type = ctx.oneway() ? codec::MessageType::kOneway : codec::MessageType::kCall;
+    call.deadline = ctx.deadline();
+    if (!IsHeaderFraming(options_.framing)) return;
+    for (const auto& [k, v] : ctx.request_metadata().strings()) call.headers.emplace_back(k, v);
+    if (!options_.service.empty()) call.headers.emplace_back("isn", options_.service);
+    const bool has_deadline = ctx.deadline() != absl::InfiniteFuture();
+    const int64_t timeout_ms =
+        has_deadline ? std::max<int64_t>(1, absl::ToInt64Milliseconds(ctx.deadline() - absl::Now()))
+                     : 0;
+    if (options_.framing == codec::Framing::kTTHeader) {
+      for (const auto& [k, v] : ctx.request_metadata().ints()) call.int_headers.emplace_back(k, v);
+      if (!options_.service.empty()) {
+        call.int_headers.emplace_back(codec::kTTHeaderToService, options_.service);
+      }
+      call.int_headers.emplace_back(codec::kTTHeaderToMethod, std::string(ctx.method()));
+      if (has_deadline) {
+        call.int_headers.emplace_back(codec::kTTHeaderRpcTimeout, internal::Cat(timeout_ms));
+      }
+    } else if (has_deadline) {
+      call.headers.emplace_back(std::string(kTimeoutHeader), internal::Cat(timeout_ms));
+    }
+  }
+
+  std::shared_ptr<AddressPool> Pool(const transport::InetAddress& address) {
+    const std::string key = AddressKey(address);
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      auto it = pools_.find(key);
+      if (it != pools_.end()) return it->second;
+    }
+    absl::MutexLock lock(&mu_);
+    auto& p = pools_[key];
+    if (p == nullptr) p = std::make_shared<AddressPool>(address, conn_options_);
+    return p;
+  }
+
+  // Sends `call` to an instance and runs `done` once with the outcome.
+  void Send(CallContext& ctx, mux::OutgoingCall call,
+            absl::AnyInvocable<void(absl::Status, ClientReply&, const codec::FrameHeader*) &&> done);
+
+  const ClientOptions options_;
+  std::unique_ptr<transport::EventLoopGroup> own_loops_;
+  transport::EventLoopGroup* loops_ = nullptr;
+  mux::ClientConnectionOptions conn_options_;
+  codec::DecodeOptions decode_options_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<AddressPool>> pools_;  // guarded by mu_
+};
+
+void Client::Impl::Send(
+    CallContext& ctx, mux::OutgoingCall call,
+    absl::AnyInvocable<void(absl::Status, ClientReply&, const codec::FrameHeader*) &&> done) {
+  auto fail = [&](absl::Status s) {
+    ClientReply empty;
+    std::move(done)(std::move(s), empty, nullptr);
+  };
+  if (resolver_ == nullptr) {
+    return fail(absl::UnavailableError(
+        internal::Cat(ctx.method(), ": no targets: ", resolver_error_.message())));
+  }
+  absl::StatusOr<InstanceList> instances = resolver_->Resolve(options_.service);
+  if (!instances.ok() || *instances == nullptr || (*instances)->empty()) {
+    return fail(absl::UnavailableError(internal::Cat(
+        ctx.method(), ": no instance of service \"", options_.service, "\"",
+        instances.ok() ? std::string() : internal::Cat(": ", instances.status().message()))));
+  }
+  const Instance& target = balancer_->Pick(**instances, ctx);
+  ctx.set_peer(target.address);
+  std::shared_ptr<AddressPool> pool = Pool(target.address);
+  std::shared_ptr<mux::ClientConnection> conn;
+  switch (options_.mode) {
+    case ConnectionMode::kMux:
+      conn = pool->Shared(loops_, options_.mux_connections);
+      break;
+    case ConnectionMode::kPooled:
+      conn = pool->Take(loops_, options_.idle_timeout);
+      break;
+    case ConnectionMode::kShort:
+      conn = pool->New(loops_);
+      break;
+  }
+  const ConnectionMode mode = options_.mode;
+  const size_t max_idle = static_cast<size_t>(std::max(options_.max_idle_per_address, 0));
+  mux::ClientConnection* raw = conn.get();
+  raw->Call(std::move(call),
+            [decode_options = decode_options_, pool = std::move(pool), conn = std::move(conn),
+             mode, max_idle,
+             method = std::string(ctx.method()), done = std::move(done)](
+                absl::StatusOr<mux::IncomingReply> r) mutable {
+              if (mode == ConnectionMode::kPooled) {
+                pool->Return(std::move(conn), max_idle);
+              } else if (mode == ConnectionMode::kShort) {
+                conn->Close();
+                pool->Forget(conn.get());
+              }
+              ClientReply reply;
+              if (!r.ok()) {
+                std::move(done)(r.status(), reply, nullptr);
+                return;
+              }
+              reply.protocol = r->header.protocol;
+              reply.decode_options = decode_options;
+              if (r->type == codec::MessageType::kException) {
+                absl::Status s = ApplicationError(*r, r->body, decode_options.limits,
+                                                  pool->address().ToString(), method);
+                std::move(done)(std::move(s), reply, &r->header);
+                return;
+              }
+              reply.body = std::move(r->body);
+              std::move(done)(absl::OkStatus(), reply, &r->header);
+            });
+}
+
+struct Client::Impl::State {
+  CallContext ctx;
+  mux::OutgoingCall call;
+  ClientReply reply;
+  DoneFn done;
+};
+
+namespace {
+
+void CopyResponseMetadata(const codec::FrameHeader* header, CallContext& ctx) {
+  if (header == nullptr) return;
+  for (const auto& [k, v] : header->headers) ctx.response_metadata().Set(k, v);
+  for (const auto& [k, v] : header->int_headers) ctx.response_metadata().SetInt(k, v);
+}
+
+Task<absl::Status> RunChain(const std::vector<ClientMiddleware>& chain, size_t i,
+                            CallContext& ctx,
+                            absl::FunctionRef<Task<absl::Status>()> innermost) {
+  if (i == chain.size()) co_return co_await innermost();
+  co_return co_await chain[i](ctx, [&]() { return RunChain(chain, i + 1, ctx, innermost); });
+}
+
+}  // namespace
+
+void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
+                        const CallOptions& call_options, DoneFn done) {
+  auto state = std::make_unique<State>();
+  CallContext& ctx = state->ctx;
+  ctx.set_service(options_.service);
+  ctx.set_method(method.name);
+  ctx.set_oneway(method.oneway);
+  ctx.set_framing(options_.framing);
+  ctx.set_protocol(options_.protocol);
+  ctx.set_deadline(Deadline(call_options));
+  for (const auto& [k, v] : options_.metadata.strings()) ctx.request_metadata().Set(k, v);
+  for (const auto& [k, v] : options_.metadata.ints()) ctx.request_metadata().SetInt(k, v);
+  for (const auto& [k, v] : call_options.metadata.strings()) ctx.request_metadata().Set(k, v);
+  for (const auto& [k, v] : call_options.metadata.ints()) ctx.request_metadata().SetInt(k, v);
+  encode(options_.protocol, state->call.body);
+  state->call.body.Flush();
+
+  if (middleware_.empty()) {
+    Prepare(ctx, state->call);
+    State* s = state.release();
+    Send(s->ctx, std::move(s->call),
+         [s, done = std::move(done)](absl::Status status, ClientReply& reply,
+                                     const codec::FrameHeader*) mutable {
+           std::unique_ptr<State> owned(s);
+           std::move(done)(std::move(status), reply);
+         });
+    return;
+  }
+
+  // With middleware: a coroutine chain whose innermost step sends the call.
+  state->done = std::move(done);
+  auto run = [](Impl* self, std::unique_ptr<State> st) -> Task<void> {
+    State& s = *st;
+    auto innermost = [&]() -> Task<absl::Status> {
+      self->Prepare(s.ctx, s.call);
+      co_return co_await Suspend<absl::Status>([&](absl::AnyInvocable<void(absl::Status) &&> resume) {
+        self->Send(s.ctx, std::move(s.call),
+                   [&s, resume = std::move(resume)](absl::Status status, ClientReply& reply,
+                                                     const codec::FrameHeader* header) mutable {
+                     CopyResponseMetadata(header, s.ctx);
+                     s.reply = std::move(reply);
+                     std::move(resume)(std::move(status));
+                   });
+      });
+    };
+    absl::Status status;
+    try {
+      status = co_await RunChain(self->middleware_, 0, s.ctx, innermost);
+    } catch (const std::exception& e) {
+      status = absl::InternalError(internal::Cat(s.ctx.method(), ": middleware threw: ", e.what()));
+    }
+    std::move(s.done)(std::move(status), s.reply);
+  };
+  run(this, std::move(state)).Start();
+}
+
+Client::Client(ClientOptions options)
+    : options_(std::move(options)), impl_(std::make_unique<Impl>(options_)) {}
+
+Client::~Client() = default;
+
+void Client::SetResolver(std::shared_ptr<Resolver> resolver) {
+  impl_->resolver_ = std::move(resolver);
+}
+
+void Client::SetLoadBalancer(std::shared_ptr<LoadBalancer> balancer) {
+  impl_->balancer_ = std::move(balancer);
+}
+
+void Client::Use(ClientMiddleware middleware) { impl_->middleware_.push_back(std::move(middleware)); }
+
+void Client::Call(const MethodInfo& method, EncodeFn encode, const CallOptions& options,
+                  DoneFn done) {
+  impl_->Call(method, encode, options, std::move(done));
+}
+
+}  // namespace vireo

@@ -1,0 +1,11 @@
+# The client: calling styles, connection modes, resolver, load balancer.
+list(APPEND VIREO_CORE_SOURCES
+  client.cc client_options.cc load_balancer.cc resolver.cc internal/yaml_util.cc)
+list(APPEND VIREO_CORE_HEADERS client.h load_balancer.h resolver.h)
+
+function(vireo_core_client_tests)
+  vireo_add_test(NAME client_options_test SOURCES client_options_test.cc
+                 LIBS vireo_core LABELS core)
+endfunction()
+vireo_install_headers(core/internal internal/client_inl.h)
+vireo_install_headers(core/internal internal/str_cat.h)

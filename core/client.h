@@ -1,0 +1,192 @@
+// Client: calls the methods of one remote service; generated clients sit
+// on it.
+//
+// A Client holds the options (targets, framing, protocol, connection mode,
+// timeouts, metadata), a resolver and a load balancer that pick an address
+// per call, the connections, and the event loops those run on. vireo-gen
+// writes, per IDL service, a typed client class over it with three calling
+// styles per method:
+//
+//   vireo::Client client(options);                   // or a shared_ptr
+//   EchoServiceClient echo(&client);
+//   absl::StatusOr<Response> r = echo.echo(req);                  // blocking
+//   echo.echo(req, [](absl::StatusOr<Response> r) { ... });       // callback
+//   absl::StatusOr<Response> r = co_await echo.co_echo(req);      // coroutine
+//
+// Errors: DEADLINE_EXCEEDED when the call's timeout passes; UNAVAILABLE when
+// the target refuses or resets the connection (or none is known);
+// RESOURCE_EXHAUSTED when a mux connection's in-flight bound is reached
+// and the client fails fast; INTERNAL with the server's message for a
+// TApplicationException; UNKNOWN "<Name>: <what>" for a declared IDL
+// exception, whose typed value IdlException<E>(status) returns. Messages
+// name the peer, the method and the sequence id.
+//
+// Thread rules: every method is thread safe. A callback or coroutine
+// continuation runs on the loop thread that completed the call; a blocking
+// call must not be made on a loop thread (FAILED_PRECONDITION says so).
+#ifndef VIREO_CORE_CLIENT_H_
+#define VIREO_CORE_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
+#include "absl/time/time.h"
+#include "codec/frame.h"
+#include "codec/serialize.h"
+#include "codec/thrift_types.h"
+#include "core/call_context.h"
+#include "core/load_balancer.h"
+#include "core/resolver.h"
+#include "core/task.h"
+#include "transport/event_loop_group.h"
+#include "transport/link_buffer.h"
+
+namespace vireo {
+
+enum class ConnectionMode {
+  kShort,   // a new connection per call, closed after the reply
+  kPooled,  // long connections, one call at a time each, kept idle for reuse
+  kMux,     // a few long connections per address, many calls in flight on each
+};
+
+struct ClientOptions {
+  // The IDL service name: sent as TTHeader's to-service key and "isn"
+  // header, and used for TMultiplexedProtocol names. Default: "" (none).
+  std::string service;
+  // Addresses as "host:port". Used by the default static resolver.
+  std::vector<std::string> targets;
+  // Default: THeader.
+  codec::Framing framing = codec::Framing::kTHeader;
+  // Default: Binary.
+  codec::ProtocolId protocol = codec::ProtocolId::kBinary;
+  // Default: mux.
+  ConnectionMode mode = ConnectionMode::kMux;
+  // Mux: connections per address. Default: 1.
+  int mux_connections = 1;
+  // Mux: calls in flight per connection (0 = no bound) and what happens at
+  // the bound (wait for a slot, or fail fast). Default: 0, fail fast.
+  size_t max_in_flight = 0;
+  bool wait_when_full = false;
+  // Pooled: idle connections kept per address. Default: 16.
+  int max_idle_per_address = 16;
+  // Pooled: an idle connection is closed after this long. Default: 60 s.
+  absl::Duration idle_timeout = absl::Seconds(60);
+  // Time allowed for a TCP connect. Default: 1 s.
+  absl::Duration connect_timeout = absl::Seconds(1);
+  // Time allowed for one call, end to end. Default: 1 s. 0 = no limit.
+  absl::Duration call_timeout = absl::Seconds(1);
+  // Name calls "Service:method" as Apache's TMultiplexedProtocol does.
+  // Default: false.
+  bool multiplexed_names = false;
+  // Metadata sent with every call (header framings only).
+  Metadata metadata;
+  // Bounds on replies. Default: Limits().
+  codec::Limits limits;
+  // Event loops for the connections; 0 = 1. Ignored when `loops` is given.
+  int num_loops = 1;
+  // Loops to share (e.g. a server's); must outlive the client. Default: own.
+  transport::EventLoopGroup* loops = nullptr;
+
+  // Reads options from a YAML file (keys as in docs/user-guide.md); fields
+  // the file does not set keep their defaults.
+  static absl::StatusOr<ClientOptions> FromYamlFile(const std::string& path);
+  static absl::StatusOr<ClientOptions> FromYaml(std::string_view yaml);
+};
+
+// Per-call options.
+struct CallOptions {
+  // Overrides ClientOptions::call_timeout when nonzero. The call's deadline
+  // is also capped by the deadline of the server call being served on this
+  // thread (CurrentCallContext()), so deadlines travel down a call chain.
+  absl::Duration timeout = absl::ZeroDuration();
+  // Added to the client's metadata for this call.
+  Metadata metadata;
+};
+
+// What generated code says about a method.
+struct MethodInfo {
+  std::string_view name;
+  bool oneway = false;
+};
+
+// A reply handed to generated code to decode.
+struct ClientReply {
+  codec::ProtocolId protocol = codec::ProtocolId::kBinary;
+  // The result struct's bytes.
+  transport::LinkBuffer body;
+  codec::DecodeOptions decode_options;
+  template <class Result>
+  absl::Status Decode(Result* result) {
+    return codec::Decode(body, protocol, result, decode_options);
+  }
+};
+
+// Middleware around each call on the client: may read and change the
+// context (request metadata; after next(), the response metadata), call
+// `next()` at most once, and return its own status (an error returned
+// without calling next() fails the call without sending it). The innermost
+// `next` sends the call and waits for its reply.
+using ClientNext = absl::FunctionRef<Task<absl::Status>()>;
+using ClientMiddleware = std::function<Task<absl::Status>(CallContext& ctx, ClientNext next)>;
+
+class Client {
+ public:
+  // Encodes the argument struct in the given protocol into the buffer
+  // (unflushed). Called before Call() returns.
+  using EncodeFn = absl::FunctionRef<void(codec::ProtocolId, transport::LinkBuffer&)>;
+  // Runs once: OK with the reply to decode, or the call's error.
+  using DoneFn = absl::AnyInvocable<void(absl::Status, ClientReply&) &&>;
+
+  explicit Client(ClientOptions options);
+  // Fails calls still waiting with UNAVAILABLE and closes every connection.
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Replaces the static resolver / round-robin balancer. Before the first call.
+  void SetResolver(std::shared_ptr<Resolver> resolver);
+  void SetLoadBalancer(std::shared_ptr<LoadBalancer> balancer);
+  // Adds middleware; the first added is the outermost. Before the first call.
+  void Use(ClientMiddleware middleware);
+
+  // Starts a call. `encode` runs before Call returns; `done` runs once, on
+  // a loop thread (or on this thread when the call fails before it is sent).
+  void Call(const MethodInfo& method, EncodeFn encode, const CallOptions& options, DoneFn done);
+
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  class Impl;
+  ClientOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The declared IDL exception `E` that `status` carries, if it carries one
+// (code kUnknown and a payload written by the generated client).
+template <class E>
+std::optional<E> IdlException(const absl::Status& status);
+
+namespace internal {
+// The type URL of the payload an IDL exception travels in on a Status.
+inline constexpr std::string_view kIdlExceptionUrl = "type.vireo/idl-exception";
+// Builds the Status for a declared exception received from the server:
+// kUnknown "<name>: <what>" with the exception's Binary encoding attached.
+template <class E>
+absl::Status IdlExceptionToStatus(std::string_view name, const E& e);
+}  // namespace internal
+
+}  // namespace vireo
+
+#include "core/internal/client_inl.h"  // IWYU pragma: keep
+
+#endif  // VIREO_CORE_CLIENT_H_

@@ -1,0 +1,63 @@
+// Resolver: where a service's instances are.
+//
+// A client asks its resolver for the instances of the service it calls and
+// hands them to a load balancer (core/load_balancer.h) on every call. The
+// static resolver serves a fixed host:port list; discovery (DNS, a
+// registry) plugs in as another Resolver without touching the call path.
+//
+// Example:
+//   absl::StatusOr<std::shared_ptr<StaticResolver>> r =
+//       StaticResolver::FromTargets({"127.0.0.1:9090", "127.0.0.1:9091"});
+//   absl::StatusOr<InstanceList> list = (*r)->Resolve("EchoService");
+//
+// Thread rules: Resolve is called from any thread, concurrently: an
+// implementation must be thread safe and cheap (serve a cached snapshot;
+// refresh it elsewhere).
+#ifndef VIREO_CORE_RESOLVER_H_
+#define VIREO_CORE_RESOLVER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "transport/inet_address.h"
+
+namespace vireo {
+
+struct Instance {
+  transport::InetAddress address;
+  // Relative weight for weighted balancers. Default: 100.
+  int weight = 100;
+};
+
+// A snapshot of a service's instances; shared, never changed once built.
+using InstanceList = std::shared_ptr<const std::vector<Instance>>;
+
+class Resolver {
+ public:
+  virtual ~Resolver() = default;
+  // The instances of `service` now. An empty list or an error makes the
+  // call fail with UNAVAILABLE.
+  virtual absl::StatusOr<InstanceList> Resolve(std::string_view service) = 0;
+};
+
+// A fixed list, the same for every service name.
+class StaticResolver : public Resolver {
+ public:
+  explicit StaticResolver(std::vector<Instance> instances);
+  // Parses "host:port" targets (numeric IPv4/IPv6, or names resolved once,
+  // now). InvalidArgument naming the target that does not parse.
+  static absl::StatusOr<std::shared_ptr<StaticResolver>> FromTargets(
+      const std::vector<std::string>& targets);
+
+  absl::StatusOr<InstanceList> Resolve(std::string_view service) override;
+
+ private:
+  InstanceList instances_;
+};
+
+}  // namespace vireo
+
+#endif  // VIREO_CORE_RESOLVER_H_
