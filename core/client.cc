@@ -6,11 +6,11 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <shared_mutex>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "core/internal/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "codec/application_exception.h"
 #include "codec/binary_protocol.h"
 #include "codec/compact_protocol.h"
@@ -115,6 +115,22 @@ class AddressPool {
     all_.erase(c);
   }
 
+  void AddStats(ClientStats& stats) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto add = [&](const mux::ClientConnection& c) {
+      ++stats.connections;
+      stats.in_flight += c.in_flight();
+      stats.late_replies += c.late_replies();
+    };
+    for (const auto& c : shared_) {
+      if (c) add(*c);
+    }
+    // Pooled and short connections, idle or in use, are all in all_.
+    for (const auto& [p, w] : all_) {
+      if (auto c = w.lock()) add(*c);
+    }
+  }
+
   // Closes every connection (calls waiting fail with UNAVAILABLE).
   void CloseAll() {
     std::vector<std::shared_ptr<mux::ClientConnection>> conns;
@@ -217,7 +233,7 @@ class Client::Impl {
   ~Impl() {
     std::vector<std::shared_ptr<AddressPool>> pools;
     {
-      absl::MutexLock lock(&mu_);
+      std::unique_lock<std::shared_mutex> lock(mu_);
       for (auto& [k, p] : pools_) pools.push_back(p);
       pools_.clear();
     }
@@ -245,6 +261,13 @@ class Client::Impl {
 
   void Call(const MethodInfo& method, EncodeFn encode, const CallOptions& call_options,
             DoneFn done);
+
+  ClientStats Stats() {
+    ClientStats stats;
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    for (auto& [k, p] : pools_) p->AddStats(stats);
+    return stats;
+  }
 
   std::shared_ptr<Resolver> resolver_;
   absl::Status resolver_error_;
@@ -297,11 +320,11 @@ class Client::Impl {
   std::shared_ptr<AddressPool> Pool(const transport::InetAddress& address) {
     const std::string key = AddressKey(address);
     {
-      absl::ReaderMutexLock lock(&mu_);
+      std::shared_lock<std::shared_mutex> lock(mu_);
       auto it = pools_.find(key);
       if (it != pools_.end()) return it->second;
     }
-    absl::MutexLock lock(&mu_);
+    std::unique_lock<std::shared_mutex> lock(mu_);
     auto& p = pools_[key];
     if (p == nullptr) p = std::make_shared<AddressPool>(address, conn_options_);
     return p;
@@ -316,7 +339,9 @@ class Client::Impl {
   transport::EventLoopGroup* loops_ = nullptr;
   mux::ClientConnectionOptions conn_options_;
   codec::DecodeOptions decode_options_;
-  absl::Mutex mu_;
+  // std::shared_mutex, not absl::Mutex: the sanitizer builds cannot see
+  // inside Debian's prebuilt abseil.
+  std::shared_mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<AddressPool>> pools_;  // guarded by mu_
 };
 
@@ -476,6 +501,8 @@ void Client::SetResolver(std::shared_ptr<Resolver> resolver) {
 void Client::SetLoadBalancer(std::shared_ptr<LoadBalancer> balancer) {
   impl_->balancer_ = std::move(balancer);
 }
+
+ClientStats Client::Stats() const { return impl_->Stats(); }
 
 void Client::Use(ClientMiddleware middleware) { impl_->middleware_.push_back(std::move(middleware)); }
 

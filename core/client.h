@@ -131,6 +131,16 @@ struct ClientReply {
   }
 };
 
+// A snapshot of a client's connections, for tests and metrics.
+struct ClientStats {
+  // Connections the client holds (connected or not).
+  size_t connections = 0;
+  // Calls started and not yet completed on them.
+  size_t in_flight = 0;
+  // Replies that arrived after their call had completed (deadline passed).
+  uint64_t late_replies = 0;
+};
+
 // Middleware around each call on the client: may read and change the
 // context (request metadata; after next(), the response metadata), call
 // `next()` at most once, and return its own status (an error returned
@@ -164,6 +174,7 @@ class Client {
   void Call(const MethodInfo& method, EncodeFn encode, const CallOptions& options, DoneFn done);
 
   const ClientOptions& options() const { return options_; }
+  ClientStats Stats() const;
 
  private:
   class Impl;

@@ -38,9 +38,25 @@
 //   call.deadline = absl::Now() + absl::Seconds(1);
 //   conn->Call(std::move(call), [](absl::StatusOr<IncomingReply> r) { ... });
 //
+// Errors name the peer; those of one call also its method and sequence id:
+//   "<peer> <method> seq <n>: deadline exceeded after <d>" (per call), and
+//   "<peer>: connection closed by the server (<method> seq <n>)" (the
+//   connection's fate, told to each call it takes down).
+//
 // Thread rules: Call, Close and the accessors are thread safe; callbacks run
-// in the loop thread, never under a lock. The connection must be Closed
-// (or all its calls finished) before its loop stops.
+// in the loop thread, never under a lock, and never inside Call() or Close()
+// (a call that fails at once still completes later, on the loop).
+//
+// Lifetime: the object the user holds is a handle. Destroying it (on any
+// thread, also inside one of its own callbacks on the loop thread) closes
+// the connection as Close() does and returns without waiting for the loop:
+// the state the loop still needs is shared with the tasks and timers queued
+// there (timers and socket callbacks hold it weakly), so nothing reaches
+// freed memory, and every waiting call still completes, with UNAVAILABLE.
+// Those completions run on the loop, so keep it running until they have
+// (after Close(), in_flight() reaches 0; after destruction, count the
+// callbacks): a stopped loop drops its tasks, destroying their callbacks
+// without running them.
 #ifndef VIREO_MUX_CLIENT_CONNECTION_H_
 #define VIREO_MUX_CLIENT_CONNECTION_H_
 
@@ -48,6 +64,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
@@ -157,7 +175,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   class Impl;
   transport::EventLoop* const loop_;
   const transport::InetAddress address_;
-  std::unique_ptr<Impl> impl_;
+  // Shared with the tasks queued on the loop, which may outlive this handle.
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace vireo::mux

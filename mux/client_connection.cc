@@ -1,0 +1,684 @@
+#include "mux/client_connection.h"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "codec/binary_protocol.h"
+#include "codec/compact_protocol.h"
+#include "codec/ttheader.h"
+#include "mux/pending_calls.h"
+#include "spdlog/spdlog.h"
+#include "transport/dialer.h"
+
+namespace vireo::mux {
+namespace {
+
+bool IsHeaderFraming(codec::Framing f) {
+  return f == codec::Framing::kTHeader || f == codec::Framing::kTTHeader;
+}
+
+absl::string_view TypeName(codec::MessageType t) {
+  switch (t) {
+    case codec::MessageType::kCall:
+      return "call";
+    case codec::MessageType::kReply:
+      return "reply";
+    case codec::MessageType::kException:
+      return "exception";
+    case codec::MessageType::kOneway:
+      return "oneway";
+  }
+  return "unknown";
+}
+
+absl::Status ReadMessageBegin(codec::ProtocolId protocol, transport::LinkBuffer& payload,
+                              const codec::Limits& limits, codec::MessageBegin* m) {
+  // The reader consumes the header from `payload` when it goes out of scope.
+  if (protocol == codec::ProtocolId::kCompact) {
+    codec::CompactReader r(payload, limits);
+    return r.ReadMessageBegin(m);
+  }
+  codec::BinaryReader r(payload, limits);
+  return r.ReadMessageBegin(m);
+}
+
+}  // namespace
+
+// The connection's state. Call() and Close() run on any thread; everything
+// else on the loop thread. Shared (not owned) by the handle so that work
+// queued on the loop stays valid after the handle is gone.
+class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(transport::EventLoop* loop, const transport::InetAddress& address,
+       const ClientConnectionOptions& options)
+      : loop_(loop),
+        address_(address),
+        peer_(address.ToString()),
+        options_(options),
+        backoff_(options.min_backoff) {}
+
+  // Any thread.
+  void Call(OutgoingCall call, ReplyCallback done);
+  // Any thread.
+  void Close();
+
+  // Stats, thread safe.
+  std::atomic<size_t> in_flight_{0};
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> connected_{false};
+  std::atomic<uint64_t> late_replies_{0};
+  std::atomic<uint64_t> dials_{0};
+
+ private:
+  // A call on its way from Call() to the socket. A two-way call's callback
+  // waits in pending_ from Call() on; a oneway's travels here.
+  struct Submission {
+    uint32_t seq = 0;
+    bool oneway = false;
+    // The deadline timer is armed (two-way calls with a finite deadline).
+    bool timer_armed = false;
+    absl::Time deadline = absl::InfiniteFuture();
+    // Deadline minus start, for the error message.
+    absl::Duration timeout = absl::InfiniteDuration();
+    transport::LinkBuffer frame;
+    // Oneway only.
+    ReplyCallback oneway_done;
+    std::string oneway_method;
+  };
+
+  enum class State {
+    kIdle,       // no socket; the next call dials (unless in back-off)
+    kDialing,    // a connect is in progress; calls queue for it
+    kConnected,  // conn_ is up
+    kClosed,     // Close() ran
+  };
+
+  // ---- any thread ----
+  uint32_t NextSeq();
+  // Runs `done` with `status` on the loop, later; `admitted`: the call holds
+  // a place under the fail-fast bound, to give back.
+  void FailSoon(ReplyCallback done, absl::Status status, bool admitted);
+  void Submit(Submission&& s);
+  std::string CallPrefix(absl::string_view method, uint32_t seq) const {
+    return absl::StrCat(peer_, " ", method, " seq ", seq, ": ");
+  }
+  std::string ConnSuffix(absl::string_view method, uint32_t seq) const {
+    return absl::StrCat(" (", method, " seq ", seq, ")");
+  }
+  bool fail_fast_bound() const { return options_.max_in_flight > 0 && !options_.wait_when_full; }
+  bool wait_bound() const { return options_.max_in_flight > 0 && options_.wait_when_full; }
+
+  // ---- loop thread ----
+  void Drain();
+  std::vector<Submission> TakeSubmissions();
+  void Admit(Submission&& s, bool* need_dial);
+  // Arms the deadline timer of a two-way submission (once) and, when
+  // `sending`, marks its entry sent. False when the call completed already.
+  bool Prepare(Submission& s, bool sending);
+  // Writes queued calls while connected and slots allow.
+  void Pump();
+  void StartDial();
+  void OnDialed(uint64_t generation, absl::StatusOr<std::shared_ptr<transport::Connection>> r);
+  void OnMessage(transport::Connection& c, transport::LinkBuffer& in);
+  void HandleFrame(codec::Frame&& frame);
+  void OnClosed(transport::Connection& c, const absl::Status& reason);
+  void OnDeadline(uint32_t seq, absl::Duration timeout);
+  // Closes the socket because a reply was malformed: every call fails INTERNAL.
+  void FailConnection(std::string what);
+  void CloseInLoop();
+  // Removes the call's bookkeeping and runs its callback.
+  void Complete(PendingCall&& call, absl::StatusOr<IncomingReply> result);
+  void CompleteOneway(Submission&& s, absl::Status status);
+  // Fails every waiting and queued call; `what` says why ("connection
+  // closed by the server"), `code` how.
+  void FailAll(absl::StatusCode code, absl::string_view what);
+  // Fails one submission that never got sent.
+  void FailSubmission(Submission&& s, absl::StatusCode code, absl::string_view what);
+  // After a call completed: a slot may be free, a drained connection may close.
+  void AfterCompletion();
+  void MaybeCloseDrained();
+
+  transport::EventLoop* const loop_;
+  const transport::InetAddress address_;
+  const std::string peer_;
+  const ClientConnectionOptions options_;
+
+  PendingCalls pending_;
+  std::atomic<uint32_t> next_seq_{0};
+  // Set once sequence ids wrapped around: from then on a new id is checked
+  // against the calls still waiting.
+  std::atomic<bool> seq_wrapped_{false};
+  std::atomic<bool> closed_{false};
+  // Calls holding a place under the fail-fast bound.
+  std::atomic<size_t> admitted_{0};
+
+  std::mutex submit_mu_;
+  std::vector<Submission> submit_;  // guarded by submit_mu_
+  bool drain_scheduled_ = false;    // guarded by submit_mu_
+
+  // Loop thread only.
+  State state_ = State::kIdle;
+  std::shared_ptr<transport::Connection> conn_;
+  std::optional<codec::FrameDecoder> decoder_;
+  // Admitted calls not written yet (waiting for a connection or a slot), in order.
+  std::deque<Submission> queued_;
+  // Two-way calls written and not completed (the wait_when_full slots).
+  size_t sent_ = 0;
+  uint64_t dial_generation_ = 0;
+  absl::Duration backoff_;
+  absl::Time backoff_until_ = absl::InfinitePast();
+  // The server said it is going away (crrst).
+  bool going_away_ = false;
+  // Why FailConnection closed the socket (INTERNAL), for OnClosed.
+  std::optional<std::string> malformed_;
+};
+
+// ---- Any thread ----
+
+uint32_t ClientConnection::Impl::NextSeq() {
+  for (;;) {
+    const uint32_t n = next_seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+    // Message sequence ids are i32: stay positive, and skip 0.
+    const uint32_t seq = n & 0x7FFFFFFFu;
+    if (seq == 0) {
+      seq_wrapped_.store(true, std::memory_order_relaxed);
+      continue;
+    }
+    // After a wrap-around a call from the previous round may still wait on
+    // this id (a call with no deadline to a server that never answered).
+    if (seq_wrapped_.load(std::memory_order_relaxed) && pending_.Update(seq, [](PendingCall&) {})) {
+      continue;
+    }
+    return seq;
+  }
+}
+
+void ClientConnection::Impl::FailSoon(ReplyCallback done, absl::Status status, bool admitted) {
+  auto task = [self = shared_from_this(), done = std::move(done), status = std::move(status),
+               admitted]() mutable {
+    if (admitted && self->fail_fast_bound()) self->admitted_.fetch_sub(1);
+    self->in_flight_.fetch_sub(1);
+    std::move(done)(std::move(status));
+  };
+  // Never inside Call(): the caller may hold locks its callback takes.
+  if (loop_->InLoopThread()) {
+    loop_->RunAtIterationEnd(std::move(task));
+  } else {
+    loop_->Post(std::move(task));
+  }
+}
+
+void ClientConnection::Impl::Call(OutgoingCall call, ReplyCallback done) {
+  in_flight_.fetch_add(1);
+  const uint32_t seq = NextSeq();
+  if (closed_.load(std::memory_order_acquire)) {
+    FailSoon(std::move(done),
+             absl::UnavailableError(absl::StrCat(peer_, ": connection closed by the client",
+                                                 ConnSuffix(call.method, seq))),
+             false);
+    return;
+  }
+  if (fail_fast_bound()) {
+    size_t n = admitted_.load();
+    do {
+      if (n >= options_.max_in_flight) {
+        FailSoon(std::move(done),
+                 absl::ResourceExhaustedError(
+                     absl::StrCat(CallPrefix(call.method, seq), options_.max_in_flight,
+                                  " calls in flight, the connection's bound (max_in_flight)")),
+                 false);
+        return;
+      }
+    } while (!admitted_.compare_exchange_weak(n, n + 1));
+  }
+
+  // The message header, then the caller's body linked behind it.
+  transport::LinkBuffer payload;
+  if (options_.protocol == codec::ProtocolId::kCompact) {
+    codec::CompactWriter w(payload);
+    w.WriteMessageBegin(call.method, call.type, static_cast<int32_t>(seq));
+    w.Finish();
+  } else {
+    codec::BinaryWriter w(payload);
+    w.WriteMessageBegin(call.method, call.type, static_cast<int32_t>(seq));
+    w.Finish();
+  }
+  payload.Append(std::move(call.body));
+  payload.Flush();
+
+  codec::FrameHeader header;
+  header.framing = options_.framing;
+  header.protocol = options_.protocol;
+  if (IsHeaderFraming(options_.framing)) {
+    header.flags = options_.header_flags;
+    header.seq_id = seq;
+    header.headers = std::move(call.headers);
+    if (options_.framing == codec::Framing::kTTHeader) {
+      header.int_headers = std::move(call.int_headers);
+    }
+  }
+  Submission s;
+  s.seq = seq;
+  s.oneway = call.type == codec::MessageType::kOneway;
+  s.timer_armed = s.oneway;
+  s.deadline = call.deadline;
+  if (call.deadline != absl::InfiniteFuture()) s.timeout = call.deadline - absl::Now();
+  if (absl::Status st = codec::EncodeFrame(header, std::move(payload), s.frame); !st.ok()) {
+    FailSoon(std::move(done),
+             absl::InvalidArgumentError(absl::StrCat(CallPrefix(call.method, seq),
+                                                     "cannot frame the call: ", st.message())),
+             true);
+    return;
+  }
+  s.frame.Flush();
+
+  if (s.oneway) {
+    s.oneway_done = std::move(done);
+    s.oneway_method = std::move(call.method);
+  } else {
+    PendingCall entry;
+    entry.done = std::move(done);
+    entry.method = std::move(call.method);
+    if (!pending_.Insert(seq, std::move(entry))) {
+      // NextSeq checked; only a caller reusing ids behind our back gets here.
+      FailSoon(std::move(entry.done),
+               absl::InternalError(
+                   absl::StrCat(CallPrefix(entry.method, seq), "sequence id already in use")),
+               true);
+      return;
+    }
+  }
+  Submit(std::move(s));
+}
+
+void ClientConnection::Impl::Submit(Submission&& s) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(submit_mu_);
+    submit_.push_back(std::move(s));
+    if (!drain_scheduled_) {
+      drain_scheduled_ = true;
+      schedule = true;
+    }
+  }
+  if (!schedule) return;
+  // One task drains every call submitted until it runs: calls from many
+  // threads cost one wake-up and leave in one writev.
+  auto task = [self = shared_from_this()] { self->Drain(); };
+  if (loop_->InLoopThread()) {
+    loop_->RunAtIterationEnd(std::move(task));
+  } else {
+    loop_->Post(std::move(task));
+  }
+}
+
+void ClientConnection::Impl::Close() {
+  if (closed_.exchange(true, std::memory_order_acq_rel)) return;
+  draining_.store(true);
+  auto task = [self = shared_from_this()] { self->CloseInLoop(); };
+  if (loop_->InLoopThread()) {
+    loop_->RunAtIterationEnd(std::move(task));
+  } else {
+    loop_->Post(std::move(task));
+  }
+}
+
+// ---- Loop thread ----
+
+std::vector<ClientConnection::Impl::Submission> ClientConnection::Impl::TakeSubmissions() {
+  std::vector<Submission> batch;
+  std::lock_guard<std::mutex> lock(submit_mu_);
+  batch.swap(submit_);
+  return batch;
+}
+
+void ClientConnection::Impl::Drain() {
+  std::vector<Submission> batch;
+  {
+    std::lock_guard<std::mutex> lock(submit_mu_);
+    batch.swap(submit_);
+    drain_scheduled_ = false;
+  }
+  bool need_dial = false;
+  for (Submission& s : batch) Admit(std::move(s), &need_dial);
+  // Dial after the whole batch is queued: a dial may fail at once, and then
+  // fails the batch together.
+  if (need_dial && state_ == State::kIdle) StartDial();
+  Pump();
+  // Calls that stay queued wait with their deadlines running.
+  // Those are the tail of the queue: every earlier one was armed by an
+  // earlier drain (oneways count as armed: they have no deadline timer).
+  for (auto it = queued_.rbegin(); it != queued_.rend() && !it->timer_armed; ++it) {
+    (void)Prepare(*it, false);
+  }
+}
+
+void ClientConnection::Impl::Admit(Submission&& s, bool* need_dial) {
+  if (closed_.load(std::memory_order_acquire)) {
+    // Close() ran on another thread; CloseInLoop is on its way.
+    FailSubmission(std::move(s), absl::StatusCode::kUnavailable, "connection closed by the client");
+    return;
+  }
+  switch (state_) {
+    case State::kClosed:
+      FailSubmission(std::move(s), absl::StatusCode::kUnavailable,
+                     "connection closed by the client");
+      return;
+    case State::kIdle:
+      if (!*need_dial && absl::Now() < backoff_until_) {
+        FailSubmission(
+            std::move(s), absl::StatusCode::kUnavailable,
+            absl::StrCat("not connected: in back-off after a failed connect, next dial in ",
+                         absl::FormatDuration(
+                             absl::Trunc(backoff_until_ - absl::Now(), absl::Milliseconds(1)))));
+        return;
+      }
+      *need_dial = true;
+      break;
+    case State::kDialing:
+    case State::kConnected:
+      break;
+  }
+  queued_.push_back(std::move(s));
+}
+
+bool ClientConnection::Impl::Prepare(Submission& s, bool sending) {
+  transport::EventLoop::TimerId timer = 0;
+  if (!s.timer_armed && s.deadline != absl::InfiniteFuture()) {
+    timer = loop_->RunAfter(s.deadline - absl::Now(),
+                            [weak = weak_from_this(), seq = s.seq, timeout = s.timeout] {
+                              if (auto self = weak.lock()) self->OnDeadline(seq, timeout);
+                            });
+  }
+  s.timer_armed = true;
+  const bool alive = pending_.Update(s.seq, [&](PendingCall& c) {
+    if (timer != 0) c.timer = timer;
+    if (sending) c.sent = true;
+  });
+  if (!alive && timer != 0) loop_->Cancel(timer);
+  return alive;
+}
+
+void ClientConnection::Impl::Pump() {
+  if (state_ != State::kConnected) return;
+  bool wrote = false;
+  std::vector<Submission> oneways;
+  while (!queued_.empty()) {
+    Submission& s = queued_.front();
+    if (!s.oneway) {
+      if (wait_bound() && sent_ >= options_.max_in_flight) break;
+      if (!Prepare(s, true)) {
+        // Completed while queued (its deadline passed): nothing to send.
+        queued_.pop_front();
+        continue;
+      }
+      ++sent_;
+    }
+    conn_->output().Append(std::move(s.frame));
+    wrote = true;
+    if (s.oneway) oneways.push_back(std::move(s));
+    queued_.pop_front();
+  }
+  if (wrote) conn_->SendOutput();
+  for (Submission& s : oneways) CompleteOneway(std::move(s), absl::OkStatus());
+}
+
+void ClientConnection::Impl::StartDial() {
+  state_ = State::kDialing;
+  dials_.fetch_add(1);
+  const uint64_t generation = ++dial_generation_;
+  transport::Dialer::Dial(loop_, address_, options_.connect_timeout, options_.connection,
+                          [weak = weak_from_this(), generation](
+                              absl::StatusOr<std::shared_ptr<transport::Connection>> r) mutable {
+                            if (auto self = weak.lock()) {
+                              self->OnDialed(generation, std::move(r));
+                            } else if (r.ok()) {
+                              (*r)->Close();
+                            }
+                          });
+}
+
+void ClientConnection::Impl::OnDialed(uint64_t generation,
+                                      absl::StatusOr<std::shared_ptr<transport::Connection>> r) {
+  if (generation != dial_generation_ || state_ != State::kDialing) {
+    // Closed while dialing.
+    if (r.ok()) (*r)->Close();
+    return;
+  }
+  if (!r.ok()) {
+    state_ = State::kIdle;
+    backoff_until_ = absl::Now() + backoff_;
+    const absl::Duration wait = backoff_;
+    backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+    FailAll(absl::StatusCode::kUnavailable,
+            absl::StrCat("connect failed: ", r.status().message(), "; next dial in ",
+                         absl::FormatDuration(wait)));
+    return;
+  }
+  backoff_ = options_.min_backoff;
+  backoff_until_ = absl::InfinitePast();
+  conn_ = std::move(*r);
+  decoder_.emplace(options_.framing, options_.limits);
+  malformed_.reset();
+  going_away_ = false;
+  state_ = State::kConnected;
+  draining_.store(false);
+  connected_.store(true);
+  std::weak_ptr<Impl> weak = weak_from_this();
+  conn_->SetMessageCallback([weak](transport::Connection& c, transport::LinkBuffer& in) {
+    if (auto self = weak.lock()) {
+      self->OnMessage(c, in);
+    } else {
+      c.Close();
+    }
+  });
+  conn_->SetCloseCallback([weak](transport::Connection& c, const absl::Status& reason) {
+    if (auto self = weak.lock()) self->OnClosed(c, reason);
+  });
+  conn_->Start();
+  Pump();
+}
+
+void ClientConnection::Impl::OnMessage(transport::Connection& c, transport::LinkBuffer& in) {
+  // Stop when the socket is replaced or closed, or Close() was called (the
+  // calls still waiting then fail as Close() promises).
+  while (&c == conn_.get() && !closed_.load(std::memory_order_acquire)) {
+    absl::StatusOr<std::optional<codec::Frame>> f = decoder_->Decode(in);
+    if (!f.ok()) {
+      FailConnection(absl::StrCat("malformed ", std::string(codec::FramingName(options_.framing)),
+                                  " reply frame: ", f.status().message()));
+      return;
+    }
+    if (!f->has_value()) return;
+    HandleFrame(std::move(**f));
+  }
+}
+
+void ClientConnection::Impl::HandleFrame(codec::Frame&& frame) {
+  if (frame.header.FindHeader(codec::kTTHeaderConnReset) != nullptr && !going_away_) {
+    going_away_ = true;
+    draining_.store(true);
+  }
+  // A control frame: nothing to complete.
+  if (frame.payload.Len() == 0 ||
+      (IsHeaderFraming(frame.header.framing) && frame.header.seq_id == 0)) {
+    MaybeCloseDrained();
+    return;
+  }
+  codec::MessageBegin m;
+  if (absl::Status s = ReadMessageBegin(frame.header.protocol, frame.payload, options_.limits, &m);
+      !s.ok()) {
+    FailConnection(absl::StrCat("malformed reply message header: ", s.message()));
+    return;
+  }
+  if (m.type != codec::MessageType::kReply && m.type != codec::MessageType::kException) {
+    FailConnection(absl::StrCat("a ", TypeName(m.type), " message (", m.name, " seq ", m.seq_id,
+                                ") where a reply was expected"));
+    return;
+  }
+  if (m.seq_id == 0) {
+    MaybeCloseDrained();
+    return;
+  }
+  std::optional<PendingCall> call = pending_.Take(static_cast<uint32_t>(m.seq_id));
+  if (!call) {
+    late_replies_.fetch_add(1);
+    return;
+  }
+  frame.payload.Release();
+  IncomingReply reply;
+  reply.header = std::move(frame.header);
+  reply.type = m.type;
+  reply.body = std::move(frame.payload);
+  Complete(std::move(*call), std::move(reply));
+  AfterCompletion();
+}
+
+void ClientConnection::Impl::FailConnection(std::string what) {
+  if (!conn_) return;
+  spdlog::warn("mux client {}: {}; closing the connection", peer_, what);
+  malformed_ = what;
+  // Runs OnClosed before it returns (we are on the loop).
+  conn_->Close(absl::InternalError(absl::StrCat(peer_, ": ", what)));
+}
+
+void ClientConnection::Impl::OnClosed(transport::Connection& c, const absl::Status& reason) {
+  if (&c != conn_.get()) return;
+  conn_.reset();
+  state_ = State::kIdle;
+  connected_.store(false);
+  if (malformed_) {
+    const std::string what = std::move(*malformed_);
+    malformed_.reset();
+    FailAll(absl::StatusCode::kInternal, what);
+  } else if (reason.ok()) {
+    FailAll(absl::StatusCode::kUnavailable, "connection closed by the server");
+  } else {
+    FailAll(absl::StatusCode::kUnavailable, absl::StrCat("connection reset: ", reason.message()));
+  }
+}
+
+void ClientConnection::Impl::OnDeadline(uint32_t seq, absl::Duration timeout) {
+  std::optional<PendingCall> call = pending_.Take(seq);
+  if (!call) return;
+  call->timer = 0;  // it is running
+  std::string what =
+      absl::StrCat(CallPrefix(call->method, seq), "deadline exceeded after ",
+                   absl::FormatDuration(absl::Trunc(timeout, absl::Milliseconds(1))));
+  if (!call->sent) {
+    absl::StrAppend(&what, state_ == State::kConnected
+                               ? " (never sent: waiting for a free in-flight slot)"
+                               : " (never sent: waiting for the connection)");
+  }
+  Complete(std::move(*call), absl::DeadlineExceededError(what));
+  AfterCompletion();
+}
+
+void ClientConnection::Impl::CloseInLoop() {
+  state_ = State::kClosed;
+  ++dial_generation_;
+  connected_.store(false);
+  for (Submission& s : TakeSubmissions()) {
+    FailSubmission(std::move(s), absl::StatusCode::kUnavailable, "connection closed by the client");
+  }
+  if (auto c = std::move(conn_)) c->Close();
+  FailAll(absl::StatusCode::kUnavailable, "connection closed by the client");
+}
+
+void ClientConnection::Impl::Complete(PendingCall&& call, absl::StatusOr<IncomingReply> result) {
+  if (call.timer != 0) loop_->Cancel(call.timer);
+  if (call.sent && sent_ > 0) --sent_;
+  if (fail_fast_bound()) admitted_.fetch_sub(1);
+  in_flight_.fetch_sub(1);
+  std::move(call.done)(std::move(result));
+}
+
+void ClientConnection::Impl::CompleteOneway(Submission&& s, absl::Status status) {
+  if (fail_fast_bound()) admitted_.fetch_sub(1);
+  in_flight_.fetch_sub(1);
+  ReplyCallback done = std::move(s.oneway_done);
+  if (status.ok()) {
+    std::move(done)(IncomingReply{});
+  } else {
+    std::move(done)(std::move(status));
+  }
+}
+
+void ClientConnection::Impl::FailSubmission(Submission&& s, absl::StatusCode code,
+                                            absl::string_view what) {
+  if (s.oneway) {
+    const std::string method = s.oneway_method;
+    CompleteOneway(std::move(s),
+                   absl::Status(code, absl::StrCat(peer_, ": ", what, ConnSuffix(method, s.seq))));
+    return;
+  }
+  if (std::optional<PendingCall> call = pending_.Take(s.seq)) {
+    std::string msg = absl::StrCat(peer_, ": ", what, ConnSuffix(call->method, s.seq));
+    Complete(std::move(*call), absl::Status(code, msg));
+  }
+}
+
+void ClientConnection::Impl::FailAll(absl::StatusCode code, absl::string_view what) {
+  // Take everything first: callbacks may start new calls, which must not be
+  // failed with this connection's error.
+  std::vector<std::pair<uint32_t, PendingCall>> calls = pending_.TakeAll();
+  std::deque<Submission> queued = std::move(queued_);
+  queued_.clear();
+  sent_ = 0;
+  for (auto& [seq, call] : calls) {
+    call.sent = false;
+    std::string msg = absl::StrCat(peer_, ": ", what, ConnSuffix(call.method, seq));
+    Complete(std::move(call), absl::Status(code, msg));
+  }
+  for (Submission& s : queued) {
+    if (s.oneway) FailSubmission(std::move(s), code, what);
+  }
+}
+
+void ClientConnection::Impl::AfterCompletion() {
+  if (wait_bound()) Pump();
+  MaybeCloseDrained();
+}
+
+void ClientConnection::Impl::MaybeCloseDrained() {
+  if (!going_away_ || state_ != State::kConnected || !queued_.empty() || pending_.size() != 0) {
+    return;
+  }
+  // The server is going away and nothing waits on it: an orderly close
+  // (OnClosed finds no call to fail).
+  conn_->Close();
+}
+
+// ---- ClientConnection ----
+
+std::shared_ptr<ClientConnection> ClientConnection::Create(transport::EventLoop* loop,
+                                                           const transport::InetAddress& address,
+                                                           const ClientConnectionOptions& options) {
+  return std::shared_ptr<ClientConnection>(new ClientConnection(loop, address, options));
+}
+
+ClientConnection::ClientConnection(transport::EventLoop* loop,
+                                   const transport::InetAddress& address,
+                                   const ClientConnectionOptions& options)
+    : loop_(loop), address_(address), impl_(std::make_shared<Impl>(loop, address, options)) {}
+
+ClientConnection::~ClientConnection() { impl_->Close(); }
+
+void ClientConnection::Call(OutgoingCall call, ReplyCallback done) {
+  impl_->Call(std::move(call), std::move(done));
+}
+
+void ClientConnection::Close() { impl_->Close(); }
+
+size_t ClientConnection::in_flight() const { return impl_->in_flight_.load(); }
+bool ClientConnection::draining() const { return impl_->draining_.load(); }
+bool ClientConnection::connected() const { return impl_->connected_.load(); }
+uint64_t ClientConnection::late_replies() const { return impl_->late_replies_.load(); }
+uint64_t ClientConnection::dials() const { return impl_->dials_.load(); }
+
+}  // namespace vireo::mux
