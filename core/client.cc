@@ -1,8 +1,10 @@
 #include "core/client.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -167,9 +169,19 @@ class AddressPool {
       all_;  // guarded by mu_
 };
 
-std::string AddressKey(const transport::InetAddress& a) {
-  return std::string(reinterpret_cast<const char*>(a.sockaddr()), a.length());
-}
+// The pools' key: the raw socket address, held inline so that looking a
+// pool up on every call allocates nothing.
+struct AddressKey {
+  explicit AddressKey(const transport::InetAddress& a) {
+    std::memcpy(bytes.data(), a.sockaddr(), std::min<size_t>(a.length(), bytes.size()));
+  }
+  bool operator==(const AddressKey& o) const { return bytes == o.bytes; }
+  template <class H>
+  friend H AbslHashValue(H h, const AddressKey& k) {
+    return H::combine_contiguous(std::move(h), k.bytes.data(), k.bytes.size());
+  }
+  std::array<char, sizeof(struct sockaddr_in6)> bytes{};
+};
 
 bool IsHeaderFraming(codec::Framing f) {
   return f == codec::Framing::kTHeader || f == codec::Framing::kTTHeader;
@@ -318,7 +330,7 @@ class Client::Impl {
   }
 
   std::shared_ptr<AddressPool> Pool(const transport::InetAddress& address) {
-    const std::string key = AddressKey(address);
+    const AddressKey key(address);
     {
       std::shared_lock<std::shared_mutex> lock(mu_);
       auto it = pools_.find(key);
@@ -342,7 +354,7 @@ class Client::Impl {
   // std::shared_mutex, not absl::Mutex: the sanitizer builds cannot see
   // inside Debian's prebuilt abseil.
   std::shared_mutex mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<AddressPool>> pools_;  // guarded by mu_
+  absl::flat_hash_map<AddressKey, std::shared_ptr<AddressPool>> pools_;  // guarded by mu_
 };
 
 void Client::Impl::Send(

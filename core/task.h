@@ -50,6 +50,7 @@ class Outcome {
   bool has_exception() const { return v_.index() == 2; }
   // The value; nullptr when the task threw. For T = void, a monostate.
   Stored* value() { return std::get_if<1>(&v_); }
+  void SetException(std::exception_ptr e) { v_.template emplace<2>(std::move(e)); }
   std::exception_ptr exception() const {
     return has_exception() ? std::get<2>(v_) : std::exception_ptr();
   }
@@ -89,7 +90,7 @@ class PromiseBase {
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
 
-  void unhandled_exception() { outcome_ = Outcome<T>(std::current_exception()); }
+  void unhandled_exception() { outcome_.SetException(std::current_exception()); }
 
   void set_continuation(std::coroutine_handle<> c) { continuation_ = c; }
   void set_done(Done done) { done_ = std::move(done); }

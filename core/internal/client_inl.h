@@ -91,7 +91,8 @@ Task<Ret> CallCoroutine(Client& client, const MethodInfo& method, Client::Encode
 template <class E>
 std::optional<E> IdlException(const absl::Status& status) {
   if (status.code() != absl::StatusCode::kUnknown) return std::nullopt;
-  std::optional<absl::Cord> payload = status.GetPayload(internal::IdlExceptionUrl<E>());
+  // absl::optional: not std::optional in every abseil release.
+  absl::optional<absl::Cord> payload = status.GetPayload(internal::IdlExceptionUrl<E>());
   if (!payload) return std::nullopt;
   transport::LinkBuffer buf;
   buf.Write(std::string(*payload));
