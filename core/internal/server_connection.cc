@@ -1,0 +1,459 @@
+#include "core/internal/server_connection.h"
+
+#include <exception>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "codec/binary_protocol.h"
+#include "codec/compact_protocol.h"
+#include "codec/detect.h"
+#include "codec/ttheader.h"
+#include "core/internal/str_cat.h"
+#include "spdlog/spdlog.h"
+
+namespace vireo::internal {
+
+namespace {
+
+using codec::TApplicationException;
+
+std::string_view StatusMessage(const absl::Status& s) {
+  return std::string_view(s.message().data(), s.message().size());
+}
+
+// The innermost step of a middleware chain: runs the invoker and turns an
+// escaping exception into an Internal status (recorded for the reply).
+Task<absl::Status> RunInvoker(ServerCallRecord* r) {
+  absl::Status status;
+  try {
+    status = co_await r->route.method->invoke(*r->route.service, r->call);
+  } catch (const std::exception& e) {
+    r->escaped = e.what();
+  } catch (...) {
+    r->escaped = "unknown exception";
+  }
+  if (r->escaped) co_return absl::InternalError(*r->escaped);
+  r->invoker_returned = true;
+  r->invoker_status = status;
+  co_return status;
+}
+
+Task<absl::Status> RunChain(ServerCallRecord* r, size_t i) {
+  const std::vector<ServerMiddleware>& chain = r->core().middleware;
+  if (i == chain.size()) co_return co_await RunInvoker(r);
+  // Lives in this frame until the middleware's task is done with it.
+  auto next = [r, i] { return RunChain(r, i + 1); };
+  co_return co_await chain[i](r->call.context(), ServerNext(next));
+}
+
+// Runs the call on this thread until its first suspension; the call then
+// reaches CompleteCall on whichever thread finishes it.
+void RunCall(std::unique_ptr<ServerCallRecord> record) {
+  ServerCallRecord* r = record.release();
+  const bool bare = r->core().middleware.empty();
+  auto done = [r, bare](Outcome<absl::Status> outcome) {
+    std::unique_ptr<ServerCallRecord> owned(r);
+    if (outcome.has_exception()) {
+      try {
+        std::rethrow_exception(outcome.exception());
+      } catch (const std::exception& e) {
+        owned->escaped = e.what();
+      } catch (...) {
+        owned->escaped = "unknown exception";
+      }
+      owned->status = absl::InternalError(*owned->escaped);
+    } else {
+      owned->status = std::move(*outcome.value());
+      if (bare) {
+        owned->invoker_returned = true;
+        owned->invoker_status = owned->status;
+      }
+    }
+    ServerConnection::CompleteCall(std::move(owned));
+  };
+  ScopedCallContext scope(&r->call.context());
+  if (bare) {
+    // No middleware: no extra coroutine frames.
+    r->route.method->invoke(*r->route.service, r->call).Start(std::move(done));
+  } else {
+    RunChain(r, 0).Start(std::move(done));
+  }
+}
+
+// The exception a call that did not reply answers with.
+TApplicationException ErrorReply(ServerCallRecord& r) {
+  using Type = TApplicationException::Type;
+  if (r.early_error) return *r.early_error;
+  if (r.escaped) return {Type::kInternalError, *r.escaped};
+  if (r.invoker_returned && !r.invoker_status.ok()) {
+    return {Type::kProtocolError, std::string(StatusMessage(r.invoker_status))};
+  }
+  if (!r.status.ok()) {
+    return {Type::kInternalError,
+            Cat(absl::StatusCodeToString(r.status.code()), ": ", StatusMessage(r.status))};
+  }
+  return {Type::kInternalError,
+          Cat("method ", r.call.context().method(), " returned without a reply")};
+}
+
+template <class Writer>
+void WriteMessage(transport::LinkBuffer& payload, ServerCallRecord& r, std::string_view name,
+                  const TApplicationException* error) {
+  Writer w(payload);
+  if (error == nullptr) {
+    w.WriteMessageBegin(name, codec::MessageType::kReply, r.seq_id);
+    w.Finish();
+    payload.Append(std::move(r.call.reply_body()));
+    return;
+  }
+  w.WriteMessageBegin(name, codec::MessageType::kException, r.seq_id);
+  error->Write(w);
+  w.WriteMessageEnd();
+  w.Finish();
+}
+
+transport::LinkBuffer EncodeMessage(ServerCallRecord& r, std::string_view name,
+                                    const TApplicationException* error) {
+  transport::LinkBuffer payload;
+  if (r.reply_header.protocol == codec::ProtocolId::kCompact) {
+    WriteMessage<codec::CompactWriter>(payload, r, name, error);
+  } else {
+    WriteMessage<codec::BinaryWriter>(payload, r, name, error);
+  }
+  payload.Flush();
+  return payload;
+}
+
+bool IsHeaderFraming(codec::Framing f) {
+  return f == codec::Framing::kTHeader || f == codec::Framing::kTTHeader;
+}
+
+}  // namespace
+
+ServerCallRecord::ServerCallRecord(std::shared_ptr<ServerConnection> connection)
+    : conn(std::move(connection)) {
+  core().CallStarted();
+}
+
+// `conn` (and so the core) outlives this body: members are destroyed after it.
+ServerCallRecord::~ServerCallRecord() { core().CallEnded(); }
+
+ServerCore& ServerCallRecord::core() const { return conn->core(); }
+
+ServerConnection::ServerConnection(std::shared_ptr<ServerCore> core,
+                                   std::shared_ptr<transport::Connection> conn)
+    : core_(std::move(core)), conn_(std::move(conn)) {}
+
+ServerConnection::~ServerConnection() = default;
+
+void ServerConnection::Start(std::function<void(ServerConnection&)> on_close) {
+  on_close_ = std::move(on_close);
+  // These hold the connection alive until it closes; the transport drops
+  // both callbacks then, which breaks the cycle.
+  conn_->SetMessageCallback(
+      [self = shared_from_this()](transport::Connection&, transport::LinkBuffer& in) {
+        self->OnMessage(in);
+      });
+  conn_->SetCloseCallback(
+      [self = shared_from_this()](transport::Connection&, const absl::Status& reason) {
+        self->OnClosed(reason);
+      });
+  conn_->Start();
+}
+
+void ServerConnection::OnMessage(transport::LinkBuffer& in) {
+  if (closed_) return;
+  if (closing_) {
+    // Closing once the calls in flight are done: later requests are not
+    // served.
+    (void)in.Skip(in.Len());
+    partial_frame_ = false;
+    return;
+  }
+  if (!decoder_) {
+    absl::StatusOr<std::optional<codec::Detected>> d = codec::Detect(in);
+    if (!d.ok()) {
+      CloseBadInput(d.status());
+      return;
+    }
+    if (!d->has_value()) {
+      partial_frame_ = true;
+      return;
+    }
+    framing_ = (*d)->framing;
+    ordered_ = !IsHeaderFraming(framing_);
+    decoder_.emplace(framing_, core_->options.limits);
+  }
+  // Every complete frame buffered is dispatched now; calls that suspend
+  // do not hold up the ones behind them.
+  while (!closed_ && !closing_) {
+    absl::StatusOr<std::optional<codec::Frame>> f = decoder_->Decode(in);
+    if (!f.ok()) {
+      CloseBadInput(f.status());
+      return;
+    }
+    if (!f->has_value()) break;
+    Dispatch(std::move(**f));
+  }
+  if (closed_) return;
+  if (closing_) (void)in.Skip(in.Len());
+  partial_frame_ = in.Len() > 0;
+}
+
+void ServerConnection::Dispatch(codec::Frame frame) {
+  codec::FrameHeader& h = frame.header;
+  // Apache's THeaderTransport::close() flushes a header frame with no
+  // message; its own threaded server ignores it, and so do we.
+  if (h.framing == codec::Framing::kTHeader && frame.payload.Len() == 0) return;
+  codec::MessageBegin m;
+  absl::Status read;
+  {
+    // The reader consumes the message header from the payload when it goes.
+    if (h.protocol == codec::ProtocolId::kCompact) {
+      codec::CompactReader r(frame.payload, core_->options.limits);
+      read = r.ReadMessageBegin(&m);
+    } else {
+      codec::BinaryReader r(frame.payload, core_->options.limits);
+      read = r.ReadMessageBegin(&m);
+    }
+  }
+  if (!read.ok()) {
+    CloseBadInput(
+        absl::InvalidArgumentError(Cat("bad message header in a ", codec::FramingName(h.framing),
+                                       " frame (seq id ", h.seq_id, "): ", StatusMessage(read))));
+    return;
+  }
+
+  auto r = std::make_unique<ServerCallRecord>(shared_from_this());
+  r->name = std::move(m.name);
+  r->seq_id = m.seq_id;
+  r->reply_header.framing = h.framing;
+  r->reply_header.protocol = h.protocol;
+  r->reply_header.flags = h.flags;
+  r->reply_header.seq_id = h.seq_id;
+  r->reply_header.transforms = h.transforms;
+
+  CallContext& ctx = r->call.context();
+  ctx.set_peer(conn_->peer_address());
+  ctx.set_seq_id(m.seq_id);
+  ctx.set_framing(h.framing);
+  ctx.set_protocol(h.protocol);
+
+  bool routed = false;
+  if (m.type != codec::MessageType::kCall && m.type != codec::MessageType::kOneway) {
+    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn(
+        "vireo server: {} sent message {} (seq id {}) of type {}, not a call; "
+        "answering PROTOCOL_ERROR and closing the connection",
+        conn_->peer_address().ToString(), r->name, m.seq_id, static_cast<int>(m.type));
+    closing_ = true;
+    r->early_error = TApplicationException{
+        TApplicationException::Type::kProtocolError,
+        Cat("expected a call or oneway message, got message type ", static_cast<int>(m.type))};
+  } else {
+    const std::string* isn = h.FindHeader("isn");
+    const std::string* to = h.FindIntHeader(codec::kTTHeaderToService);
+    TApplicationException error;
+    routed = core_->router.Find(r->name, isn != nullptr ? *isn : std::string_view(),
+                                to != nullptr ? *to : std::string_view(), &r->route, &error);
+    if (!routed) r->early_error = std::move(error);
+  }
+  r->oneway = m.type == codec::MessageType::kOneway || (routed && r->route.method->oneway);
+  ctx.set_oneway(r->oneway);
+  if (routed) {
+    ctx.set_service(r->route.service->ServiceName());
+    ctx.set_method(r->route.method_name);
+  } else {
+    ctx.set_method(r->name);
+  }
+
+  const std::string* timeout = h.FindIntHeader(codec::kTTHeaderRpcTimeout);
+  if (timeout == nullptr) timeout = h.FindHeader(kTimeoutHeader);
+  int64_t ms = 0;
+  if (timeout != nullptr && absl::SimpleAtoi(*timeout, &ms) && ms > 0) {
+    ctx.set_deadline(absl::Now() + absl::Milliseconds(ms));
+  }
+  // Last use of the frame's headers: moved, not copied.
+  ctx.request_metadata().mutable_strings() = std::move(h.headers);
+  ctx.request_metadata().mutable_ints() = std::move(h.int_headers);
+
+  r->call.request() = std::move(frame.payload);
+  r->call.decode_options() = core_->decode_options;
+
+  ++calls_in_flight_;
+  if (ordered_ && !r->oneway) {
+    r->order = next_order_++;
+    held_.emplace_back();
+  }
+  if (!routed) {
+    FinishCall(std::move(r));
+    return;
+  }
+  if (core_->workers) {
+    core_->workers->Submit([r = std::move(r)]() mutable { RunCall(std::move(r)); });
+  } else {
+    RunCall(std::move(r));
+  }
+}
+
+void ServerConnection::CompleteCall(std::unique_ptr<ServerCallRecord> record) {
+  ServerCore& core = record->core();
+  core.calls_served.fetch_add(1, std::memory_order_relaxed);
+  transport::EventLoop* loop = record->conn->conn_->loop();
+  {
+    std::shared_lock<std::shared_mutex> lock(core.loops_mu);
+    // Abandoned at shutdown: nobody is left to answer.
+    if (!core.loops_alive) return;
+    if (!loop->InLoopThread()) {
+      loop->Post([record = std::move(record)]() mutable {
+        ServerConnection* c = record->conn.get();
+        c->FinishCall(std::move(record));
+      });
+      return;
+    }
+  }
+  ServerConnection* c = record->conn.get();
+  c->FinishCall(std::move(record));
+}
+
+void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
+  --calls_in_flight_;
+  if (closed_) return;
+  const bool decode_error =
+      !r->call.replied() && !r->escaped && r->invoker_returned && !r->invoker_status.ok();
+  if (decode_error) {
+    // The stream is still framed, but a client that sends what we cannot
+    // decode is not one to keep serving.
+    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn(
+        "vireo server: closing connection from {} after {}.{} (seq id {}): cannot decode the "
+        "arguments: {}",
+        conn_->peer_address().ToString(), r->call.context().service(), r->call.context().method(),
+        r->seq_id, r->invoker_status.ToString());
+    closing_ = true;
+  }
+  if (!r->oneway) {
+    if (ordered_) {
+      transport::LinkBuffer bytes;
+      EncodeReply(*r, bytes);
+      QueueOrdered(r->order, std::move(bytes));
+    } else {
+      EncodeReply(*r, conn_->output());
+      conn_->SendOutput();
+    }
+  }
+  r.reset();
+  MaybeCloseWhenDone();
+}
+
+void ServerConnection::EncodeReply(ServerCallRecord& r, transport::LinkBuffer& out) {
+  // Apache's TMultiplexedProcessor answers "Service:method" with the bare
+  // method name, and Apache's generated clients check for it.
+  const std::string_view name = r.route.method != nullptr ? r.route.method_name : r.name;
+  std::optional<TApplicationException> error;
+  if (!r.call.replied()) error = ErrorReply(r);
+  codec::FrameHeader h = std::move(r.reply_header);
+  if (IsHeaderFraming(h.framing)) {
+    Metadata& metadata = r.call.context().response_metadata();
+    h.headers = std::move(metadata.mutable_strings());
+    if (h.framing == codec::Framing::kTTHeader) {
+      h.int_headers = std::move(metadata.mutable_ints());
+      if (draining_) h.headers.emplace_back(std::string(codec::kTTHeaderConnReset), "1");
+    }
+  }
+  absl::Status s = codec::EncodeFrame(h, EncodeMessage(r, name, error ? &*error : nullptr), out);
+  if (s.ok()) return;
+  // Most likely response metadata that does not fit the header: answer
+  // without it.
+  spdlog::error("vireo server: cannot encode the reply to {} for {} (seq id {}): {}",
+                conn_->peer_address().ToString(), name, r.seq_id, s.ToString());
+  h.headers.clear();
+  h.int_headers.clear();
+  const TApplicationException internal{TApplicationException::Type::kInternalError,
+                                       Cat("cannot encode the reply: ", StatusMessage(s))};
+  s = codec::EncodeFrame(h, EncodeMessage(r, name, &internal), out);
+  if (!s.ok()) {
+    spdlog::error("vireo server: cannot encode an exception reply to {}: {}",
+                  conn_->peer_address().ToString(), s.ToString());
+  }
+}
+
+void ServerConnection::QueueOrdered(uint64_t order, transport::LinkBuffer bytes) {
+  held_[order - sent_order_] = std::move(bytes);
+  bool sent = false;
+  while (!held_.empty() && held_.front().has_value()) {
+    conn_->output().Append(std::move(*held_.front()));
+    held_.pop_front();
+    ++sent_order_;
+    sent = true;
+  }
+  if (sent) conn_->SendOutput();
+}
+
+void ServerConnection::CloseBadInput(const absl::Status& reason) {
+  // Counted before the log line: tests wait for the line, then read the count.
+  core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+  spdlog::warn("vireo server: closing connection from {} ({}): {}",
+               conn_->peer_address().ToString(),
+               decoder_ ? codec::FramingName(framing_) : std::string_view("framing unknown"),
+               reason.ToString());
+  closing_ = true;
+  conn_->Close(reason);
+}
+
+void ServerConnection::OnClosed(const absl::Status& reason) {
+  closed_ = true;
+  if (reason.ok() && partial_frame_ && !closing_) {
+    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("vireo server: {} closed the connection in the middle of a frame",
+                 conn_->peer_address().ToString());
+  } else if (!reason.ok() && !closing_) {
+    spdlog::debug("vireo server: connection from {} closed: {}", conn_->peer_address().ToString(),
+                  reason.ToString());
+  }
+  held_.clear();
+  if (auto cb = std::move(on_close_)) cb(*this);
+}
+
+void ServerConnection::BeginDrain() {
+  if (closed_ || draining_) return;
+  draining_ = true;
+  if (decoder_ && framing_ == codec::Framing::kTTHeader) SendConnResetNotice();
+  MaybeCloseWhenDone();
+}
+
+void ServerConnection::ForceClose(const absl::Status& reason) {
+  if (closed_) return;
+  closing_ = true;
+  conn_->Close(reason);
+}
+
+void ServerConnection::MaybeCloseWhenDone() {
+  if (closed_ || close_scheduled_ || calls_in_flight_ > 0 || !(closing_ || draining_)) return;
+  close_scheduled_ = true;
+  closing_ = true;
+  // Sends what is queued, then FIN.
+  conn_->Shutdown();
+  // After this iteration's writes: close unless the socket could not take
+  // everything (then it closes when the peer answers the FIN, or at the
+  // end of the server's grace period).
+  conn_->loop()->RunAtIterationEnd([self = shared_from_this()] {
+    if (!self->closed_ && self->conn_->output().Len() == 0) self->conn_->Close();
+  });
+}
+
+void ServerConnection::SendConnResetNotice() {
+  // Kitex's notice: seq id 0, "crrst" = "1", no payload.
+  codec::FrameHeader h;
+  h.framing = codec::Framing::kTTHeader;
+  h.seq_id = 0;
+  h.headers.emplace_back(std::string(codec::kTTHeaderConnReset), "1");
+  if (absl::Status s = codec::EncodeFrame(h, transport::LinkBuffer(), conn_->output()); !s.ok()) {
+    spdlog::error("vireo server: cannot encode the crrst notice: {}", s.ToString());
+    return;
+  }
+  conn_->SendOutput();
+}
+
+}  // namespace vireo::internal

@@ -1,0 +1,161 @@
+// ServerConnection: one accepted connection of a vireo::Server, from its
+// first bytes to its close.
+//
+// It detects the framing and protocol from the first bytes
+// (codec::Detect), then decodes every complete frame already buffered and
+// dispatches each as a call without waiting for earlier calls to finish.
+// Each call is routed (internal::Router), runs its invoker through the
+// middleware chain, on the loop or on a worker, and may finish on any
+// thread; its completion hops back to this connection's loop, where the
+// reply is encoded and queued. Header framings (THeader, TTHeader) send
+// replies as they finish; Framed and Buffered connections hold finished
+// replies until every earlier one has been sent, since their clients match
+// replies by order.
+//
+// Bytes that are not a Thrift client, a malformed or oversized frame, a
+// message header that cannot be read, and arguments that cannot be decoded
+// close the connection with a logged reason (spdlog warn, naming the
+// peer); the last after replying with PROTOCOL_ERROR.
+//
+// Example (what the server does on accept):
+//   auto sc = std::make_shared<ServerConnection>(core, conn);
+//   sc->Start([](ServerConnection&) { /* closed */ });
+//   ...
+//   sc->BeginDrain();   // Stop(): crrst notice; close once calls are done
+//
+// Lifetime: the transport connection's callbacks and every call in flight
+// hold a std::shared_ptr to it, so a call that finishes after the close
+// finds it (closed) rather than freed memory.
+//
+// Thread rules: every method runs in the connection's loop thread, except
+// CompleteCall, which any thread may call.
+#ifndef VIREO_CORE_INTERNAL_SERVER_CONNECTION_H_
+#define VIREO_CORE_INTERNAL_SERVER_CONNECTION_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "codec/frame.h"
+#include "core/internal/server_core.h"
+#include "core/service.h"
+#include "transport/connection.h"
+#include "transport/link_buffer.h"
+
+namespace vireo::internal {
+
+class ServerConnection;
+
+// One call from dispatch to reply. Owned by whoever runs it: the
+// connection, then the invoker's detached task, then the loop again.
+struct ServerCallRecord {
+  // Counts the call in the connection's ServerCore.
+  explicit ServerCallRecord(std::shared_ptr<ServerConnection> connection);
+  // Ends the call's count (whether it was answered or not).
+  ~ServerCallRecord();
+
+  ServerCore& core() const;
+
+  // Keeps the connection, and through it the ServerCore, alive.
+  std::shared_ptr<ServerConnection> conn;
+  ServerCall call;
+  Router::Route route;
+  // The reply frame's header: the request frame's framing, protocol,
+  // flags, sequence id and transforms.
+  codec::FrameHeader reply_header;
+  // The message's name and sequence id, for the reply's message header.
+  std::string name;
+  int32_t seq_id = 0;
+  bool oneway = false;
+  // Framed/Buffered: this call's place in the reply order.
+  uint64_t order = 0;
+  // Set when routing failed: the exception to answer with.
+  std::optional<codec::TApplicationException> early_error;
+
+  // What the invoker did: set by the innermost step of the chain.
+  bool invoker_returned = false;
+  absl::Status invoker_status;
+  // The what() of an exception that escaped the invoker or a middleware.
+  std::optional<std::string> escaped;
+  // What the chain returned.
+  absl::Status status;
+};
+
+class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
+ public:
+  ServerConnection(std::shared_ptr<ServerCore> core, std::shared_ptr<transport::Connection> conn);
+  ~ServerConnection();
+  ServerConnection(const ServerConnection&) = delete;
+  ServerConnection& operator=(const ServerConnection&) = delete;
+
+  // Installs the connection's callbacks and starts it; `on_close` runs once,
+  // in the loop, after the connection has closed.
+  void Start(std::function<void(ServerConnection&)> on_close);
+
+  // Server shutdown: sends the crrst notice (TTHeader), marks later
+  // TTHeader replies with crrst = 1, and closes the connection as soon as
+  // no call is in flight on it and its output has been written.
+  void BeginDrain();
+  // Closes now, dropping unsent replies.
+  void ForceClose(const absl::Status& reason);
+
+  // Called by a finished call, on any thread: hops to the loop (unless the
+  // loops are gone, then drops the call) and sends the reply.
+  static void CompleteCall(std::unique_ptr<ServerCallRecord> record);
+
+  transport::Connection& connection() { return *conn_; }
+  ServerCore& core() const { return *core_; }
+  bool closed() const { return closed_; }
+
+ private:
+  void OnMessage(transport::LinkBuffer& in);
+  void OnClosed(const absl::Status& reason);
+  void Dispatch(codec::Frame frame);
+  void StartCall(std::unique_ptr<ServerCallRecord> record);
+  // Loop thread: encodes and queues the reply of a finished call.
+  void FinishCall(std::unique_ptr<ServerCallRecord> record);
+  // Encodes the reply frame of `record` (nothing for oneway) into `out`.
+  void EncodeReply(ServerCallRecord& record, transport::LinkBuffer& out);
+  // Framed/Buffered: queues `bytes` as reply number `order` and sends every
+  // reply whose predecessors have all been sent.
+  void QueueOrdered(uint64_t order, transport::LinkBuffer bytes);
+  // Closes with a logged reason and counts it as bad input.
+  void CloseBadInput(const absl::Status& reason);
+  // Once no call is in flight: half-closes after the queued output and
+  // closes at the end of the iteration when it has all been written.
+  void MaybeCloseWhenDone();
+  void SendConnResetNotice();
+
+  const std::shared_ptr<ServerCore> core_;
+  const std::shared_ptr<transport::Connection> conn_;
+  std::function<void(ServerConnection&)> on_close_;
+
+  std::optional<codec::FrameDecoder> decoder_;
+  codec::Framing framing_ = codec::Framing::kFramed;
+  // Framed and Buffered: replies go out in request order.
+  bool ordered_ = false;
+  bool closed_ = false;
+  bool draining_ = false;
+  // Stop reading: the connection closes once its calls are done (drain, or
+  // after a call's arguments could not be decoded).
+  bool closing_ = false;
+  bool close_scheduled_ = false;
+  // Bytes of an incomplete frame were buffered at the last read.
+  bool partial_frame_ = false;
+  int64_t calls_in_flight_ = 0;
+
+  // Reply order (Framed/Buffered). `next_order_` numbers requests that
+  // expect a reply; `held_` holds finished replies from `sent_order_` on,
+  // a null slot for one still running.
+  uint64_t next_order_ = 0;
+  uint64_t sent_order_ = 0;
+  std::deque<std::optional<transport::LinkBuffer>> held_;
+};
+
+}  // namespace vireo::internal
+
+#endif  // VIREO_CORE_INTERNAL_SERVER_CONNECTION_H_

@@ -1,0 +1,148 @@
+// ServerCore: the part of a vireo::Server that its connections and calls
+// share, and that outlives the Server while abandoned calls still run.
+//
+// Holds the options, the routing table, the middleware, the worker pool,
+// the counters, and the two things shutdown waits on: the number of calls
+// in flight and of connections open. A call that finishes after its
+// server's loops are gone (abandoned at the end of the grace period) finds
+// loops_alive() false and drops its reply.
+//
+// Example (what the server does):
+//   auto core = std::make_shared<ServerCore>(options);
+//   core->router.Add(&service);
+//   core->CallStarted(); ... core->CallEnded();
+//   core->WaitIdle(deadline);
+//
+// Thread rules: options, router, middleware and workers are written
+// before Start() and read-only after; counters are atomic; WaitIdle from
+// any thread but a loop's.
+#ifndef VIREO_CORE_INTERNAL_SERVER_CORE_H_
+#define VIREO_CORE_INTERNAL_SERVER_CORE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "codec/application_exception.h"
+#include "codec/frame.h"
+#include "codec/serialize.h"
+#include "core/internal/server_worker_pool.h"
+#include "core/server_middleware.h"
+#include "core/server_options.h"
+#include "core/service.h"
+
+namespace vireo::internal {
+
+// Which service and method a call names.
+//
+// A call is routed by, in order: (1) the service its frame names (the
+// "isn" string header, or TTHeader's to-service int key when it names a
+// registered service; Kitex fills that key with the callee's service
+// name, which need not be the IDL's); (2) the "Service:method" name of
+// Apache's TMultiplexedProtocol; (3) the method name alone, when exactly
+// one service has it.
+class Router {
+ public:
+  struct Route {
+    Service* service = nullptr;
+    const MethodDescriptor* method = nullptr;
+    // The method name without a "Service:" prefix.
+    std::string_view method_name;
+  };
+
+  // AlreadyExists when a service of the same name was added.
+  absl::Status Add(Service* service);
+
+  // The route for message `name` on a frame that names `header_service`
+  // ("" when none) and whose to-service key (TTHeader int key 6) is
+  // `to_service` ("" when none). On failure, the TApplicationException to
+  // answer with: UNKNOWN_METHOD "unknown service X", "unknown method X"
+  // (naming the service when one was named), or "ambiguous method X:
+  // served by A, B ...".
+  bool Find(std::string_view name, std::string_view header_service, std::string_view to_service,
+            Route* route, codec::TApplicationException* error) const;
+
+  bool empty() const { return services_.empty(); }
+
+ private:
+  struct Entry {
+    Service* service;
+    // Copies of the descriptors: their addresses stay fixed while the
+    // Router lives, whatever storage Methods() returned.
+    std::vector<MethodDescriptor> methods;
+    absl::flat_hash_map<std::string, const MethodDescriptor*> by_name;
+  };
+  const Entry* FindService(std::string_view name) const;
+
+  std::vector<std::unique_ptr<Entry>> services_;
+  absl::flat_hash_map<std::string, const Entry*> by_service_;
+  // Method name -> every service that has it.
+  absl::flat_hash_map<std::string, std::vector<const Entry*>> by_method_;
+};
+
+class ServerCore {
+ public:
+  explicit ServerCore(const ServerOptions& options);
+
+  const ServerOptions options;
+  // What ServerCall::DecodeArgs reads with: the options' limits.
+  codec::DecodeOptions decode_options;
+  Router router;
+  std::vector<ServerMiddleware> middleware;
+  // Services handed over with AddService(shared_ptr): kept while any call
+  // (even an abandoned one) may still use them.
+  std::vector<std::shared_ptr<Service>> owned_services;
+  // Null when handlers run on the loops.
+  std::unique_ptr<WorkerPool> workers;
+
+  // Set when Stop() begins. Any thread.
+  std::atomic<bool> draining{false};
+
+  // Counters. Any thread.
+  std::atomic<uint64_t> connections_accepted{0};
+  std::atomic<uint64_t> connections_rejected{0};
+  std::atomic<uint64_t> calls_served{0};
+  std::atomic<uint64_t> bad_input_closes{0};
+  int64_t open_connections() const { return open_connections_.load(std::memory_order_acquire); }
+  int64_t in_flight() const { return in_flight_.load(std::memory_order_acquire); }
+
+  // Counted by every call from dispatch until its record is destroyed (its
+  // reply queued or dropped), and every connection from accept until its
+  // close callback. Any thread.
+  void CallStarted() { in_flight_.fetch_add(1, std::memory_order_acq_rel); }
+  void CallEnded();
+  void ConnectionOpened() { open_connections_.fetch_add(1, std::memory_order_acq_rel); }
+  void ConnectionClosed();
+
+  // Waits until no call is in flight and no connection is open, or until
+  // `deadline`; true when idle.
+  bool WaitIdle(absl::Time deadline);
+
+  // Whether the event loops still exist. A thread that is not a loop's
+  // holds the reader lock while it posts to a loop. Any thread. Standard
+  // mutexes rather than abseil's: the sanitizer builds see only these.
+  std::shared_mutex loops_mu;
+  bool loops_alive = true;  // guarded by loops_mu
+
+ private:
+  // Wakes WaitIdle; taken only when a counter reaches zero.
+  void NotifyIfIdle();
+
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> open_connections_{0};
+  std::mutex idle_mu_;
+  std::condition_variable idle_cv_;
+};
+
+}  // namespace vireo::internal
+
+#endif  // VIREO_CORE_INTERNAL_SERVER_CORE_H_

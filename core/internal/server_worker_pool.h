@@ -1,0 +1,55 @@
+// WorkerPool: a fixed set of threads that run the server's handlers when
+// ServerOptions::worker_threads > 0.
+//
+// Example:
+//   WorkerPool pool(4, "vireo-worker");
+//   pool.Submit([] { ... });
+//   pool.Shutdown();   // runs what is queued, then joins
+//
+// Thread rules: Submit from any thread; Shutdown (and the destructor) from
+// a thread that is not one of the pool's.
+#ifndef VIREO_CORE_INTERNAL_SERVER_WORKER_POOL_H_
+#define VIREO_CORE_INTERNAL_SERVER_WORKER_POOL_H_
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+
+namespace vireo::internal {
+
+class WorkerPool {
+ public:
+  using Task = absl::AnyInvocable<void() &&>;
+
+  // Starts `threads` threads named `name` plus their index.
+  WorkerPool(int threads, const std::string& name);
+  // Shutdown().
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Queues `task`; tasks start in submission order. After Shutdown() the
+  // task is destroyed without running. Thread safe.
+  void Submit(Task task);
+  // Runs the tasks already queued, then joins every thread. A task that
+  // blocks forever blocks this. Idempotent.
+  void Shutdown();
+
+ private:
+  void Loop();
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Task> queue_;  // guarded by mu_
+  bool stopping_ = false;   // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace vireo::internal
+
+#endif  // VIREO_CORE_INTERNAL_SERVER_WORKER_POOL_H_

@@ -1,0 +1,18 @@
+# The server: dispatch, per-connection state, middleware, access log,
+# options (YAML).
+list(APPEND VIREO_CORE_SOURCES
+  server.cc server_options.cc access_log.cc
+  internal/server_core.cc internal/server_connection.cc internal/server_worker_pool.cc)
+list(APPEND VIREO_CORE_HEADERS server.h server_options.h server_middleware.h access_log.h)
+
+function(vireo_core_server_tests)
+  # core/ is configured before the top level includes this; it guards itself.
+  include(${PROJECT_SOURCE_DIR}/cmake/VireoThrift.cmake)
+  vireo_add_thrift(TARGET vireo_server_test_idl FILES testdata/server_test.thrift)
+  vireo_add_test(NAME server_test
+                 SOURCES server_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
+  vireo_add_test(NAME server_options_test SOURCES server_options_test.cc
+                 LIBS vireo_core LABELS server)
+endfunction()

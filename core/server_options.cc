@@ -1,0 +1,48 @@
+// ServerOptions::FromYaml: the server's option file.
+#include "core/server_options.h"
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "core/internal/str_cat.h"
+#include "core/internal/yaml_util.h"
+
+namespace vireo {
+
+absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
+  absl::StatusOr<YAML::Node> root = internal::LoadYamlMapping(yaml, "server options");
+  if (!root.ok()) return root.status();
+  ServerOptions o;
+  internal::YamlReader r(*root, "server");
+  r.String("address", &o.address);
+  r.Int("num_loops", &o.num_loops, 0, 1024);
+  r.Int("worker_threads", &o.worker_threads, 0, 4096);
+  r.Duration("idle_timeout", &o.idle_timeout);
+  r.Int("max_connections", &o.max_connections, 0, INT32_MAX);
+  r.Duration("shutdown_grace", &o.shutdown_grace);
+  r.Limits("limits", &o.limits);
+  if (absl::Status s = r.Finish(); !s.ok()) return s;
+  // The port is checked here, so that a typo in a config file is reported
+  // with its key rather than at Start(); the host may be a name, resolved
+  // at Start().
+  const size_t colon = o.address.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(absl::string_view(o.address).substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        internal::Cat("server.address: expected host:port, got \"", o.address, "\""));
+  }
+  return o;
+}
+
+absl::StatusOr<ServerOptions> ServerOptions::FromYamlFile(const std::string& path) {
+  absl::StatusOr<std::string> text = internal::ReadFileToString(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<ServerOptions> o = FromYaml(*text);
+  if (!o.ok()) return absl::InvalidArgumentError(internal::Cat(path, ": ", o.status().message()));
+  return o;
+}
+
+}  // namespace vireo

@@ -1,0 +1,84 @@
+// ServerOptions: how a vireo::Server listens, runs handlers, bounds its
+// input and shuts down; readable from a YAML file.
+//
+// Example:
+//   vireo::ServerOptions options;
+//   options.address = "127.0.0.1:0";          // any free port
+//   options.worker_threads = 8;               // handlers that block
+//   options.limits.max_frame_size = 4 << 20;
+//
+//   absl::StatusOr<vireo::ServerOptions> o =
+//       vireo::ServerOptions::FromYamlFile("config.yaml");
+//   if (!o.ok()) return o.status();           // names the bad key
+//
+// YAML keys (each optional; an absent key keeps the default below):
+//
+//   address: "0.0.0.0:8888"        # host:port; port 0 = any free port
+//   num_loops: 4                   # 0 = one per hardware thread
+//   worker_threads: 0              # 0 = handlers run on the loop thread
+//   idle_timeout: 10m              # "0" = never; absl::ParseDuration syntax
+//   max_connections: 10000         # 0 = no limit
+//   shutdown_grace: 5s
+//   limits:
+//     max_frame_size: 16777216     # bytes
+//     max_string_size: 16777216    # bytes
+//     max_container_size: 1048576  # elements
+//     max_depth: 64
+//     max_inflated_size: 16777216  # bytes, after zlib
+//
+// A key not listed is an error naming it ("server.bogus: unknown key"); a
+// value of the wrong kind is an error naming the key and the value.
+//
+// Thread rules: a plain value; share freely.
+#ifndef VIREO_CORE_SERVER_OPTIONS_H_
+#define VIREO_CORE_SERVER_OPTIONS_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "codec/thrift_types.h"
+
+namespace vireo {
+
+struct ServerOptions {
+  // Where to listen, "host:port". Port 0 takes any free port
+  // (Server::port() tells which). Default: "0.0.0.0:8888", Kitex's port.
+  std::string address = "0.0.0.0:8888";
+  // Event loops (threads) serving connections. Default: 0 = one per
+  // hardware thread.
+  int num_loops = 0;
+  // Threads that run handlers. 0 runs each handler on the loop thread of
+  // its connection (no hand-off: the lowest latency, for handlers that
+  // never block); N > 0 starts every handler on a pool of N threads (for
+  // handlers that block; Stop() waits for a blocked one to return).
+  // Default: 0.
+  int worker_threads = 0;
+  // Bounds on every frame, string, container and nesting depth a client
+  // sends. A frame over them closes its connection. Default: Limits().
+  codec::Limits limits;
+  // A connection with no bytes read or written for this long is closed.
+  // Only bytes count: keep it above the longest call a silent client
+  // waits for, or that call loses its connection. Default: 0 = never.
+  absl::Duration idle_timeout = absl::ZeroDuration();
+  // Most connections open at once; further ones are accepted and closed at
+  // once, with a log line. Default: 0 = no limit.
+  size_t max_connections = 0;
+  // How long Stop() (and the destructor) lets calls in flight finish and
+  // send their replies before it closes the connections regardless.
+  // Default: 5 s.
+  absl::Duration shutdown_grace = absl::Seconds(5);
+
+  // Reads options from YAML text (keys in the header comment); fields the
+  // text does not set keep their defaults. InvalidArgument naming the key
+  // for an unknown key or a bad value.
+  static absl::StatusOr<ServerOptions> FromYaml(std::string_view yaml);
+  // As FromYaml, from a file; errors also name the file.
+  static absl::StatusOr<ServerOptions> FromYamlFile(const std::string& path);
+};
+
+}  // namespace vireo
+
+#endif  // VIREO_CORE_SERVER_OPTIONS_H_
