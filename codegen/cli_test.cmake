@@ -51,7 +51,7 @@ expect_match("${out}" "cycle.thrift:[0-9]+:[0-9]+: error: A contains itself by v
 # Success: both files, created output dir, a depfile naming the include.
 gen(0 out -I ${TESTDATA} -o ${WORK_DIR}/out/nested --depfile ${WORK_DIR}/out/t.d
   ${TESTDATA}/types_test.thrift)
-foreach(f types_test_types.h types_test_types.cc)
+foreach(f types_test_types.h types_test_types.cc types_test_rpc.h types_test_rpc.cc)
   if(NOT EXISTS ${WORK_DIR}/out/nested/${f})
     message(FATAL_ERROR "vireo-gen did not write ${f}")
   endif()
@@ -63,6 +63,16 @@ file(READ ${WORK_DIR}/out/t.d depfile)
 expect_match("${depfile}" "types_test_types\\.h:" "depfile target")
 expect_match("${depfile}" "testdata/types_shared\\.thrift" "depfile lists the include")
 expect_match("${depfile}" "testdata/types_test\\.thrift" "depfile lists the input")
+
+# A service error: a generated name that a definition of the file takes;
+# nothing written.
+file(WRITE ${WORK_DIR}/taken.thrift "struct EchoClient {}\nservice Echo {}\n")
+gen(1 out -o ${WORK_DIR}/taken ${WORK_DIR}/taken.thrift)
+expect_match("${out}" "taken.thrift:2:[0-9]+: error: service Echo needs the C\\+\\+ name EchoClient"
+  "generated name taken")
+if(EXISTS ${WORK_DIR}/taken/taken_types.h OR EXISTS ${WORK_DIR}/taken/taken_rpc.h)
+  message(FATAL_ERROR "taken.thrift: files were written despite the error")
+endif()
 
 # -Idir (joined) works as -I dir does.
 gen(0 out -I${TESTDATA} -o ${WORK_DIR}/joined ${TESTDATA}/types_test.thrift)

@@ -132,16 +132,20 @@ std::vector<size_t> WireOrder(const Struct& s) {
   return order;
 }
 
+// How the generated code reaches a field's value: a member of the struct,
+// or (a view struct: GenerateViewCodecMembers) a `const T*` member.
+enum class Access { kMember, kPointer };
+
 // How the struct's generated code names field i's value (for reading, a
 // const reference to it; for unions, the variant alternative).
-std::string ValueExpr(const Struct& s, size_t i) {
+std::string ValueExpr(const Struct& s, size_t i, Access access) {
   if (IsUnion(s)) return "std::get<" + std::to_string(i + 1) + ">(this->value_)";
   const Field& f = s.fields[i];
-  if (IsOptional(s, f)) return "(*this->" + f.cpp_name + ")";
+  if (IsOptional(s, f) || access == Access::kPointer) return "(*this->" + f.cpp_name + ")";
   return "this->" + f.cpp_name;
 }
 
-std::string SizeFunction(const Struct& s) {
+std::string SizeFunction(const Struct& s, Access access) {
   const std::string& name = s.cpp_name;
   std::string out = "template <class P>\nsize_t " + name + "::VireoSize() const {\n";
   out += "  [[maybe_unused]] int16_t vireo_last = 0;\n";
@@ -149,7 +153,7 @@ std::string SizeFunction(const Struct& s) {
   auto term = [&](size_t i) {
     const Field& f = s.fields[i];
     return std::string(kNs) + "FieldSize<P, " + WireTag(*f.type) + ">(" + std::to_string(f.id) +
-           ", vireo_last, " + ValueExpr(s, i) + ")";
+           ", vireo_last, " + ValueExpr(s, i, access) + ")";
   };
   if (IsUnion(s)) {
     if (!s.fields.empty()) {
@@ -175,14 +179,14 @@ std::string SizeFunction(const Struct& s) {
   return out;
 }
 
-std::string WriteFunction(const Struct& s) {
+std::string WriteFunction(const Struct& s, Access access) {
   const std::string& name = s.cpp_name;
   std::string out = "template <class P>\nchar* " + name + "::VireoWrite(char* vireo_p) const {\n";
   out += "  [[maybe_unused]] int16_t vireo_last = 0;\n";
   auto stmt = [&](size_t i) {
     const Field& f = s.fields[i];
     return "vireo_p = " + std::string(kNs) + "WriteField<P, " + WireTag(*f.type) + ">(vireo_p, " +
-           std::to_string(f.id) + ", vireo_last, " + ValueExpr(s, i) + ");";
+           std::to_string(f.id) + ", vireo_last, " + ValueExpr(s, i, access) + ");";
   };
   if (IsUnion(s)) {
     if (!s.fields.empty()) {
@@ -206,7 +210,7 @@ std::string WriteFunction(const Struct& s) {
   return out;
 }
 
-std::string ChunkedFunction(const Struct& s) {
+std::string ChunkedFunction(const Struct& s, Access access) {
   const std::string& name = s.cpp_name;
   std::string out =
       "template <class W>\nvoid " + name + "::VireoWriteChunked(W& vireo_w) const {\n";
@@ -214,7 +218,7 @@ std::string ChunkedFunction(const Struct& s) {
   auto stmt = [&](size_t i) {
     const Field& f = s.fields[i];
     return std::string(kNs) + "WriteFieldChunked<" + WireTag(*f.type) + ">(vireo_w, " +
-           std::to_string(f.id) + ", " + ValueExpr(s, i) + ");";
+           std::to_string(f.id) + ", " + ValueExpr(s, i, access) + ");";
   };
   if (IsUnion(s)) {
     if (!s.fields.empty()) {
@@ -458,6 +462,34 @@ std::string ReadFunction(const Struct& s) {
   return IsUnion(s) ? UnionReadFunction(s) : StructReadFunction(s);
 }
 
+// `signature { body }` on one line when it fits in 100 columns, else on
+// three, as clang-format lays out a short function.
+std::string OneLineFunction(const std::string& signature, const std::string& body) {
+  std::string one = signature + " { " + body + " }";
+  if (one.size() <= 100) return one + "\n";
+  return signature + " {\n  " + body + "\n}\n";
+}
+
+// The non-template encode members, each calling its template per protocol.
+std::string EncodeEntryPoints(const std::string& name) {
+  const std::string bw = std::string(kNs) + "BinaryWire";
+  const std::string cw = std::string(kNs) + "CompactWire";
+  std::string out;
+  out +=
+      OneLineFunction("size_t " + name + "::BinarySize() const", "return VireoSize<" + bw + ">();");
+  out += OneLineFunction("size_t " + name + "::CompactSize() const",
+                         "return VireoSize<" + cw + ">();");
+  out += OneLineFunction("char* " + name + "::WriteBinaryTo(char* out) const",
+                         "return VireoWrite<" + bw + ">(out);");
+  out += OneLineFunction("char* " + name + "::WriteCompactTo(char* out) const",
+                         "return VireoWrite<" + cw + ">(out);");
+  out += OneLineFunction("void " + name + "::WriteChunked(" + kNs + "BinaryWriter& w) const",
+                         "VireoWriteChunked(w);");
+  out += OneLineFunction("void " + name + "::WriteChunked(" + kNs + "CompactWriter& w) const",
+                         "VireoWriteChunked(w);");
+  return out;
+}
+
 }  // namespace
 
 std::string GenerateCodecMembers(const idl::Struct& s) {
@@ -493,26 +525,48 @@ std::string GenerateCodecMembers(const idl::Struct& s) {
 std::string GenerateCodecDefinitions(const idl::Struct& s) {
   const std::string& name = s.cpp_name;
   std::string out = "// ---- " + name + ": codec ----\n\n";
-  out += SizeFunction(s) + "\n";
-  out += WriteFunction(s) + "\n";
-  out += ChunkedFunction(s) + "\n";
+  out += SizeFunction(s, Access::kMember) + "\n";
+  out += WriteFunction(s, Access::kMember) + "\n";
+  out += ChunkedFunction(s, Access::kMember) + "\n";
   out += ReadFunction(s) + "\n";
-  const std::string bw = std::string(kNs) + "BinaryWire";
-  const std::string cw = std::string(kNs) + "CompactWire";
-  out += "size_t " + name + "::BinarySize() const { return VireoSize<" + bw + ">(); }\n";
-  out += "size_t " + name + "::CompactSize() const { return VireoSize<" + cw + ">(); }\n";
-  out += "char* " + name + "::WriteBinaryTo(char* out) const { return VireoWrite<" + bw +
-         ">(out); }\n";
-  out += "char* " + name + "::WriteCompactTo(char* out) const { return VireoWrite<" + cw +
-         ">(out); }\n";
-  out += "void " + name + "::WriteChunked(" + kNs +
-         "BinaryWriter& w) const { VireoWriteChunked(w); }\n";
-  out += "void " + name + "::WriteChunked(" + kNs +
-         "CompactWriter& w) const { VireoWriteChunked(w); }\n";
-  out +=
-      "::absl::Status " + name + "::Read(" + kNs + "BinaryDecoder& d) { return VireoRead(d); }\n";
-  out +=
-      "::absl::Status " + name + "::Read(" + kNs + "CompactDecoder& d) { return VireoRead(d); }\n";
+  out += EncodeEntryPoints(name);
+  out += OneLineFunction("::absl::Status " + name + "::Read(" + kNs + "BinaryDecoder& d)",
+                         "return VireoRead(d);");
+  out += OneLineFunction("::absl::Status " + name + "::Read(" + kNs + "CompactDecoder& d)",
+                         "return VireoRead(d);");
+  return out;
+}
+
+std::string GenerateViewCodecMembers(const idl::Struct& s) {
+  (void)s;
+  return R"(  // ---- Codec (entry points: codec/serialize.h; encoding only) ----
+  // The exact number of bytes the Binary / Compact encoding takes.
+  size_t BinarySize() const;
+  size_t CompactSize() const;
+  // Write exactly BinarySize() / CompactSize() bytes at `out`, with no
+  // bounds check; return the end.
+  char* WriteBinaryTo(char* out) const;
+  char* WriteCompactTo(char* out) const;
+  // Write field by field through a message writer.
+  void WriteChunked(::vireo::codec::BinaryWriter& w) const;
+  void WriteChunked(::vireo::codec::CompactWriter& w) const;
+  // Behind the above, per protocol; defined in the generated .cc.
+  template <class P>
+  size_t VireoSize() const;
+  template <class P>
+  char* VireoWrite(char* out) const;
+  template <class W>
+  void VireoWriteChunked(W& w) const;
+)";
+}
+
+std::string GenerateViewCodecDefinitions(const idl::Struct& s) {
+  const std::string& name = s.cpp_name;
+  std::string out = "// ---- " + name + ": codec ----\n\n";
+  out += SizeFunction(s, Access::kPointer) + "\n";
+  out += WriteFunction(s, Access::kPointer) + "\n";
+  out += ChunkedFunction(s, Access::kPointer) + "\n";
+  out += EncodeEntryPoints(name);
   return out;
 }
 

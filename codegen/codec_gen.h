@@ -18,6 +18,12 @@ namespace vireo::codegen {
 std::string GenerateCodecMembers(const idl::Struct& s);
 // Definitions placed at namespace scope in the generated .cc.
 std::string GenerateCodecDefinitions(const idl::Struct& s);
+// The encode-only codec of a view struct named s.cpp_name whose members
+// are `const T*` pointing at the values of `s`'s fields: every field is
+// written (none may be optional) and its pointer must be set. The bytes
+// equal those of a struct holding the same values.
+std::string GenerateViewCodecMembers(const idl::Struct& s);
+std::string GenerateViewCodecDefinitions(const idl::Struct& s);
 // Extra includes for the generated header, each with its quotes or angle brackets.
 std::vector<std::string> CodecIncludes();
 
