@@ -430,10 +430,10 @@ struct Client::Impl::State {
 
 namespace {
 
-void CopyResponseMetadata(const codec::FrameHeader* header, CallContext& ctx) {
+void CopyResponseMetadata(const codec::FrameHeader* header, Metadata& out) {
   if (header == nullptr) return;
-  for (const auto& [k, v] : header->headers) ctx.response_metadata().Set(k, v);
-  for (const auto& [k, v] : header->int_headers) ctx.response_metadata().SetInt(k, v);
+  for (const auto& [k, v] : header->headers) out.Set(k, v);
+  for (const auto& [k, v] : header->int_headers) out.SetInt(k, v);
 }
 
 Task<absl::Status> RunChain(const std::vector<ClientMiddleware>& chain, size_t i,
@@ -466,9 +466,10 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
     Prepare(ctx, state->call);
     State* s = state.release();
     Send(s->ctx, std::move(s->call),
-         [s, done = std::move(done)](absl::Status status, ClientReply& reply,
-                                     const codec::FrameHeader*) mutable {
+         [s, out = call_options.response_metadata, done = std::move(done)](
+             absl::Status status, ClientReply& reply, const codec::FrameHeader* header) mutable {
            std::unique_ptr<State> owned(s);
+           if (out != nullptr) CopyResponseMetadata(header, *out);
            std::move(done)(std::move(status), reply);
          });
     return;
@@ -476,7 +477,7 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
 
   // With middleware: a coroutine chain whose innermost step sends the call.
   state->done = std::move(done);
-  auto run = [](Impl* self, std::unique_ptr<State> st) -> Task<void> {
+  auto run = [](Impl* self, std::unique_ptr<State> st, Metadata* out) -> Task<void> {
     State& s = *st;
     auto innermost = [&]() -> Task<absl::Status> {
       self->Prepare(s.ctx, s.call);
@@ -484,7 +485,7 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
         self->Send(s.ctx, std::move(s.call),
                    [&s, resume = std::move(resume)](absl::Status status, ClientReply& reply,
                                                      const codec::FrameHeader* header) mutable {
-                     CopyResponseMetadata(header, s.ctx);
+                     CopyResponseMetadata(header, s.ctx.response_metadata());
                      s.reply = std::move(reply);
                      std::move(resume)(std::move(status));
                    });
@@ -496,9 +497,10 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
     } catch (const std::exception& e) {
       status = absl::InternalError(internal::Cat(s.ctx.method(), ": middleware threw: ", e.what()));
     }
+    if (out != nullptr && !s.ctx.response_metadata().empty()) *out = s.ctx.response_metadata();
     std::move(s.done)(std::move(status), s.reply);
   };
-  run(this, std::move(state)).Start();
+  run(this, std::move(state), call_options.response_metadata).Start();
 }
 
 Client::Client(ClientOptions options)

@@ -111,6 +111,10 @@ struct CallOptions {
   absl::Duration timeout = absl::ZeroDuration();
   // Added to the client's metadata for this call.
   Metadata metadata;
+  // When set, receives the reply's metadata (THeader string headers,
+  // TTHeader int and string keys) before the call completes. Must live
+  // until the call completes; untouched when no reply arrives.
+  Metadata* response_metadata = nullptr;
 };
 
 // What generated code says about a method.
