@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds Vireo and runs the TCP echo example end to end:
-# starts tcp_echo_server on a free port, sends 1000 messages with
-# tcp_echo_client and exits with the client's status.
+# Installs dependencies, builds Vireo and runs the echo example end to end:
+# starts echo_server on a free port, then runs echo_client against it over
+# each framing (THeader, TTHeader, Framed, Buffered), both protocols and
+# every connection mode; exits non-zero if any client call failed.
 #
 # Usage: scripts/demo.sh
 set -euo pipefail
@@ -11,39 +12,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
 scripts/build.sh build
 
-bin=build/examples/tcp_echo
-port_file=$(mktemp)
-server_pid=""
-
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -f "$port_file"
-}
-trap cleanup EXIT
-
-"$bin/tcp_echo_server" --port=0 --port-file="$port_file" &
-server_pid=$!
-
-# The server writes its bound port once it is listening.
-for _ in $(seq 100); do
-  [[ -s "$port_file" ]] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "demo: tcp_echo_server exited before listening" >&2
-    exit 1
-  fi
-  sleep 0.1
+bin=build/examples/echo
+runs=()
+for run in "theader binary mux" "ttheader compact pool" "framed binary short" \
+           "buffered compact mux" "theader compact pool" "framed compact mux"; do
+  read -r framing protocol mode <<< "$run"
+  runs+=(-- --framing="$framing" --protocol="$protocol" --mode="$mode")
 done
-if [[ ! -s "$port_file" ]]; then
-  echo "demo: tcp_echo_server did not report its port within 10 s" >&2
-  exit 1
-fi
-port=$(tr -d '[:space:]' < "$port_file")
-echo "demo: server listening on port $port"
-
 status=0
-"$bin/tcp_echo_client" --port="$port" --messages=1000 || status=$?
-echo "demo: client exited with status $status"
+examples/run_pair.sh "$bin/echo_server" "$bin/echo_client" "${runs[@]}" || status=1
+echo "demo: done, status $status"
 exit "$status"

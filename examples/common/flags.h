@@ -1,4 +1,4 @@
-// Lets the echo examples accept flags spelled with dashes (--port-file) as
+// Lets the examples accept flags spelled with dashes (--port-file) as
 // well as with underscores (--port_file), the spelling absl::flags knows.
 //
 // Example:
@@ -6,8 +6,8 @@
 //     std::vector<char*> args = vireo::examples::UnderscoreFlagNames(argc, argv);
 //     absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 //   }
-#ifndef VIREO_EXAMPLES_TCP_ECHO_FLAG_NAMES_H_
-#define VIREO_EXAMPLES_TCP_ECHO_FLAG_NAMES_H_
+#ifndef VIREO_EXAMPLES_COMMON_FLAGS_H_
+#define VIREO_EXAMPLES_COMMON_FLAGS_H_
 
 #include <cstring>
 #include <vector>
@@ -34,4 +34,4 @@ inline std::vector<char*> UnderscoreFlagNames(int argc, char** argv) {
 
 }  // namespace vireo::examples
 
-#endif  // VIREO_EXAMPLES_TCP_ECHO_FLAG_NAMES_H_
+#endif  // VIREO_EXAMPLES_COMMON_FLAGS_H_

@@ -32,7 +32,7 @@
 #include "absl/flags/parse.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "examples/tcp_echo/flag_names.h"
+#include "examples/common/flags.h"
 #include "transport/connection.h"
 #include "transport/dialer.h"
 #include "transport/event_loop_group.h"

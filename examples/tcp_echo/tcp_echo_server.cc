@@ -10,10 +10,7 @@
 // --port=0 lets the kernel choose; --port-file then tells a script which
 // port it chose. Runs until SIGINT or SIGTERM, then closes every connection
 // and exits 0.
-#include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -23,7 +20,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/status/status.h"
-#include "examples/tcp_echo/flag_names.h"
+#include "examples/common/flags.h"
+#include "examples/common/server_main.h"
 #include "transport/connection.h"
 #include "transport/event_loop_group.h"
 #include "transport/inet_address.h"
@@ -44,29 +42,6 @@ using vireo::transport::InetAddress;
 using vireo::transport::LinkBuffer;
 using vireo::transport::TcpServer;
 
-// Writes `port` and a newline to `path` through a temporary file in the
-// same directory and a rename, so a reader sees either no file (or the old
-// one) or the whole number, never part of it.
-absl::Status WritePortFile(const std::string& path, uint16_t port) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) {
-    return absl::UnavailableError("open " + tmp + ": " + std::strerror(errno));
-  }
-  const bool written = std::fprintf(f, "%u\n", static_cast<unsigned>(port)) > 0;
-  const bool closed = std::fclose(f) == 0;
-  if (!written || !closed) {
-    std::remove(tmp.c_str());
-    return absl::UnavailableError("write " + tmp + ": " + std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    return absl::UnavailableError("rename " + tmp + " to " + path + ": " + std::strerror(err));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,16 +60,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Block the stop signals before any thread starts, so that every loop
-  // thread inherits the mask and only sigwait() below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  if (int err = pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr); err != 0) {
-    std::fprintf(stderr, "tcp_echo_server: pthread_sigmask: %s\n", std::strerror(err));
-    return 1;
-  }
+  // Before any thread starts, so that only Wait() below receives them.
+  vireo::examples::StopSignals stop;
 
   EventLoopGroup loops({.num_loops = absl::GetFlag(FLAGS_loops), .name = "echo-loop"});
   TcpServer server(&loops, *address, TcpServer::Options(),
@@ -113,7 +80,7 @@ int main(int argc, char** argv) {
 
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty()) {
-    if (absl::Status s = WritePortFile(port_file, server.address().port()); !s.ok()) {
+    if (absl::Status s = vireo::examples::WritePortFile(port_file, server.address().port()); !s.ok()) {
       std::fprintf(stderr, "tcp_echo_server: %s\n", s.ToString().c_str());
       server.Stop();
       loops.Stop();
@@ -121,10 +88,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  int signal_number = 0;
-  while (sigwait(&stop_signals, &signal_number) != 0) {
-  }
-  std::printf("received %s; stopping with %zu connections open\n", strsignal(signal_number),
+  const char* signal_name = stop.Wait();
+  std::printf("received %s; stopping with %zu connections open\n", signal_name,
               server.connection_count());
   std::fflush(stdout);
   server.Stop();
