@@ -8,21 +8,22 @@
 #   VIREO_JOBS          build and ctest parallelism (default: nproc for the
 #                       build, 2 for ctest)
 #   VIREO_TSAN_LABELS   labels run under TSan, separated by '|' (default:
-#                       transport); only their test binaries are built
+#                       transport|mux|server|rpc); only their test binaries
+#                       are built
 set -euo pipefail
 
 quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-tsan_labels=${VIREO_TSAN_LABELS:-transport}
+tsan_labels=${VIREO_TSAN_LABELS:-transport|mux|server|rpc}
 ctest_args=(--output-on-failure -j"${VIREO_JOBS:-2}" --timeout 300)
 
 summary=()
@@ -89,8 +90,7 @@ tsan_targets=""
 IFS='|' read -ra _tsan_label_list <<<"$tsan_labels"
 for l in "${_tsan_label_list[@]}"; do tsan_targets+=" vireo_tests_$l"; done
 VIREO_BUILD_TARGETS="$tsan_targets" \
-  scripts/build.sh build-tsan -DVIREO_SANITIZE=thread -DVIREO_BUILD_BENCH=OFF \
-  -DVIREO_BUILD_EXAMPLES=OFF
+  scripts/build.sh build-tsan -DVIREO_SANITIZE=thread -DVIREO_BUILD_BENCH=OFF
 # TSan cannot cope with the high-entropy mmap layout of recent kernels
 # ("unexpected memory mapping"); running with ASLR off avoids it.
 no_aslr=()

@@ -1,0 +1,127 @@
+// Faults: a server killed with calls in flight, and coming back.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <latch>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "core/client.h"
+#include "rpc_test_rpc.h"
+
+extern char** environ;
+
+namespace rpctest {
+namespace {
+
+// rpc_test_server in a child process.
+class ServerProcess {
+ public:
+  // Starts the server on `port` (0: any) and waits until it listens.
+  explicit ServerProcess(int port) {
+    port_file_ = absl::StrCat(::testing::TempDir(), "rpc_fault_port_", ::getpid(), "_", port);
+    std::remove(port_file_.c_str());
+    std::vector<std::string> args = {VIREO_RPC_TEST_SERVER, absl::StrCat("--port=", port),
+                                     absl::StrCat("--port-file=", port_file_)};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+    for (int i = 0; i < 600 && port_ == 0; ++i) {
+      std::ifstream in(port_file_);
+      int p = 0;
+      if (in >> p && p > 0) {
+        port_ = p;
+        break;
+      }
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = 0;
+        break;
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    EXPECT_NE(port_, 0) << "rpc_test_server did not start";
+  }
+  ~ServerProcess() { Kill(); }
+
+  void Kill() {
+    if (pid_ == 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+    std::remove(port_file_.c_str());
+  }
+  int port() const { return port_; }
+
+ private:
+  std::string port_file_;
+  pid_t pid_ = 0;
+  int port_ = 0;
+};
+
+TEST(RpcFault, KilledServerFailsEveryCallAndTheClientRecovers) {
+  auto server = std::make_unique<ServerProcess>(0);
+  const int port = server->port();
+  ASSERT_NE(port, 0);
+  vireo::ClientOptions o;
+  o.service = "TestService";
+  o.targets = {absl::StrCat("127.0.0.1:", port)};
+  o.call_timeout = absl::Seconds(60);
+  vireo::Client transport(o);
+  TestServiceClient client(&transport);
+  ASSERT_TRUE(client.add(1, 1).ok());
+
+  constexpr int kCalls = 100;
+  std::latch done(kCalls);
+  std::atomic<int> unavailable{0};
+  std::atomic<int> other{0};
+  for (int i = 0; i < kCalls; ++i) {
+    client.delay(30000, i, [&](absl::StatusOr<int32_t> r) {
+      if (r.status().code() == absl::StatusCode::kUnavailable) {
+        ++unavailable;
+      } else {
+        ++other;
+      }
+      done.count_down();
+    });
+  }
+  // Every call is at the server before it dies.
+  for (int i = 0; i < 400 && transport.Stats().in_flight < kCalls; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(transport.Stats().in_flight, static_cast<size_t>(kCalls));
+  server->Kill();
+  done.wait();  // long before the 60 s deadlines
+  EXPECT_EQ(unavailable.load(), kCalls);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(transport.Stats().in_flight, 0u);
+
+  // While the server is down, calls fail fast.
+  EXPECT_EQ(client.add(1, 2).status().code(), absl::StatusCode::kUnavailable);
+
+  // Back on the same port: the client redials by itself.
+  server = std::make_unique<ServerProcess>(port);
+  ASSERT_EQ(server->port(), port);
+  absl::StatusOr<int32_t> r;
+  for (int i = 0; i < 100; ++i) {
+    r = client.add(2, 3);
+    if (r.ok()) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, 5);
+}
+
+}  // namespace
+}  // namespace rpctest
