@@ -4,7 +4,7 @@
 #   vireo_add_thrift(TARGET app_idl FILES app.thrift)   # runs vireo::vireo-gen
 include(CMakePackageConfigHelpers)
 
-install(TARGETS vireo_transport vireo_codec
+install(TARGETS vireo_transport vireo_codec vireo_mux vireo_core
   EXPORT vireoTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
