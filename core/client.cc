@@ -47,7 +47,9 @@ class AddressPool {
   const transport::InetAddress& address() const { return address_; }
 
   // Mux: one of `count` shared connections, in turn; a draining one is
-  // replaced.
+  // replaced. The replaced one is kept until its calls in flight finish:
+  // dropping the last handle would close it and fail them, while a draining
+  // connection closes itself after its last reply.
   std::shared_ptr<mux::ClientConnection> Shared(transport::EventLoopGroup* loops, int count) {
     const size_t n = static_cast<size_t>(std::max(count, 1));
     const size_t i = next_.fetch_add(1, std::memory_order_relaxed) % n;
@@ -55,7 +57,8 @@ class AddressPool {
     if (shared_.size() < n) shared_.resize(n);
     std::shared_ptr<mux::ClientConnection>& c = shared_[i];
     if (c == nullptr || c->draining()) {
-      if (c != nullptr) c->Close();
+      std::erase_if(retiring_, [](const auto& r) { return r->in_flight() == 0; });
+      if (c != nullptr) retiring_.push_back(std::move(c));
       c = mux::ClientConnection::Create(loops->Next(), address_, options_);
     }
     return c;
@@ -163,6 +166,8 @@ class AddressPool {
   std::atomic<uint64_t> next_{0};
   std::mutex mu_;
   std::vector<std::shared_ptr<mux::ClientConnection>> shared_;  // guarded by mu_
+  // Replaced draining connections whose calls may still be in flight.
+  std::vector<std::shared_ptr<mux::ClientConnection>> retiring_;  // guarded by mu_
   std::vector<Idle> idle_;                                       // guarded by mu_
   // Pooled and short connections in use, so that the client can close them.
   absl::flat_hash_map<mux::ClientConnection*, std::weak_ptr<mux::ClientConnection>>

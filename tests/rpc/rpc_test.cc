@@ -4,6 +4,7 @@
 // deadlines, and out-of-order replies on one connection.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <memory>
 #include <mutex>
@@ -403,6 +404,42 @@ TEST(Rpc, BlockingCallOnALoopThreadIsRefused) {
   });
   done.wait();
   EXPECT_EQ(inner.code(), absl::StatusCode::kFailedPrecondition) << inner;
+}
+
+// Kitex's crrst notice marks a TTHeader mux connection draining: the
+// client sends new calls elsewhere, and the calls already on it still get
+// their replies.
+TEST(Rpc, GracefulStopAnswersCallsInFlightAfterTheNotice) {
+  ServerFixture fixture;
+  fixture.Start();
+  Client transport(Options(fixture.target(), Framing::kTTHeader));
+  TestServiceClient client(&transport);
+  constexpr int kCalls = 8;
+  std::latch replied(kCalls);
+  std::vector<absl::StatusOr<int32_t>> results(kCalls, absl::UnknownError("no reply"));
+  for (int i = 0; i < kCalls; ++i) {
+    client.delay(1000, i, [&, i](absl::StatusOr<int32_t> r) {
+      results[static_cast<size_t>(i)] = std::move(r);
+      replied.count_down();
+    });
+  }
+  for (int i = 0; i < 10000 && fixture.server().stats().in_flight_calls < kCalls; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(fixture.server().stats().in_flight_calls, kCalls);
+  std::thread stopper([&] { fixture.server().Stop(absl::Seconds(30)); });
+  // New calls: served while the notice is on its way, then refused once
+  // the client has seen it and dials a new connection.
+  absl::Status last;
+  for (int i = 0; i < 10000 && last.ok(); ++i) last = client.add(1, 2).status();
+  EXPECT_EQ(last.code(), absl::StatusCode::kUnavailable) << last;
+  replied.wait();
+  for (int i = 0; i < kCalls; ++i) {
+    const absl::StatusOr<int32_t>& r = results[static_cast<size_t>(i)];
+    ASSERT_TRUE(r.ok()) << "call " << i << ": " << r.status();
+    EXPECT_EQ(*r, i);
+  }
+  stopper.join();
 }
 
 TEST(Rpc, RefusedConnectionIsUnavailable) {
