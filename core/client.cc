@@ -501,6 +501,9 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
       status = co_await RunChain(self->middleware_, 0, s.ctx, innermost);
     } catch (const std::exception& e) {
       status = absl::InternalError(internal::Cat(s.ctx.method(), ": middleware threw: ", e.what()));
+    } catch (...) {
+      // Whatever was thrown, the caller must still hear back.
+      status = absl::InternalError(internal::Cat(s.ctx.method(), ": middleware threw"));
     }
     if (out != nullptr && !s.ctx.response_metadata().empty()) *out = s.ctx.response_metadata();
     std::move(s.done)(std::move(status), s.reply);

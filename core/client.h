@@ -94,7 +94,8 @@ struct ClientOptions {
   codec::Limits limits;
   // Event loops for the connections; 0 = 1. Ignored when `loops` is given.
   int num_loops = 1;
-  // Loops to share (e.g. a server's); must outlive the client. Default: own.
+  // Loops to share with other clients; must outlive the client. Default:
+  // null, the client starts its own.
   transport::EventLoopGroup* loops = nullptr;
 
   // Reads options from a YAML file (keys as in docs/user-guide.md); fields

@@ -35,7 +35,7 @@ absl::StatusOr<ClientOptions> ClientOptions::FromYaml(std::string_view yaml) {
   r.StringMap("metadata", &metadata);
   for (const auto& [k, v] : metadata) o.metadata.Set(k, v);
   r.Limits("limits", &o.limits);
-  r.Int("num_loops", &o.num_loops, 1, 1024);
+  r.Int("num_loops", &o.num_loops, 0, 1024);
   if (absl::Status s = r.Finish(); !s.ok()) return s;
   return o;
 }

@@ -6,7 +6,7 @@
 //
 // Example:
 //   RoundRobinBalancer rr;
-//   const Instance* target = rr.Pick(*instances, ctx);
+//   const Instance& target = rr.Pick(*instances, ctx);
 //
 // Thread rules: Pick is called from any thread, concurrently.
 #ifndef VIREO_CORE_LOAD_BALANCER_H_
