@@ -33,6 +33,16 @@ ServerOptions TestOptions(int loops = 1) {
   return o;
 }
 
+// `service` on a server started on a free port; null (the test has then
+// failed) when it cannot start.
+std::unique_ptr<Server> StartedServer(Service* service, ServerOptions options = TestOptions()) {
+  auto server = std::make_unique<Server>(std::move(options));
+  server->AddService(service);
+  const absl::Status started = server->Start();
+  EXPECT_TRUE(started.ok()) << started;
+  return started.ok() ? std::move(server) : nullptr;
+}
+
 std::string HeaderValue(const FrameHeader& h, std::string_view key) {
   const std::string* v = h.FindHeader(key);
   return v != nullptr ? *v : "<none>";
@@ -67,16 +77,15 @@ const ProtocolId kProtocols[] = {ProtocolId::kBinary, ProtocolId::kCompact};
 
 TEST(Server, EveryFramingAndProtocolOnOnePort) {
   TestService service("EchoService", "");
-  Server server(TestOptions(2));
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  ASSERT_NE(server.port(), 0);
+  std::unique_ptr<Server> server = StartedServer(&service, TestOptions(2));
+  ASSERT_NE(server, nullptr);
+  ASSERT_NE(server->port(), 0);
   int32_t seq = 1;
   for (Framing f : kFramings) {
     for (ProtocolId p : kProtocols) {
       SCOPED_TRACE(std::string(codec::FramingName(f)) +
                    (p == ProtocolId::kCompact ? " compact" : " binary"));
-      TestClient c(server.port(), f, p);
+      TestClient c(server->port(), f, p);
       ASSERT_TRUE(c.connected());
       // Two calls on the connection: the second is read after the first.
       for (int i = 0; i < 2; ++i, ++seq) {
@@ -99,8 +108,8 @@ TEST(Server, EveryFramingAndProtocolOnOnePort) {
       }
     }
   }
-  EXPECT_EQ(server.stats().connections_accepted, 8u);
-  EXPECT_EQ(server.stats().bad_input_closes, 0u);
+  EXPECT_EQ(server->stats().connections_accepted, 8u);
+  EXPECT_EQ(server->stats().bad_input_closes, 0u);
 }
 
 TEST(Server, StartErrors) {
@@ -144,10 +153,9 @@ class OrderTest : public ::testing::TestWithParam<Framing> {};
 TEST_P(OrderTest, PipelinedRepliesKeepRequestOrder) {
   Parking parking;
   TestService service("EchoService", "", &parking);
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), GetParam(), ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), GetParam(), ProtocolId::kBinary);
   std::string burst;
   for (int32_t seq = 1; seq <= 3; ++seq) burst += c.Encode("echo", seq, MakeArgs("park"));
   burst += c.Encode("echo", 4, MakeArgs("quick"));
@@ -175,10 +183,9 @@ class OutOfOrderTest : public ::testing::TestWithParam<Framing> {};
 TEST_P(OutOfOrderTest, RepliesComeBackAsCallsFinish) {
   Parking parking;
   TestService service("EchoService", "", &parking);
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), GetParam(), ProtocolId::kCompact);
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), GetParam(), ProtocolId::kCompact);
   std::string burst;
   for (int32_t seq = 1; seq <= 3; ++seq) burst += c.Encode("echo", seq, MakeArgs("park"));
   ASSERT_TRUE(c.SendRaw(burst));
@@ -204,11 +211,10 @@ INSTANTIATE_TEST_SUITE_P(Header, OutOfOrderTest,
 
 TEST(Server, UnknownMethodIsUnknownMethod) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
   for (Framing f : kFramings) {
-    TestClient c(server.port(), f, ProtocolId::kBinary);
+    TestClient c(server->port(), f, ProtocolId::kBinary);
     ASSERT_TRUE(c.Call("nope", 9, MakeArgs("x")));
     TApplicationException x = ReadException(c, 9);
     EXPECT_EQ(x.type, TApplicationException::Type::kUnknownMethod);
@@ -221,10 +227,9 @@ TEST(Server, UnknownMethodIsUnknownMethod) {
 
 TEST(Server, DeclaredExceptionComesBackInTheResult) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), Framing::kTHeader, ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kTHeader, ProtocolId::kBinary);
   ASSERT_TRUE(c.Call("echo", 3, MakeArgs("throw-idl")));
   EchoResult r = ReadResult(c, 3);
   EXPECT_FALSE(r.success.has_value());
@@ -235,26 +240,24 @@ TEST(Server, DeclaredExceptionComesBackInTheResult) {
 
 TEST(Server, EscapingExceptionIsInternalError) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
   for (Framing f : kFramings) {
-    TestClient c(server.port(), f, ProtocolId::kCompact);
+    TestClient c(server->port(), f, ProtocolId::kCompact);
     ASSERT_TRUE(c.Call("echo", 5, MakeArgs("throw-runtime")));
     TApplicationException x = ReadException(c, 5);
     EXPECT_EQ(x.type, TApplicationException::Type::kInternalError);
     EXPECT_EQ(x.message, "boom");
   }
-  EXPECT_EQ(server.stats().bad_input_closes, 0u);
+  EXPECT_EQ(server->stats().bad_input_closes, 0u);
 }
 
 TEST(Server, OnewayGetsNoReply) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
   for (Framing f : kFramings) {
-    TestClient c(server.port(), f, ProtocolId::kBinary);
+    TestClient c(server->port(), f, ProtocolId::kBinary);
     ASSERT_TRUE(c.Call("notify", 1, MakeArgs("note"), {}, MessageType::kOneway));
     // A oneway call that fails is not answered either.
     ASSERT_TRUE(c.Call("missing", 2, MakeArgs("x"), {}, MessageType::kOneway));
@@ -358,10 +361,9 @@ TEST_F(TwoServices, RoutedByUnambiguousMethodName) {
 
 TEST(Server, DeadlineFromTTHeaderTimeoutKey) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), Framing::kTTHeader, ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kTTHeader, ProtocolId::kBinary);
   ASSERT_TRUE(c.Call("echo", 1, MakeArgs("x")));
   EXPECT_FALSE(ReadResult(c, 1).success->has_deadline);
   FrameHeader h;
@@ -372,10 +374,9 @@ TEST(Server, DeadlineFromTTHeaderTimeoutKey) {
 
 TEST(Server, DeadlineFromTHeaderTimeoutHeader) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), Framing::kTHeader, ProtocolId::kCompact);
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kTHeader, ProtocolId::kCompact);
   FrameHeader h;
   h.headers.emplace_back(std::string(kTimeoutHeader), "60000");
   ASSERT_TRUE(c.Call("echo", 1, MakeArgs("x"), h));
@@ -387,11 +388,10 @@ TEST(Server, DeadlineFromTHeaderTimeoutHeader) {
 
 TEST(Server, MetadataBothWays) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
   for (Framing f : {Framing::kTHeader, Framing::kTTHeader}) {
-    TestClient c(server.port(), f, ProtocolId::kBinary);
+    TestClient c(server->port(), f, ProtocolId::kBinary);
     FrameHeader h;
     h.headers.emplace_back("user", "alice");
     ASSERT_TRUE(c.Call("echo", 1, MakeArgs("x"), h));
@@ -410,11 +410,10 @@ TEST(Server, MetadataBothWays) {
 
 TEST(Server, ReplyFrameKeepsTheRequestFlagsAndTransforms) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
   for (Framing f : {Framing::kTHeader, Framing::kTTHeader}) {
-    TestClient c(server.port(), f, ProtocolId::kCompact);
+    TestClient c(server->port(), f, ProtocolId::kCompact);
     FrameHeader h;
     h.flags = codec::kFlagSupportOutOfOrder;
     h.transforms = {codec::kZlibTransform};
@@ -437,11 +436,10 @@ TEST(Server, WorkerPoolGivesTheSameAnswersOffTheLoop) {
   TestService service("EchoService", "", &parking);
   ServerOptions options = TestOptions();
   options.worker_threads = 3;
-  Server server(options);
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
   for (Framing f : kFramings) {
-    TestClient c(server.port(), f, ProtocolId::kBinary);
+    TestClient c(server->port(), f, ProtocolId::kBinary);
     ASSERT_TRUE(c.Call("echo", 1, MakeArgs("hi")));
     EchoResult r = ReadResult(c, 1);
     ASSERT_TRUE(r.success.has_value());
@@ -454,7 +452,7 @@ TEST(Server, WorkerPoolGivesTheSameAnswersOffTheLoop) {
     EXPECT_EQ(ReadResult(c, 3).err->code, 42);
   }
   // Pipelined on Framed, finishing out of order, still in order.
-  TestClient c(server.port(), Framing::kFramed, ProtocolId::kCompact);
+  TestClient c(server->port(), Framing::kFramed, ProtocolId::kCompact);
   std::string burst;
   for (int32_t seq = 1; seq <= 3; ++seq) burst += c.Encode("echo", seq, MakeArgs("park"));
   ASSERT_TRUE(c.SendRaw(burst));
@@ -465,10 +463,9 @@ TEST(Server, WorkerPoolGivesTheSameAnswersOffTheLoop) {
 
 TEST(Server, InlineHandlersRunOnTheLoop) {
   TestService service("EchoService", "");
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), Framing::kFramed, ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kFramed, ProtocolId::kBinary);
   ASSERT_TRUE(c.Call("echo", 1, MakeArgs("hi")));
   const std::string thread = ReadResult(c, 1).success->thread;
   EXPECT_EQ(thread.rfind("vireo-srv", 0), 0u) << thread;
@@ -479,19 +476,18 @@ TEST(Server, InlineHandlersRunOnTheLoop) {
 TEST(Server, GracefulStopLetsCallsInFlightFinish) {
   Parking parking;
   TestService service("EchoService", "", &parking);
-  Server server(TestOptions(2));
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient tt(server.port(), Framing::kTTHeader, ProtocolId::kBinary);
-  TestClient framed(server.port(), Framing::kFramed, ProtocolId::kBinary);
-  TestClient idle(server.port(), Framing::kTHeader, ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service, TestOptions(2));
+  ASSERT_NE(server, nullptr);
+  TestClient tt(server->port(), Framing::kTTHeader, ProtocolId::kBinary);
+  TestClient framed(server->port(), Framing::kFramed, ProtocolId::kBinary);
+  TestClient idle(server->port(), Framing::kTHeader, ProtocolId::kBinary);
   ASSERT_TRUE(tt.Call("echo", 11, MakeArgs("park")));
   ASSERT_TRUE(framed.Call("echo", 22, MakeArgs("park")));
   ASSERT_TRUE(idle.Call("echo", 33, MakeArgs("done")));
   ReadResult(idle, 33);
   ASSERT_TRUE(parking.WaitParked(2));
 
-  std::thread stopper([&] { server.Stop(absl::Seconds(kWaitSeconds)); });
+  std::thread stopper([&] { server->Stop(absl::Seconds(kWaitSeconds)); });
   // Kitex's notice first: seq id 0, crrst = 1, no payload.
   absl::StatusOr<codec::Frame> notice = tt.ReadFrame();
   ASSERT_TRUE(notice.ok()) << notice.status();
@@ -512,10 +508,10 @@ TEST(Server, GracefulStopLetsCallsInFlightFinish) {
   EXPECT_TRUE(tt.WaitClosed());
   EXPECT_TRUE(framed.WaitClosed());
   stopper.join();
-  EXPECT_EQ(server.stats().in_flight_calls, 0);
-  EXPECT_EQ(server.stats().open_connections, 0);
+  EXPECT_EQ(server->stats().in_flight_calls, 0);
+  EXPECT_EQ(server->stats().open_connections, 0);
   // No longer accepting.
-  TestClient late(server.port(), Framing::kFramed, ProtocolId::kBinary);
+  TestClient late(server->port(), Framing::kFramed, ProtocolId::kBinary);
   EXPECT_FALSE(late.connected() && late.Call("echo", 1, MakeArgs("x")) && late.Read().ok());
 }
 
@@ -524,31 +520,29 @@ TEST(Server, StopAbandonsStuckCallsAfterTheGracePeriod) {
   TestService service("EchoService", "", &parking);
   ServerOptions options = TestOptions();
   options.worker_threads = 1;
-  Server server(options);
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), Framing::kFramed, ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kFramed, ProtocolId::kBinary);
   ASSERT_TRUE(c.Call("echo", 1, MakeArgs("park")));
   ASSERT_TRUE(parking.WaitParked(1));
-  server.Stop(absl::Milliseconds(50));
+  server->Stop(absl::Milliseconds(50));
   // Closed without a reply.
   EXPECT_TRUE(c.WaitClosed());
-  EXPECT_EQ(server.stats().in_flight_calls, 1);
-  EXPECT_EQ(server.stats().open_connections, 0);
+  EXPECT_EQ(server->stats().in_flight_calls, 1);
+  EXPECT_EQ(server->stats().open_connections, 0);
   // The abandoned call finishes later, on this thread, and drops its reply.
   ASSERT_TRUE(parking.Release(1));
-  EXPECT_EQ(server.stats().in_flight_calls, 0);
-  EXPECT_EQ(server.stats().calls_served, 1u);
+  EXPECT_EQ(server->stats().in_flight_calls, 0);
+  EXPECT_EQ(server->stats().calls_served, 1u);
 }
 
 TEST(Server, ConnectionClosedWhileCallsRun) {
   Parking parking;
   TestService service("EchoService", "", &parking);
-  Server server(TestOptions());
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
   {
-    TestClient c(server.port(), Framing::kTHeader, ProtocolId::kBinary);
+    TestClient c(server->port(), Framing::kTHeader, ProtocolId::kBinary);
     std::string burst;
     for (int32_t seq = 1; seq <= 3; ++seq) burst += c.Encode("echo", seq, MakeArgs("park"));
     ASSERT_TRUE(c.SendRaw(burst));
@@ -560,9 +554,9 @@ TEST(Server, ConnectionClosedWhileCallsRun) {
   });
   releaser.join();
   // Stop waits for the count of calls in flight to come back to zero.
-  server.Stop(absl::Seconds(kWaitSeconds));
-  EXPECT_EQ(server.stats().in_flight_calls, 0);
-  EXPECT_EQ(server.stats().calls_served, 3u);
+  server->Stop(absl::Seconds(kWaitSeconds));
+  EXPECT_EQ(server->stats().in_flight_calls, 0);
+  EXPECT_EQ(server->stats().calls_served, 3u);
 }
 
 // ---- Bad input ----
@@ -664,17 +658,16 @@ TEST(Server, MaxConnections) {
   TestService service("EchoService", "");
   ServerOptions options = TestOptions();
   options.max_connections = 1;
-  Server server(options);
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient first(server.port(), Framing::kFramed, ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  TestClient first(server->port(), Framing::kFramed, ProtocolId::kBinary);
   ASSERT_TRUE(first.Call("echo", 1, MakeArgs("x")));
   ReadResult(first, 1);
-  TestClient second(server.port(), Framing::kFramed, ProtocolId::kBinary);
+  TestClient second(server->port(), Framing::kFramed, ProtocolId::kBinary);
   ASSERT_TRUE(second.connected());
   EXPECT_TRUE(second.WaitClosed());
-  EXPECT_EQ(server.stats().connections_rejected, 1u);
-  EXPECT_EQ(server.stats().connections_accepted, 1u);
+  EXPECT_EQ(server->stats().connections_rejected, 1u);
+  EXPECT_EQ(server->stats().connections_accepted, 1u);
   // The first still works.
   ASSERT_TRUE(first.Call("echo", 2, MakeArgs("y")));
   EXPECT_EQ(ReadResult(first, 2).success->message, "y");
@@ -684,10 +677,9 @@ TEST(Server, IdleTimeoutClosesIdleConnections) {
   TestService service("EchoService", "");
   ServerOptions options = TestOptions();
   options.idle_timeout = absl::Milliseconds(100);
-  Server server(options);
-  server.AddService(&service);
-  ASSERT_TRUE(server.Start().ok());
-  TestClient c(server.port(), Framing::kFramed, ProtocolId::kBinary);
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kFramed, ProtocolId::kBinary);
   ASSERT_TRUE(c.Call("echo", 1, MakeArgs("x")));
   ReadResult(c, 1);
   EXPECT_TRUE(c.WaitClosed());
