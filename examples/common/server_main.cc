@@ -47,4 +47,24 @@ const char* StopSignals::Wait() {
   return strsignal(signal_number);
 }
 
+int ServeUntilStopped(Server& server, const char* name, const std::string& port_file,
+                      StopSignals& stop) {
+  if (absl::Status s = server.Start(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name, s.ToString().c_str());
+    return 1;
+  }
+  std::printf("%s listening on port %u\n", name, static_cast<unsigned>(server.port()));
+  std::fflush(stdout);
+  if (!port_file.empty()) {
+    if (absl::Status s = WritePortFile(port_file, server.port()); !s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", name, s.ToString().c_str());
+      return 1;
+    }
+  }
+  std::printf("%s: %s, stopping\n", name, stop.Wait());
+  std::fflush(stdout);
+  server.Stop();
+  return 0;
+}
+
 }  // namespace vireo::examples

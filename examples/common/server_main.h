@@ -7,6 +7,9 @@
 //   if (absl::Status s = vireo::examples::WritePortFile(path, port); !s.ok()) ...
 //   stop.Wait();                                // returns on SIGINT or SIGTERM
 //
+//   // Or, for a vireo::Server, all of it in one call:
+//   return vireo::examples::ServeUntilStopped(server, "echo_server", port_file, stop);
+//
 // Thread rules: construct StopSignals on the main thread before starting
 // any other thread; Wait() on the main thread.
 #ifndef VIREO_EXAMPLES_COMMON_SERVER_MAIN_H_
@@ -18,6 +21,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "core/server.h"
 
 namespace vireo::examples {
 
@@ -37,6 +41,14 @@ class StopSignals {
  private:
   sigset_t set_;
 };
+
+// Starts `server`, says on stdout which port it listens on, writes that
+// port to `port_file` when it is not empty, waits for SIGINT or SIGTERM and
+// stops the server gracefully. Returns main()'s exit code: 0, or 1 (with
+// the reason on stderr) when the server cannot start or the file cannot be
+// written. `name` prefixes every line it prints.
+int ServeUntilStopped(Server& server, const char* name, const std::string& port_file,
+                      StopSignals& stop);
 
 }  // namespace vireo::examples
 

@@ -10,7 +10,6 @@
 // key, Apache's "Service:method" names, or the method name alone when no
 // other service has it. Runs until SIGINT or SIGTERM, then shuts down
 // gracefully.
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -127,19 +126,6 @@ int main(int argc, char** argv) {
   server.AddService(&audit);
   server.Use(vireo::AccessLogMiddleware());  // outermost: logs rejected calls too
   server.Use(TenantCheck);
-  if (absl::Status s = server.Start(); !s.ok()) {
-    std::fprintf(stderr, "complex_server: %s\n", s.ToString().c_str());
-    return 1;
-  }
-  std::printf("complex_server listening on port %u\n", static_cast<unsigned>(server.port()));
-  std::fflush(stdout);
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    if (absl::Status s = vireo::examples::WritePortFile(path, server.port()); !s.ok()) {
-      std::fprintf(stderr, "complex_server: %s\n", s.ToString().c_str());
-      return 1;
-    }
-  }
-  std::printf("complex_server: %s, stopping\n", stop.Wait());
-  server.Stop();
-  return 0;
+  return vireo::examples::ServeUntilStopped(server, "complex_server", absl::GetFlag(FLAGS_port_file),
+                                            stop);
 }

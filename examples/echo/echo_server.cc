@@ -7,7 +7,6 @@
 //
 // --port=0 lets the kernel choose; --port-file then tells a script which
 // port it chose. Runs until SIGINT or SIGTERM, then shuts down gracefully.
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -50,19 +49,6 @@ int main(int argc, char** argv) {
   EchoHandler handler;
   vireo::Server server(options);
   server.AddService(&handler);
-  if (absl::Status s = server.Start(); !s.ok()) {
-    std::fprintf(stderr, "echo_server: %s\n", s.ToString().c_str());
-    return 1;
-  }
-  std::printf("echo_server listening on port %u\n", static_cast<unsigned>(server.port()));
-  std::fflush(stdout);
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    if (absl::Status s = vireo::examples::WritePortFile(path, server.port()); !s.ok()) {
-      std::fprintf(stderr, "echo_server: %s\n", s.ToString().c_str());
-      return 1;
-    }
-  }
-  std::printf("echo_server: %s, stopping\n", stop.Wait());
-  server.Stop();
-  return 0;
+  return vireo::examples::ServeUntilStopped(server, "echo_server", absl::GetFlag(FLAGS_port_file),
+                                            stop);
 }

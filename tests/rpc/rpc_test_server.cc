@@ -27,17 +27,5 @@ int main(int argc, char** argv) {
   options.num_loops = 1;
   vireo::Server server(options);
   server.AddService(&handler);
-  if (absl::Status s = server.Start(); !s.ok()) {
-    std::fprintf(stderr, "rpc_test_server: %s\n", s.ToString().c_str());
-    return 1;
-  }
-  if (!port_file.empty()) {
-    if (absl::Status s = vireo::examples::WritePortFile(port_file, server.port()); !s.ok()) {
-      std::fprintf(stderr, "rpc_test_server: %s\n", s.ToString().c_str());
-      return 1;
-    }
-  }
-  stop.Wait();
-  server.Stop();
-  return 0;
+  return vireo::examples::ServeUntilStopped(server, "rpc_test_server", port_file, stop);
 }
