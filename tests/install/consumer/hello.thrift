@@ -12,3 +12,7 @@ struct Greeting {
   3: optional Mood mood,
   4: list<string> names,
 }
+
+service Greeter {
+  Greeting greet(1: Greeting g),
+}
