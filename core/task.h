@@ -50,6 +50,12 @@ class Outcome {
   bool has_exception() const { return v_.index() == 2; }
   // The value; nullptr when the task threw. For T = void, a monostate.
   Stored* value() { return std::get_if<1>(&v_); }
+  // In place, not by assigning a temporary Outcome: GCC 12 under ASan
+  // warns that the temporary's exception_ptr may be uninitialized.
+  template <class... A>
+  void SetValue(A&&... a) {
+    v_.template emplace<1>(std::forward<A>(a)...);
+  }
   void SetException(std::exception_ptr e) { v_.template emplace<2>(std::move(e)); }
   std::exception_ptr exception() const {
     return has_exception() ? std::get<2>(v_) : std::exception_ptr();
@@ -108,7 +114,7 @@ class Promise : public PromiseBase<T> {
   Task<T> get_return_object();
   template <class U>
   void return_value(U&& v) {
-    this->outcome_ = Outcome<T>(std::in_place, std::forward<U>(v));
+    this->outcome_.SetValue(std::forward<U>(v));
   }
 };
 
@@ -116,7 +122,7 @@ template <>
 class Promise<void> : public PromiseBase<void> {
  public:
   Task<void> get_return_object();
-  void return_void() { this->outcome_ = Outcome<void>(std::in_place); }
+  void return_void() { this->outcome_.SetValue(); }
 };
 
 }  // namespace internal
