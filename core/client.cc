@@ -303,7 +303,7 @@ class Client::Impl {
     if (const CallContext* serving = CurrentCallContext()) {
       deadline = std::min(deadline, serving->deadline());
     }
-    return deadline;
+    return std::min(deadline, o.deadline);
   }
 
   // Fills the call's name and headers from the context.

@@ -110,6 +110,11 @@ struct CallOptions {
   // is also capped by the deadline of the server call being served on this
   // thread (CurrentCallContext()), so deadlines travel down a call chain.
   absl::Duration timeout = absl::ZeroDuration();
+  // Also caps the call's deadline. A coroutine handler that calls on after
+  // a co_await that waited (when CurrentCallContext() is no longer its
+  // call's) passes its own: `options.deadline = ctx.deadline();`.
+  // Default: InfiniteFuture(), no cap.
+  absl::Time deadline = absl::InfiniteFuture();
   // Added to the client's metadata for this call.
   Metadata metadata;
   // When set, receives the reply's metadata (THeader string headers,

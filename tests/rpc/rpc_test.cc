@@ -313,6 +313,24 @@ TEST(Rpc, DeadlineReachesTheHandler) {
   }
 }
 
+// CallOptions::deadline caps the deadline the timeouts give (the client's
+// call_timeout here is 30 s).
+TEST(Rpc, ExplicitDeadlineCapsTheCall) {
+  ServerFixture fixture;
+  fixture.Start();
+  Client transport(Options(fixture.target()));
+  TestServiceClient client(&transport);
+  vireo::CallOptions call;
+  call.deadline = absl::Now() + absl::Seconds(5);
+  absl::StatusOr<int64_t> left = client.deadline_left(call);
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_GT(*left, 0);
+  EXPECT_LE(*left, 5000);
+  call.deadline = absl::Now() + absl::Milliseconds(50);
+  absl::StatusOr<int32_t> r = client.delay(1000, 1, call);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded) << r.status();
+}
+
 TEST(Rpc, SlowServerHitsTheDeadlineAndTheLateReplyIsDropped) {
   ServerFixture fixture;
   fixture.Start();
