@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "codegen/cpp_types.h"
+#include "codegen/generate_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "idl/frontend.h"
@@ -19,44 +20,17 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Loads `text` as file `name` and generates it; fails the test on errors.
 GeneratedFiles Generate(const std::string& name, const std::string& text) {
-  idl::Frontend frontend;
-  const idl::Program* program = frontend.LoadString(name, text);
-  EXPECT_NE(program, nullptr) << frontend.diagnostics().Format();
-  if (program == nullptr) return {};
-  absl::StatusOr<GeneratedFiles> files = GenerateTypes(*program);
-  EXPECT_TRUE(files.ok()) << files.status();
-  return files.ok() ? *files : GeneratedFiles{};
+  return GenerateText(GenerateTypes, name, text);
 }
 
-absl::Status GenerateError(const std::string& text) {
-  idl::Frontend frontend;
-  const idl::Program* program = frontend.LoadString("bad.thrift", text);
-  EXPECT_NE(program, nullptr) << frontend.diagnostics().Format();
-  if (program == nullptr) return absl::UnknownError("did not load");
-  return GenerateTypes(*program).status();
-}
+absl::Status GenerateError(const std::string& text) { return GenerateTextError(GenerateTypes, text); }
 
 GeneratedFiles GenerateFile(const std::string& path,
                             const std::vector<std::string>& include_dirs = {}) {
-  idl::Frontend::Options options;
-  options.include_dirs = include_dirs;
-  idl::Frontend frontend(options);
-  const idl::Program* program = frontend.Load(path);
-  EXPECT_NE(program, nullptr) << frontend.diagnostics().Format();
-  if (program == nullptr) return {};
-  absl::StatusOr<GeneratedFiles> files = GenerateTypes(*program);
-  EXPECT_TRUE(files.ok()) << files.status();
-  return files.ok() ? *files : GeneratedFiles{};
+  return GenerateFromFile(GenerateTypes, path, include_dirs);
 }
 
-// Offset of `needle` in `hay`, failing the test when absent.
-size_t Pos(const std::string& hay, std::string_view needle) {
-  size_t p = hay.find(needle);
-  EXPECT_NE(p, std::string::npos) << "missing: " << needle;
-  return p;
-}
 
 TEST(Generator, ComplexThriftHasTheContractedShape) {
   GeneratedFiles f = GenerateFile(std::string(VIREO_BENCH_IDL_DIR) + "/complex.thrift");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "codegen/generate_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "idl/frontend.h"
@@ -20,34 +21,14 @@ namespace {
 using ::testing::HasSubstr;
 
 GeneratedFiles Generate(const std::string& name, const std::string& text) {
-  idl::Frontend frontend;
-  const idl::Program* program = frontend.LoadString(name, text);
-  EXPECT_NE(program, nullptr) << frontend.diagnostics().Format();
-  if (program == nullptr) return {};
-  absl::StatusOr<GeneratedFiles> files = GenerateRpc(*program);
-  EXPECT_TRUE(files.ok()) << files.status();
-  return files.ok() ? *files : GeneratedFiles{};
+  return GenerateText(GenerateRpc, name, text);
 }
 
-absl::Status GenerateError(const std::string& text) {
-  idl::Frontend frontend;
-  const idl::Program* program = frontend.LoadString("bad.thrift", text);
-  EXPECT_NE(program, nullptr) << frontend.diagnostics().Format();
-  if (program == nullptr) return absl::UnknownError("did not load");
-  return GenerateRpc(*program).status();
-}
+absl::Status GenerateError(const std::string& text) { return GenerateTextError(GenerateRpc, text); }
 
 GeneratedFiles GenerateFile(const std::string& path,
                             const std::vector<std::string>& include_dirs = {}) {
-  idl::Frontend::Options options;
-  options.include_dirs = include_dirs;
-  idl::Frontend frontend(options);
-  const idl::Program* program = frontend.Load(path);
-  EXPECT_NE(program, nullptr) << frontend.diagnostics().Format();
-  if (program == nullptr) return {};
-  absl::StatusOr<GeneratedFiles> files = GenerateRpc(*program);
-  EXPECT_TRUE(files.ok()) << files.status();
-  return files.ok() ? *files : GeneratedFiles{};
+  return GenerateFromFile(GenerateRpc, path, include_dirs);
 }
 
 // Like HasSubstr, but a failure shows the needle only, not the whole file.
@@ -62,11 +43,6 @@ GeneratedFiles GenerateFile(const std::string& path,
          << "unexpected: " << needle << " in: " << hay.substr(p > 200 ? p - 200 : 0, 400);
 }
 
-size_t Pos(const std::string& hay, std::string_view needle) {
-  size_t p = hay.find(needle);
-  EXPECT_NE(p, std::string::npos) << "missing: " << needle;
-  return p;
-}
 
 GeneratedFiles RpcTestFile() {
   const std::string dir = VIREO_CODEGEN_TESTDATA_DIR;
