@@ -190,16 +190,6 @@ TEST(VireoServerWithApacheBytes, EmptyTHeaderFrameIsIgnored) {
 
 // ---- Python client -> Vireo server ----
 
-struct PythonCase {
-  PeerWire wire;
-  bool zlib = false;
-};
-
-void PrintTo(const PythonCase& c, std::ostream* os) {
-  PrintTo(c.wire, os);
-  if (c.zlib) *os << " zlib";
-}
-
 class PythonClientToVireoServer : public testing::TestWithParam<PythonCase> {};
 
 TEST_P(PythonClientToVireoServer, EveryCheckPasses) {

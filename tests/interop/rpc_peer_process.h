@@ -111,6 +111,18 @@ absl::StatusOr<int> RunApacheClient(int port, const PeerWire& wire);
 // Runs rpc_python_client.py (THeader only; `wire.transport` is ignored).
 absl::StatusOr<int> RunPythonClient(int port, const PeerWire& wire, bool zlib = false);
 
+// One run of the Python client: its wire, and whether its frames are
+// zlib-compressed.
+struct PythonCase {
+  PeerWire wire;
+  bool zlib = false;
+};
+
+inline void PrintTo(const PythonCase& c, std::ostream* os) {
+  PrintTo(c.wire, os);
+  if (c.zlib) *os << " zlib";
+}
+
 // True when /usr/bin/python3 imports python3-thrift (checked at configure).
 bool PythonAvailable();
 

@@ -96,16 +96,6 @@ TEST(ApacheServer, ThreadedIgnoresEmptyTHeaderFrame) {
   EXPECT_TRUE(s.ok()) << s;
 }
 
-struct PythonCase {
-  PeerWire wire;
-  bool zlib = false;
-};
-
-void PrintTo(const PythonCase& c, std::ostream* os) {
-  PrintTo(c.wire, os);
-  if (c.zlib) *os << " zlib";
-}
-
 class PythonClientToApacheServer : public testing::TestWithParam<PythonCase> {};
 
 TEST_P(PythonClientToApacheServer, EveryCheckPasses) {
