@@ -490,36 +490,50 @@ std::string EncodeEntryPoints(const std::string& name) {
   return out;
 }
 
-}  // namespace
-
-std::string GenerateCodecMembers(const idl::Struct& s) {
-  (void)s;
-  return R"(  // ---- Codec (entry points: codec/serialize.h) ----
-  // The exact number of bytes the Binary / Compact encoding takes.
+// The encoding members both kinds of struct declare; `chunked` says what
+// WriteChunked does.
+std::string EncodeMembers(std::string_view chunked) {
+  std::string out = R"(  // The exact number of bytes the Binary / Compact encoding takes.
   size_t BinarySize() const;
   size_t CompactSize() const;
   // Write exactly BinarySize() / CompactSize() bytes at `out`, with no
   // bounds check; return the end.
   char* WriteBinaryTo(char* out) const;
   char* WriteCompactTo(char* out) const;
-  // Write field by field through a message writer (values larger than a
-  // block; nested structs that fit still go raw).
-  void WriteChunked(::vireo::codec::BinaryWriter& w) const;
+)";
+  out += chunked;
+  out += R"(  void WriteChunked(::vireo::codec::BinaryWriter& w) const;
   void WriteChunked(::vireo::codec::CompactWriter& w) const;
-  // Decode into this object, reusing its storage; absent fields get their
-  // defaults, a missing required field is InvalidArgument.
-  ::absl::Status Read(::vireo::codec::BinaryDecoder& d);
-  ::absl::Status Read(::vireo::codec::CompactDecoder& d);
-  // Behind the above, per protocol; defined in the generated .cc.
-  template <class P>
+)";
+  return out;
+}
+
+// The templates behind the entry points, defined in the generated .cc.
+constexpr std::string_view kEncodeTemplates = R"(  template <class P>
   size_t VireoSize() const;
   template <class P>
   char* VireoWrite(char* out) const;
   template <class W>
   void VireoWriteChunked(W& w) const;
-  template <class D>
-  ::absl::Status VireoRead(D& d);
 )";
+
+}  // namespace
+
+std::string GenerateCodecMembers(const idl::Struct& s) {
+  (void)s;
+  std::string out = "  // ---- Codec (entry points: codec/serialize.h) ----\n";
+  out += EncodeMembers(
+      "  // Write field by field through a message writer (values larger than a\n"
+      "  // block; nested structs that fit still go raw).\n");
+  out += R"(  // Decode into this object, reusing its storage; absent fields get their
+  // defaults, a missing required field is InvalidArgument.
+  ::absl::Status Read(::vireo::codec::BinaryDecoder& d);
+  ::absl::Status Read(::vireo::codec::CompactDecoder& d);
+  // Behind the above, per protocol; defined in the generated .cc.
+)";
+  out += kEncodeTemplates;
+  out += "  template <class D>\n  ::absl::Status VireoRead(D& d);\n";
+  return out;
 }
 
 std::string GenerateCodecDefinitions(const idl::Struct& s) {
@@ -539,25 +553,11 @@ std::string GenerateCodecDefinitions(const idl::Struct& s) {
 
 std::string GenerateViewCodecMembers(const idl::Struct& s) {
   (void)s;
-  return R"(  // ---- Codec (entry points: codec/serialize.h; encoding only) ----
-  // The exact number of bytes the Binary / Compact encoding takes.
-  size_t BinarySize() const;
-  size_t CompactSize() const;
-  // Write exactly BinarySize() / CompactSize() bytes at `out`, with no
-  // bounds check; return the end.
-  char* WriteBinaryTo(char* out) const;
-  char* WriteCompactTo(char* out) const;
-  // Write field by field through a message writer.
-  void WriteChunked(::vireo::codec::BinaryWriter& w) const;
-  void WriteChunked(::vireo::codec::CompactWriter& w) const;
-  // Behind the above, per protocol; defined in the generated .cc.
-  template <class P>
-  size_t VireoSize() const;
-  template <class P>
-  char* VireoWrite(char* out) const;
-  template <class W>
-  void VireoWriteChunked(W& w) const;
-)";
+  std::string out = "  // ---- Codec (entry points: codec/serialize.h; encoding only) ----\n";
+  out += EncodeMembers("  // Write field by field through a message writer.\n");
+  out += "  // Behind the above, per protocol; defined in the generated .cc.\n";
+  out += kEncodeTemplates;
+  return out;
 }
 
 std::string GenerateViewCodecDefinitions(const idl::Struct& s) {
