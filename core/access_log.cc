@@ -18,8 +18,9 @@ Task<absl::Status> LogCall(spdlog::logger* logger, CallContext& ctx, ServerNext 
   spdlog::logger* out = logger != nullptr ? logger : spdlog::default_logger_raw();
   const std::string code = absl::StatusCodeToString(status.code());
   const std::string_view message(status.message().data(), status.message().size());
-  out->info("{} {}.{} seq={} {} \"{}\" {}us", ctx.peer().ToString(), ctx.service(), ctx.method(),
-            ctx.seq_id(), code, message, micros);
+  // A call that names no service of ours logs its method name alone.
+  out->info("{} {}{}{} seq={} {} \"{}\" {}us", ctx.peer().ToString(), ctx.service(),
+            ctx.service().empty() ? "" : ".", ctx.method(), ctx.seq_id(), code, message, micros);
   co_return status;
 }
 

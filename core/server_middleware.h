@@ -11,7 +11,10 @@
 //
 // The status a middleware sees from next(): OK when the handler replied,
 // IdlExceptionStatus(...) when it replied with a declared IDL exception,
-// the decode error when the arguments could not be read, and
+// the decode error when the arguments could not be read,
+// Unimplemented("unknown method <m>") (or "unknown service <s>") when the
+// call names nothing this server serves (the caller then receives
+// UNKNOWN_METHOD, whatever the middleware returns), and
 // Internal("<what>") when the handler threw (the caller then receives
 // INTERNAL_ERROR with what()). A reply the handler made is sent whatever
 // status the middleware returns afterwards.

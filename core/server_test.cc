@@ -764,6 +764,8 @@ TEST(Server, AccessLogWritesALinePerCall) {
   ReadResult(c, 7);
   ASSERT_TRUE(c.Call("echo", 8, MakeArgs("throw-idl")));
   ReadResult(c, 8);
+  ASSERT_TRUE(c.Call("nope", 9, MakeArgs("x")));
+  EXPECT_EQ(ReadException(c, 9).type, TApplicationException::Type::kUnknownMethod);
   // Each line is written before its reply is sent; flush() takes the
   // sink's lock, which orders the loop thread's writes before this read.
   sink->flush();
@@ -773,7 +775,10 @@ TEST(Server, AccessLogWritesALinePerCall) {
   EXPECT_NE(text.find(peer + " EchoService.echo seq=8 UNKNOWN \"MyError: bad request\" "),
             std::string::npos)
       << text;
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
+  EXPECT_NE(text.find(peer + " nope seq=9 UNIMPLEMENTED \"unknown method nope\" "),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3);
 }
 
 }  // namespace

@@ -23,8 +23,11 @@ std::string_view StatusMessage(const absl::Status& s) {
 }
 
 // The innermost step of a middleware chain: runs the invoker and turns an
-// escaping exception into an Internal status (recorded for the reply).
+// escaping exception into an Internal status (recorded for the reply). A
+// call that names no method of ours has no invoker: the middleware sees
+// UNIMPLEMENTED, and the reply is the routing error.
 Task<absl::Status> RunInvoker(ServerCallRecord* r) {
+  if (r->early_error) co_return absl::UnimplementedError(r->early_error->message);
   absl::Status status;
   try {
     status = co_await r->route.method->invoke(*r->route.service, r->call);
@@ -286,7 +289,9 @@ void ServerConnection::Dispatch(codec::Frame frame) {
     r->order = next_order_++;
     held_.emplace_back();
   }
-  if (!routed) {
+  // An unroutable call still passes through the middleware (the access
+  // log shows it); with none, it is answered at once.
+  if (!routed && core_->middleware.empty()) {
     FinishCall(std::move(r));
     return;
   }
