@@ -197,6 +197,9 @@ void Server::Stop(absl::Duration grace) {
     for (auto& conn : open) conn->BeginDrain();
   });
   if (!core_->WaitIdle(deadline)) {
+    // Calls still queued for a worker are abandoned with the others
+    // rather than started after the stop.
+    if (core_->workers) core_->workers->DropQueued();
     spdlog::warn(
         "vireo server {}: shutdown grace period ({}) over with {} calls in flight and {} "
         "connections open; closing them",

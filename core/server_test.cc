@@ -536,6 +536,34 @@ TEST(Server, StopAbandonsStuckCallsAfterTheGracePeriod) {
   EXPECT_EQ(server->stats().calls_served, 1u);
 }
 
+// A call still queued for a worker when the grace period ends is dropped,
+// not started after the stop.
+TEST(Server, StopDropsCallsQueuedForAWorkerAfterTheGracePeriod) {
+  Parking parking;
+  TestService service("EchoService", "", &parking);
+  ServerOptions options = TestOptions();
+  options.worker_threads = 1;
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kTHeader, ProtocolId::kBinary);
+  ASSERT_TRUE(c.Call("echo", 1, MakeArgs("block")));
+  ASSERT_TRUE(parking.WaitParked(1));
+  ASSERT_TRUE(c.Call("echo", 2, MakeArgs("queued")));
+  for (int i = 0; i < kWaitSeconds * 1000 && server->stats().in_flight_calls < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(server->stats().in_flight_calls, 2);
+  LogCapture log;
+  std::thread stopper([&] { server->Stop(absl::Milliseconds(50)); });
+  // The queue is dropped before this line is logged: only the blocked
+  // call is left.
+  ASSERT_TRUE(log.WaitFor({"shutdown grace period"}));
+  EXPECT_EQ(server->stats().in_flight_calls, 1);
+  ASSERT_TRUE(parking.Release(1));
+  stopper.join();
+  EXPECT_EQ(service.echo_calls(), 1);
+}
+
 TEST(Server, ConnectionClosedWhileCallsRun) {
   Parking parking;
   TestService service("EchoService", "", &parking);

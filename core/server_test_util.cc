@@ -234,6 +234,18 @@ EchoArgs MakeArgs(std::string message) {
 
 // ---- Parking ----
 
+void Parking::Block(int32_t key) {
+  std::unique_lock<std::mutex> lock(mu_);
+  bool released = false;
+  parked_[key] = [this, &released](bool) {
+    std::lock_guard<std::mutex> inner(mu_);
+    released = true;
+    cv_.notify_all();
+  };
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return released; });
+}
+
 bool Parking::WaitParked(size_t n) {
   std::unique_lock<std::mutex> lock(mu_);
   return cv_.wait_for(lock, std::chrono::seconds(kWaitSeconds),
@@ -280,6 +292,11 @@ Task<Response> TestService::Echo(CallContext& ctx, Request req) {
   if (req.message == "park") {
     if (parking_ == nullptr) throw std::runtime_error("no parking");
     co_await parking_->Park(ctx.seq_id());
+  }
+  if (req.message == "block") {
+    if (parking_ == nullptr) throw std::runtime_error("no parking");
+    parking_->Block(ctx.seq_id());
+    req.message = "park";  // echoed like a parked call
   }
   if (req.message == "throw-idl") throw MyError("bad request", 42);
   if (req.message == "throw-runtime") throw std::runtime_error("boom");

@@ -112,6 +112,8 @@ class Parking {
       cv_.notify_all();
     });
   }
+  // Blocks this thread (a worker's) until Release(key); counts as parked.
+  void Block(int32_t key);
   // Waits until `n` handlers are parked; false after kWaitSeconds.
   bool WaitParked(size_t n);
   // Resumes the handler parked under `key` on this thread; false when none.
@@ -126,6 +128,7 @@ class Parking {
 
 // A service whose echo-like methods behave by request message:
 //   "park"          waits in Parking under its sequence id, then echoes
+//   "block"         blocks its thread in Parking likewise, then echoes
 //   "throw-idl"     throws MyError{reason "bad request", code 42}
 //   "throw-runtime" throws std::runtime_error("boom")
 //   anything else   echoes the message

@@ -27,6 +27,15 @@ void WorkerPool::Submit(Task task) {
   cv_.notify_one();
 }
 
+void WorkerPool::DropQueued() {
+  std::deque<Task> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    dropped.swap(queue_);
+  }
+  // Destroyed here, outside the lock: a task's destructor may take others.
+}
+
 void WorkerPool::Shutdown() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -38,6 +47,7 @@ void WorkerPool::Shutdown() {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  DropQueued();
 }
 
 void WorkerPool::Loop() {
@@ -46,7 +56,7 @@ void WorkerPool::Loop() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
+      if (stopping_) return;
       task = std::move(queue_.front());
       queue_.pop_front();
     }

@@ -4,7 +4,7 @@
 // Example:
 //   WorkerPool pool(4, "vireo-worker");
 //   pool.Submit([] { ... });
-//   pool.Shutdown();   // runs what is queued, then joins
+//   pool.Shutdown();   // drops what is queued, joins after the running tasks
 //
 // Thread rules: Submit from any thread; Shutdown (and the destructor) from
 // a thread that is not one of the pool's.
@@ -36,8 +36,11 @@ class WorkerPool {
   // Queues `task`; tasks start in submission order. After Shutdown() the
   // task is destroyed without running. Thread safe.
   void Submit(Task task);
-  // Runs the tasks already queued, then joins every thread. A task that
-  // blocks forever blocks this. Idempotent.
+  // Destroys the tasks queued and not yet started (a task that owns a call
+  // abandons it). Thread safe.
+  void DropQueued();
+  // Drops what is still queued, lets the running tasks finish and joins
+  // every thread. A task that blocks forever blocks this. Idempotent.
   void Shutdown();
 
  private:
