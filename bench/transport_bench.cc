@@ -25,7 +25,10 @@
 // Usage:
 //   vireo_transport_bench --mode=floor|reactor [--conns=1] [--payload=1024]
 //       [--duration=5] [--warmup=1] [--server_loops=0] [--client_loops=0]
+//       [--server_cpu=-1] [--client_cpu=-1]
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -64,6 +67,8 @@ ABSL_FLAG(double, duration, 5, "Seconds measured, after the warm-up.");
 ABSL_FLAG(double, warmup, 1, "Seconds run before measuring.");
 ABSL_FLAG(int, server_loops, 0, "reactor: server event loops; 0 = one per hardware thread.");
 ABSL_FLAG(int, client_loops, 0, "reactor: client event loops; 0 = one per hardware thread.");
+ABSL_FLAG(int, server_cpu, -1, "floor: pin the server threads to this CPU; -1 = no pinning.");
+ABSL_FLAG(int, client_cpu, -1, "floor: pin the client threads to this CPU; -1 = no pinning.");
 
 namespace {
 
@@ -95,7 +100,19 @@ struct Config {
   double warmup_s;
   int server_loops;
   int client_loops;
+  int server_cpu;
+  int client_cpu;
 };
+
+// Pins the calling thread to `cpu` (the RPC benchmarks pin server and client
+// to separate cores; in one process that takes a per-thread mask).
+void PinTo(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  ::pthread_setaffinity_np(::pthread_self(), sizeof(set), &set);
+}
 
 // One client thread's (or loop's) counts. Padded so that threads do not
 // share a cache line.
@@ -227,7 +244,8 @@ Result RunFloor(const Config& config) {
       const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) DieErrno("accept");
       SetNoDelay(fd);
-      servers.emplace_back([fd, n] {
+      servers.emplace_back([fd, n, cpu = config.server_cpu] {
+        PinTo(cpu);
         std::vector<char> buf(n);
         while (ReadAll(fd, buf.data(), n) && WriteAll(fd, buf.data(), n)) {
         }
@@ -254,6 +272,7 @@ Result RunFloor(const Config& config) {
   std::vector<std::thread> clients;
   for (int i = 0; i < config.conns; ++i) {
     clients.emplace_back([&, fd = fds[i], stats = workers[i].get()] {
+      PinTo(config.client_cpu);
       std::vector<char> out(n, 'v');
       std::vector<char> in(n);
       for (;;) {
@@ -446,6 +465,8 @@ int main(int argc, char** argv) {
       .warmup_s = absl::GetFlag(FLAGS_warmup),
       .server_loops = absl::GetFlag(FLAGS_server_loops),
       .client_loops = absl::GetFlag(FLAGS_client_loops),
+      .server_cpu = absl::GetFlag(FLAGS_server_cpu),
+      .client_cpu = absl::GetFlag(FLAGS_client_cpu),
   };
   if (config.conns <= 0 || absl::GetFlag(FLAGS_payload) <= 0 ||
       absl::GetFlag(FLAGS_payload) > (int64_t{64} << 20) || config.duration_s <= 0 ||

@@ -596,20 +596,28 @@ std::string ServiceGen::Invoker(const Function& f, const MethodStructs& m) const
   const std::string name = HandlerName(s_);
   std::string out = Wrap("", "::vireo::Task<::absl::Status> " + name + "::" + InvokerName(f) + "(",
                          {"::vireo::Service& service", "::vireo::ServerCall& call"}, ") {");
-  out += "  " + m.args->cpp_name + " args;\n";
-  out += "  if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) co_return status;\n";
-  out += "  auto& handler = static_cast<" + name + "&>(service);\n";
+  const std::string decode =
+      " args;\n"
+      "  if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) co_return status;\n";
   std::vector<std::string> call_args = {"call.context()"};
   for (const std::string& a : ArgNames(f, "args.")) call_args.push_back(a);
   if (f.oneway) {
+    out += "  " + m.args->cpp_name + decode;
+    out += "  auto& handler = static_cast<" + name + "&>(service);\n";
     out += Wrap("  ", "co_await handler." + CoName(f) + "(", call_args, ");");
     out += "  co_return ::absl::OkStatus();\n}\n";
     return out;
   }
+  // The arguments live in a scope that closes before the reply is encoded,
+  // so a large request's memory is not held while its reply is built.
+  out += "  auto& handler = static_cast<" + name + "&>(service);\n";
   out += "  " + m.result->cpp_name + " result;\n";
+  out += "  {\n";
+  out += "    " + m.args->cpp_name + " args;\n";
+  out += "    if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) co_return status;\n";
   const bool has_try = !f.exceptions.empty();
-  const std::string indent = has_try ? "    " : "  ";
-  if (has_try) out += "  try {\n";
+  const std::string indent = has_try ? "      " : "    ";
+  if (has_try) out += "    try {\n";
   const std::string head = IsVoid(*f.return_type)
                                ? "co_await handler." + CoName(f) + "("
                                : "result.success = co_await handler." + CoName(f) + "(";
@@ -621,14 +629,15 @@ std::string ServiceGen::Invoker(const Function& f, const MethodStructs& m) const
     for (const Field& e : f.exceptions) {
       const std::string type = TypeName(*e.type);
       if (!caught.insert(type).second) continue;
-      out += "  } catch (const " + type + "& e) {\n";
-      out += "    result." + e.cpp_name + " = e;\n";
-      out += "    call.Reply(result);\n";
-      out += "    co_return ::vireo::IdlExceptionStatus(" + CppStringLiteral(ExceptionName(e)) +
+      out += "    } catch (const " + type + "& e) {\n";
+      out += "      result." + e.cpp_name + " = e;\n";
+      out += "      call.Reply(result);\n";
+      out += "      co_return ::vireo::IdlExceptionStatus(" + CppStringLiteral(ExceptionName(e)) +
              ", e.what());\n";
     }
-    out += "  }\n";
+    out += "    }\n";
   }
+  out += "  }\n";
   out += "  call.Reply(result);\n";
   out += "  co_return ::absl::OkStatus();\n}\n";
   return out;

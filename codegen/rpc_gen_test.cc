@@ -92,12 +92,14 @@ TEST(RpcGen, EchoHandlerHasTheContractedShape) {
   EXPECT_TRUE(Has(cc, "  co_return this->echo(ctx, req);\n"));
   // The invoker, as core/service.h's contract says.
   EXPECT_TRUE(Has(cc,
-                  "  EchoService_echo_args args;\n"
-                  "  if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) "
-                  "co_return status;\n"
                   "  auto& handler = static_cast<EchoServiceHandler&>(service);\n"
                   "  EchoService_echo_result result;\n"
-                  "  result.success = co_await handler.co_echo(call.context(), args.req);\n"
+                  "  {\n"
+                  "    EchoService_echo_args args;\n"
+                  "    if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) "
+                  "co_return status;\n"
+                  "    result.success = co_await handler.co_echo(call.context(), args.req);\n"
+                  "  }\n"
                   "  call.Reply(result);\n"
                   "  co_return ::absl::OkStatus();\n}\n"));
 }
@@ -158,17 +160,18 @@ TEST(RpcGen, ExceptionsAreCaughtRepliedAndDecoded) {
   GeneratedFiles f = RpcTestFile();
   const std::string& cc = f.source;
   EXPECT_TRUE(Has(cc,
-                  "  try {\n"
-                  "    result.success = co_await handler.co_lookup(call.context(), "
+                  "    try {\n"
+                  "      result.success = co_await handler.co_lookup(call.context(), "
                   "args.key);\n"
-                  "  } catch (const Invalid& e) {\n"
-                  "    result.invalid = e;\n"
-                  "    call.Reply(result);\n"
-                  "    co_return ::vireo::IdlExceptionStatus(\"Invalid\", e.what());\n"
-                  "  } catch (const Overflow& e) {\n"
-                  "    result.overflow = e;\n"
-                  "    call.Reply(result);\n"
-                  "    co_return ::vireo::IdlExceptionStatus(\"Overflow\", e.what());\n"
+                  "    } catch (const Invalid& e) {\n"
+                  "      result.invalid = e;\n"
+                  "      call.Reply(result);\n"
+                  "      co_return ::vireo::IdlExceptionStatus(\"Invalid\", e.what());\n"
+                  "    } catch (const Overflow& e) {\n"
+                  "      result.overflow = e;\n"
+                  "      call.Reply(result);\n"
+                  "      co_return ::vireo::IdlExceptionStatus(\"Overflow\", e.what());\n"
+                  "    }\n"
                   "  }\n"
                   "  call.Reply(result);\n"));
   EXPECT_TRUE(Has(cc,

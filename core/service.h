@@ -83,10 +83,14 @@ class ServerCall {
   CallContext& context() { return context_; }
   codec::ProtocolId protocol() const { return context_.protocol(); }
 
-  // Decodes the arguments struct (the message body after its header).
+  // Decodes the arguments struct (the message body after its header). The
+  // request's blocks are released once read, so a large request's memory
+  // is not held while the handler runs. Once per call.
   template <class Args>
   absl::Status DecodeArgs(Args* args) {
-    return codec::Decode(request_, protocol(), args, decode_options_);
+    absl::Status status = codec::Decode(request_, protocol(), args, decode_options_);
+    request_.Release();
+    return status;
   }
   // Encodes the result struct as the reply body. Once per call.
   template <class Result>

@@ -1,0 +1,199 @@
+// vireo_rpc_bench_client: the Vireo load generator of the RPC benchmarks
+// (bench/load/load_run.h: the flags, the window and the JSON line all
+// load generators share), calling echo.thrift's EchoService.echo.
+//
+//   --mode=pool  pooled connections, one call in flight on each: the
+//                client ends up with one connection per concurrent caller
+//                (--conns is reported as --concurrency).
+//   --mode=mux   --conns multiplexed connections carrying every call.
+//
+// Each caller sends its next call from the callback of its previous one,
+// on the client's event loop (--loops), so no thread waits per call.
+//
+// --idle_conns=N instead opens N plain TCP connections, makes one framed
+// binary echo call on each, prints `held N`, and keeps them open, idle,
+// for --hold seconds: the idle-connection memory scenario (bench/run.sh
+// reads the server's RSS while they are held).
+//
+// Usage:
+//   vireo_rpc_bench_client --port=N [--mode=pool|mux] [--conns=1]
+//       [--concurrency=1] [--payload=1024] [--duration=5] [--warmup=1]
+//       [--framing=framed|theader|ttheader|buffered] [--protocol=binary|compact]
+//       [--loops=1]
+//   vireo_rpc_bench_client --port=N --idle_conns=10000 [--hold=10]
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include <chrono>
+#include <cstring>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "bench/load/load_run.h"
+#include "codec/frame.h"
+#include "codec/serialize.h"
+#include "core/client.h"
+#include "echo_rpc.h"
+#include "transport/link_buffer.h"
+
+ABSL_FLAG(std::string, mode, "mux", "pool or mux.");
+ABSL_FLAG(std::string, framing, "framed", "framed, theader, ttheader or buffered.");
+ABSL_FLAG(std::string, protocol, "binary", "binary or compact.");
+ABSL_FLAG(int, loops, 1, "Client event loops (threads).");
+ABSL_FLAG(int, idle_conns, 0, "Open this many idle connections instead of running load.");
+ABSL_FLAG(double, hold, 10, "--idle_conns: seconds to keep the connections open.");
+
+namespace {
+
+using vireo::bench::LoadConfig;
+using vireo::bench::LoadRun;
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "vireo_rpc_bench_client: %s\n", what.c_str());
+  std::exit(2);
+}
+
+// One caller: its request, and the loop that keeps one call in flight.
+class Caller {
+ public:
+  Caller(bench::EchoServiceClient& client, LoadRun& run, int slot)
+      : client_(client), run_(run), slot_(slot) {
+    request_.action = "echo";
+    request_.msg = vireo::bench::MakePayload(run.config().payload, slot);
+  }
+
+  void Next() {
+    const int64_t start = vireo::bench::NowNs();
+    client_.echo(request_, [this, start](absl::StatusOr<bench::Response> reply) {
+      const bool ok =
+          reply.ok() && reply->action == request_.action && reply->msg == request_.msg;
+      if (!reply.ok() && !reported_) {
+        reported_ = true;
+        std::fprintf(stderr, "vireo_rpc_bench_client: caller %d: %s\n", slot_,
+                     reply.status().ToString().c_str());
+      }
+      if (run_.Finish(slot_, start, ok)) Next();
+    });
+  }
+
+ private:
+  bench::EchoServiceClient& client_;
+  LoadRun& run_;
+  const int slot_;
+  bench::Request request_;
+  bool reported_ = false;
+};
+
+int RunLoad() {
+  LoadConfig config = vireo::bench::LoadConfigFromFlags();
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  if (mode != "pool" && mode != "mux") Die("--mode must be pool or mux");
+  if (mode == "pool") config.conns = config.concurrency;
+
+  std::string yaml = "service: EchoService\n";
+  yaml += "targets: [\"" + config.host + ":" + std::to_string(config.port) + "\"]\n";
+  yaml += "framing: " + absl::GetFlag(FLAGS_framing) + "\n";
+  yaml += "protocol: " + absl::GetFlag(FLAGS_protocol) + "\n";
+  yaml += "mode: " + std::string(mode == "pool" ? "pooled" : "mux") + "\n";
+  yaml += "mux_connections: " + std::to_string(config.conns) + "\n";
+  yaml += "max_idle_per_address: " + std::to_string(config.concurrency) + "\n";
+  yaml += "num_loops: " + std::to_string(absl::GetFlag(FLAGS_loops)) + "\n";
+  yaml += "call_timeout: 30s\n";
+  absl::StatusOr<vireo::ClientOptions> options = vireo::ClientOptions::FromYaml(yaml);
+  if (!options.ok()) Die(options.status().ToString());
+  options->limits.max_frame_size = 256u << 20;
+  options->limits.max_string_size = 256u << 20;
+
+  vireo::Client transport(*options);
+  bench::EchoServiceClient client(&transport);
+  LoadRun run(config);
+  std::vector<std::unique_ptr<Caller>> callers;
+  for (int slot = 0; slot < config.concurrency; ++slot) {
+    callers.push_back(std::make_unique<Caller>(client, run, slot));
+  }
+  run.Start();
+  for (auto& caller : callers) caller->Next();
+  const bool finished = run.Wait();
+  std::printf("%s\n", run.Json("vireo", mode).c_str());
+  std::fflush(stdout);
+  if (!finished) {
+    std::fprintf(stderr, "vireo_rpc_bench_client: calls still in flight after the run\n");
+    std::_Exit(1);  // callers are still referenced by calls in flight
+  }
+  return 0;
+}
+
+// A framed binary echo call, encoded once.
+std::string EncodedCall() {
+  bench::EchoService_echo_args args;
+  args.req.action = "echo";
+  args.req.msg = vireo::bench::MakePayload(1024, 0);
+  vireo::transport::LinkBuffer body;
+  vireo::codec::BinaryWriter writer(body);
+  writer.WriteMessageBegin("echo", vireo::codec::MessageType::kCall, 1);
+  vireo::codec::Encode(args, vireo::codec::ProtocolId::kBinary, body);
+  writer.WriteMessageEnd();
+  body.Flush();
+  std::string bytes = *body.ReadString(body.Len());
+  const uint32_t size = htonl(static_cast<uint32_t>(bytes.size()));
+  return std::string(reinterpret_cast<const char*>(&size), 4) + bytes;
+}
+
+int HoldIdle() {
+  const LoadConfig config = vireo::bench::LoadConfigFromFlags();
+  const int n = absl::GetFlag(FLAGS_idle_conns);
+  const std::string call = EncodedCall();
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(config.port));
+  if (inet_pton(AF_INET, config.host.c_str(), &addr.sin_addr) != 1) Die("--host must be IPv4");
+  std::vector<int> fds;
+  fds.reserve(static_cast<size_t>(n));
+  std::string reply(64 * 1024, '\0');
+  for (int i = 0; i < n; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) Die("socket: " + std::string(strerror(errno)));
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+      Die("connect #" + std::to_string(i) + ": " + strerror(errno));
+    }
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (write(fd, call.data(), call.size()) != static_cast<ssize_t>(call.size())) {
+      Die("write #" + std::to_string(i));
+    }
+    // The reply: a 4-byte length, then that many bytes.
+    size_t want = 4, got = 0;
+    while (got < want) {
+      const ssize_t r = read(fd, reply.data() + got, reply.size() - got);
+      if (r <= 0) Die("read #" + std::to_string(i));
+      got += static_cast<size_t>(r);
+      if (want == 4 && got >= 4) {
+        uint32_t len;
+        std::memcpy(&len, reply.data(), 4);
+        want = 4 + ntohl(len);
+      }
+    }
+    fds.push_back(fd);
+  }
+  std::printf("held %d\n", n);
+  std::fflush(stdout);
+  std::this_thread::sleep_for(std::chrono::duration<double>(absl::GetFlag(FLAGS_hold)));
+  for (int fd : fds) close(fd);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return absl::GetFlag(FLAGS_idle_conns) > 0 ? HoldIdle() : RunLoad();
+}
