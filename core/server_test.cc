@@ -809,5 +809,24 @@ TEST(Server, AccessLogWritesALinePerCall) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3);
 }
 
+TEST(ServerCall, DecodeArgsReleasesTheRequestBytes) {
+  // The request's blocks go back once decoded, not when the call ends: a
+  // large request is not held while its handler runs and its reply is
+  // encoded.
+  transport::BlockPool pool;
+  ServerCall call;
+  {
+    transport::LinkBuffer bytes(&pool);
+    codec::Encode(MakeArgs(std::string(1 << 20, 'x')), codec::ProtocolId::kBinary, bytes);
+    bytes.Flush();
+    call.request() = std::move(bytes);
+  }
+  ASSERT_GE(pool.GetStats().live_bytes, 1 << 20);
+  EchoArgs args;
+  ASSERT_TRUE(call.DecodeArgs(&args).ok());
+  EXPECT_EQ(args.req.message.size(), size_t{1} << 20);
+  EXPECT_LT(pool.GetStats().live_bytes, 64 * 1024);
+}
+
 }  // namespace
 }  // namespace vireo::servertest

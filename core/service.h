@@ -90,6 +90,7 @@ class ServerCall {
   absl::Status DecodeArgs(Args* args) {
     absl::Status status = codec::Decode(request_, protocol(), args, decode_options_);
     request_.Release();
+    request_.TrimIfEmpty();
     return status;
   }
   // Encodes the result struct as the reply body. Once per call.

@@ -1,5 +1,7 @@
 #include "transport/block_pool.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
 #include <memory>
@@ -12,6 +14,12 @@ namespace {
 // this alignment after the header.
 constexpr size_t kDataAlign = 64;
 constexpr size_t kHeaderSize = (sizeof(Block) + kDataAlign - 1) / kDataAlign * kDataAlign;
+// Blocks at least this large are mapped and unmapped directly. From malloc,
+// once glibc's adaptive mmap threshold has risen past their size, they come
+// from its heap and their memory stays with the process after they are
+// freed: a burst of large messages would leave it that much larger for
+// good. The pool's idle lists still bound what is kept for reuse.
+constexpr size_t kMapThreshold = 128 * 1024;
 
 }  // namespace
 
@@ -163,15 +171,27 @@ size_t BlockPool::RoundUp(size_t n) {
 }
 
 Block* BlockPool::NewBlock(int size_class, size_t capacity) {
-  void* mem = ::operator new(kHeaderSize + capacity, std::align_val_t(kDataAlign));
+  const size_t bytes = kHeaderSize + capacity;
+  void* mem;
+  if (bytes >= kMapThreshold) {
+    mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) throw std::bad_alloc();
+  } else {
+    mem = ::operator new(bytes, std::align_val_t(kDataAlign));
+  }
   char* data = static_cast<char*>(mem) + kHeaderSize;
   return new (mem) Block(this, static_cast<int8_t>(size_class < 0 ? Block::kDirect : size_class),
                          data, capacity);
 }
 
 void BlockPool::Free(Block* block) {
+  const size_t bytes = kHeaderSize + block->capacity_;
   block->~Block();
-  ::operator delete(static_cast<void*>(block), std::align_val_t(kDataAlign));
+  if (bytes >= kMapThreshold) {
+    ::munmap(static_cast<void*>(block), bytes);
+  } else {
+    ::operator delete(static_cast<void*>(block), std::align_val_t(kDataAlign));
+  }
 }
 
 Block* BlockPool::Allocate(size_t min_capacity) {
