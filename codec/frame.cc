@@ -310,8 +310,11 @@ FrameDecoder::FrameDecoder(Framing framing, const Limits& limits)
     : framing_(framing), limits_(limits), scanner_(limits) {}
 
 absl::StatusOr<std::optional<Frame>> FrameDecoder::Decode(LinkBuffer& in) {
-  if (framing_ == Framing::kBuffered) return DecodeBuffered(scanner_, in);
-  return DecodeFrame(framing_, in, limits_);
+  absl::StatusOr<std::optional<Frame>> frame = framing_ == Framing::kBuffered
+                                                   ? DecodeBuffered(scanner_, in)
+                                                   : DecodeFrame(framing_, in, limits_);
+  if (frame.ok() && frame->has_value()) in.Release();
+  return frame;
 }
 
 void FrameDecoder::Reset() { scanner_.Reset(); }

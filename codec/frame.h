@@ -158,8 +158,12 @@ class FrameDecoder {
   // `limits` is copied.
   FrameDecoder(Framing framing, const Limits& limits);
 
-  // As DecodeFrame. For Buffered framing an error sticks: later calls
-  // return it again until Reset() (the stream is unusable anyway).
+  // As DecodeFrame; after a whole frame, also releases the blocks `in` has
+  // finished with (invalidating views into them), so the frame's slice
+  // holds the only references: a large message's memory goes when its
+  // frame does, not when the connection next reads. For Buffered framing
+  // an error sticks: later calls return it again until Reset() (the stream
+  // is unusable anyway).
   absl::StatusOr<std::optional<Frame>> Decode(transport::LinkBuffer& in);
   // Forgets a partly scanned Buffered message.
   void Reset();

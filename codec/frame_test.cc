@@ -364,6 +364,22 @@ TEST(Frame, FrameDecoderDecodesHeaderFramings) {
   EXPECT_EQ((*f)->header, h);
 }
 
+TEST(Frame, FrameDecoderLeavesTheFrameTheOnlyHolderOfItsBlocks) {
+  // A frame over two blocks, then the start of the next frame: once the
+  // first is decoded, the input keeps only the block with unread bytes.
+  FrameHeader h;
+  h.framing = Framing::kFramed;
+  const std::string first = Encode(h, BinaryCall(1, std::string(1000, 'a')));
+  LinkBuffer in = Split(first + Encode(h, BinaryCall(2, "b")).substr(0, 2), 500);
+  ASSERT_EQ(in.BlockCount(), 2u);
+  FrameDecoder decoder(Framing::kFramed, Limits());
+  absl::StatusOr<std::optional<Frame>> f = decoder.Decode(in);
+  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+  EXPECT_EQ(in.BlockCount(), 1u);
+  EXPECT_EQ(in.Len(), 2u);
+  EXPECT_EQ(Contents((*f)->payload), BinaryCall(1, std::string(1000, 'a')));
+}
+
 TEST(Frame, FindHeaderReturnsTheFirstMatch) {
   FrameHeader h = FullTHeader();
   ASSERT_NE(h.FindHeader("a"), nullptr);

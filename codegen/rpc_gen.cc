@@ -596,25 +596,27 @@ std::string ServiceGen::Invoker(const Function& f, const MethodStructs& m) const
   const std::string name = HandlerName(s_);
   std::string out = Wrap("", "::vireo::Task<::absl::Status> " + name + "::" + InvokerName(f) + "(",
                          {"::vireo::Service& service", "::vireo::ServerCall& call"}, ") {");
-  const std::string decode =
-      " args;\n"
-      "  if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) co_return status;\n";
+  const std::string handler = "  auto& handler = static_cast<" + name + "&>(service);\n";
+  auto decode_args = [&](const std::string& indent) {
+    out += indent + m.args->cpp_name + " args;\n";
+    out += indent +
+           "if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) co_return status;\n";
+  };
   std::vector<std::string> call_args = {"call.context()"};
   for (const std::string& a : ArgNames(f, "args.")) call_args.push_back(a);
   if (f.oneway) {
-    out += "  " + m.args->cpp_name + decode;
-    out += "  auto& handler = static_cast<" + name + "&>(service);\n";
+    decode_args("  ");
+    out += handler;
     out += Wrap("  ", "co_await handler." + CoName(f) + "(", call_args, ");");
     out += "  co_return ::absl::OkStatus();\n}\n";
     return out;
   }
   // The arguments live in a scope that closes before the reply is encoded,
   // so a large request's memory is not held while its reply is built.
-  out += "  auto& handler = static_cast<" + name + "&>(service);\n";
+  out += handler;
   out += "  " + m.result->cpp_name + " result;\n";
   out += "  {\n";
-  out += "    " + m.args->cpp_name + " args;\n";
-  out += "    if (::absl::Status status = call.DecodeArgs(&args); !status.ok()) co_return status;\n";
+  decode_args("    ");
   const bool has_try = !f.exceptions.empty();
   const std::string indent = has_try ? "      " : "    ";
   if (has_try) out += "    try {\n";

@@ -197,10 +197,6 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
       return;
     }
     if (!f->has_value()) break;
-    // The frame holds its own references to the blocks it spans: dropping
-    // the input's lets a large request's memory go once its call is done
-    // with it, not when this read is.
-    in.Release();
     Dispatch(std::move(**f));
   }
   if (closed_) return;
