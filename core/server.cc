@@ -153,6 +153,8 @@ void Server::OnAccept(PerLoop* per_loop, int fd, const transport::InetAddress& p
   }
   transport::Connection::Options options;
   options.idle_timeout = core.options.idle_timeout;
+  options.read_timeout = core.options.read_timeout;
+  options.max_pending_output = core.options.max_pending_output;
   auto conn = transport::Connection::Create(per_loop->loop, fd, address_, peer, options);
   auto sc = std::make_shared<ServerConnection>(core_, std::move(conn));
   core.ConnectionOpened();

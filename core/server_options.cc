@@ -19,6 +19,8 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
   r.Int("num_loops", &o.num_loops, 0, 1024);
   r.Int("worker_threads", &o.worker_threads, 0, 4096);
   r.Duration("idle_timeout", &o.idle_timeout);
+  r.Duration("read_timeout", &o.read_timeout);
+  r.Int("max_pending_output", &o.max_pending_output, 0, INT64_MAX);
   r.Int("max_connections", &o.max_connections, 0, INT32_MAX);
   r.Duration("shutdown_grace", &o.shutdown_grace);
   r.Limits("limits", &o.limits);

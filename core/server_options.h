@@ -17,6 +17,8 @@
 //   num_loops: 4                   # 0 = one per hardware thread
 //   worker_threads: 0              # 0 = handlers run on the loop thread
 //   idle_timeout: 10m              # "0" = never; absl::ParseDuration syntax
+//   read_timeout: 30s              # a started frame must be complete within; "0" = never
+//   max_pending_output: 67108864   # bytes unsent before reading stops; 0 = no limit
 //   max_connections: 10000         # 0 = no limit
 //   shutdown_grace: 5s
 //   limits:
@@ -63,6 +65,19 @@ struct ServerOptions {
   // Only bytes count: keep it above the longest call a silent client
   // waits for, or that call loses its connection. Default: 0 = never.
   absl::Duration idle_timeout = absl::ZeroDuration();
+  // Once the first byte of a frame has arrived, the whole frame must arrive
+  // within this; otherwise the connection is closed with a logged reason.
+  // Unlike idle_timeout, bytes trickling in do not extend it, so a client
+  // sending a byte a second (slowloris) cannot hold a connection and its
+  // buffer. Time the server spends not reading (max_pending_output) does
+  // not count. Default: 30 s. 0 = never.
+  absl::Duration read_timeout = absl::Seconds(30);
+  // Most bytes of replies a connection may have queued and unsent (its
+  // client is not reading them) before the server stops reading its
+  // requests; reading resumes once the queue is down to half. Calls already
+  // in flight still complete and queue their replies. As brpc's
+  // socket_max_unwritten_bytes. Default: 64 MiB. 0 = no limit.
+  size_t max_pending_output = 64 * 1024 * 1024;
   // Most connections open at once; further ones are accepted and closed at
   // once, with a log line. Default: 0 = no limit.
   size_t max_connections = 0;

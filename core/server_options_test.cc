@@ -20,6 +20,8 @@ TEST(ServerOptions, DefaultsWhenEmpty) {
   EXPECT_EQ(o->num_loops, 0);
   EXPECT_EQ(o->worker_threads, 0);
   EXPECT_EQ(o->idle_timeout, absl::ZeroDuration());
+  EXPECT_EQ(o->read_timeout, absl::Seconds(30));
+  EXPECT_EQ(o->max_pending_output, size_t{64} << 20);
   EXPECT_EQ(o->max_connections, 0u);
   EXPECT_EQ(o->shutdown_grace, absl::Seconds(5));
   EXPECT_EQ(o->limits.max_frame_size, d.limits.max_frame_size);
@@ -33,6 +35,8 @@ TEST(ServerOptions, FullFileParses) {
          "num_loops: 3\n"
          "worker_threads: 16\n"
          "idle_timeout: 90s\n"
+         "read_timeout: 2500ms\n"
+         "max_pending_output: 1048576\n"
          "max_connections: 1000\n"
          "shutdown_grace: 500ms\n"
          "limits:\n"
@@ -49,6 +53,8 @@ TEST(ServerOptions, FullFileParses) {
   EXPECT_EQ(o->num_loops, 3);
   EXPECT_EQ(o->worker_threads, 16);
   EXPECT_EQ(o->idle_timeout, absl::Seconds(90));
+  EXPECT_EQ(o->read_timeout, absl::Milliseconds(2500));
+  EXPECT_EQ(o->max_pending_output, 1048576u);
   EXPECT_EQ(o->max_connections, 1000u);
   EXPECT_EQ(o->shutdown_grace, absl::Milliseconds(500));
   EXPECT_EQ(o->limits.max_frame_size, 1048576u);
@@ -81,6 +87,8 @@ TEST(ServerOptions, BadValuesNameKeyAndValue) {
   };
   const Case cases[] = {
       {"idle_timeout: soon\n", "idle_timeout", "soon"},
+      {"read_timeout: -1s\n", "read_timeout", "-1s"},
+      {"max_pending_output: -5\n", "max_pending_output", "-5"},
       {"shutdown_grace: 5 parsecs\n", "shutdown_grace", "5 parsecs"},
       {"num_loops: many\n", "num_loops", "many"},
       {"worker_threads: -1\n", "worker_threads", "-1"},
@@ -96,6 +104,14 @@ TEST(ServerOptions, BadValuesNameKeyAndValue) {
     EXPECT_NE(o.status().message().find(c.key), absl::string_view::npos) << o.status();
     EXPECT_NE(o.status().message().find(c.value), absl::string_view::npos) << o.status();
   }
+}
+
+TEST(ServerOptions, ZeroTurnsTheInputBoundsOff) {
+  absl::StatusOr<ServerOptions> o =
+      ServerOptions::FromYaml("read_timeout: 0\nmax_pending_output: 0\n");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->read_timeout, absl::ZeroDuration());
+  EXPECT_EQ(o->max_pending_output, 0u);
 }
 
 TEST(ServerOptions, MissingFileIsNamed) {

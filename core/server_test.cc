@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -711,6 +712,119 @@ TEST(Server, IdleTimeoutClosesIdleConnections) {
   ASSERT_TRUE(c.Call("echo", 1, MakeArgs("x")));
   ReadResult(c, 1);
   EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST(Server, ReadTimeoutClosesAConnectionThatTricklesAFrame) {
+  LogCapture log;
+  TestService service("EchoService", "");
+  ServerOptions options = TestOptions();
+  options.read_timeout = absl::Milliseconds(300);
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kFramed, ProtocolId::kBinary);
+  const std::string peer = "127.0.0.1:" + std::to_string(c.local_port());
+  const std::string frame = c.Encode("echo", 1, MakeArgs(std::string(64, 'x')));
+  // A byte every 50 ms: the frame would take over 4 s; no byte gap reaches
+  // the timeout, but the frame as a whole does.
+  for (size_t i = 0; i + 1 < frame.size(); ++i) {
+    if (!c.SendRaw(frame.substr(i, 1))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(c.WaitClosed());
+  EXPECT_TRUE(log.WaitFor({peer, "in the middle of a frame", "read timeout"}));
+  EXPECT_EQ(server->stats().bad_input_closes, 1u);
+  EXPECT_EQ(service.echo_calls(), 0);
+}
+
+TEST(Server, ReadTimeoutLeavesSlowButCompleteFramesAlone) {
+  TestService service("EchoService", "");
+  ServerOptions options = TestOptions();
+  options.read_timeout = absl::Milliseconds(200);
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kTHeader, ProtocolId::kBinary);
+  ASSERT_TRUE(c.Call("echo", 1, MakeArgs("one")));
+  EXPECT_EQ(ReadResult(c, 1).success->message, "one");
+  // Silence between frames is not a slow frame.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string frame = c.Encode("echo", 2, MakeArgs("two"));
+  ASSERT_TRUE(c.SendRaw(frame.substr(0, 10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(c.SendRaw(frame.substr(10)));
+  EXPECT_EQ(ReadResult(c, 2).success->message, "two");
+  EXPECT_EQ(server->stats().bad_input_closes, 0u);
+}
+
+// Waits until the server's count of served calls stops moving and returns
+// it (0 when it never settles within the wait).
+uint64_t ServedWhenSettled(Server& server) {
+  uint64_t last = server.stats().calls_served;
+  int still = 0;
+  for (int i = 0; i < kWaitSeconds * 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const uint64_t now = server.stats().calls_served;
+    still = now == last && now > 0 ? still + 1 : 0;
+    if (still == 3) return now;
+    last = now;
+  }
+  return 0;
+}
+
+TEST(Server, MaxPendingOutputStopsReadingAClientThatDoesNotRead) {
+  TestService service("EchoService", "");
+  ServerOptions options = TestOptions();
+  options.max_pending_output = 256 * 1024;
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  TestClient c(server->port(), Framing::kTHeader, ProtocolId::kBinary);
+  // 64 MiB of requests for 16 KiB replies, far more than the socket
+  // buffers of both ends hold.
+  constexpr int32_t kCalls = 4096;
+  const std::string message(16 * 1024, 'm');
+  std::string burst;
+  for (int32_t seq = 1; seq <= kCalls; ++seq) burst += c.Encode("echo", seq, MakeArgs(message));
+  // SendRaw touches only the socket: it may run beside Read.
+  std::thread sender([&] { EXPECT_TRUE(c.SendRaw(burst)); });
+  const uint64_t served = ServedWhenSettled(*server);
+  EXPECT_GT(served, 0u);
+  EXPECT_LT(served, static_cast<uint64_t>(kCalls)) << "the server read on without bound";
+  // Once the client reads, reading resumes and every call is answered.
+  for (int32_t seq = 1; seq <= kCalls; ++seq) {
+    absl::StatusOr<TestReply> r = c.Read();
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->message.seq_id, seq);
+  }
+  sender.join();
+  EXPECT_EQ(server->stats().calls_served, static_cast<uint64_t>(kCalls));
+}
+
+TEST(Server, RepliesHeldForOrderCountAgainstMaxPendingOutput) {
+  Parking parking;
+  TestService service("EchoService", "", &parking);
+  ServerOptions options = TestOptions();
+  options.max_pending_output = 256 * 1024;
+  std::unique_ptr<Server> server = StartedServer(&service, options);
+  ASSERT_NE(server, nullptr);
+  // Framed: the replies to 2..N wait for the parked call 1, in the server.
+  TestClient c(server->port(), Framing::kFramed, ProtocolId::kBinary);
+  constexpr int32_t kCalls = 4096;
+  const std::string message(16 * 1024, 'm');
+  std::string burst = c.Encode("echo", 1, MakeArgs("park"));
+  for (int32_t seq = 2; seq <= kCalls; ++seq) burst += c.Encode("echo", seq, MakeArgs(message));
+  std::thread sender([&] { EXPECT_TRUE(c.SendRaw(burst)); });
+  ASSERT_TRUE(parking.WaitParked(1));
+  const uint64_t held = ServedWhenSettled(*server);
+  EXPECT_GT(held, 0u);
+  EXPECT_LT(held, static_cast<uint64_t>(kCalls - 1)) << "the server read on without bound";
+  // The parked call finishes: every reply goes out, in order.
+  ASSERT_TRUE(parking.Release(1));
+  for (int32_t seq = 1; seq <= kCalls; ++seq) {
+    absl::StatusOr<TestReply> r = c.Read();
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->message.seq_id, seq);
+  }
+  sender.join();
+  EXPECT_EQ(server->stats().calls_served, static_cast<uint64_t>(kCalls));
 }
 
 // ---- Middleware ----

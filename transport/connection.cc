@@ -65,7 +65,7 @@ void Connection::StartInLoop() {
   if (started_ || closed_) return;
   started_ = true;
   self_ = shared_from_this();
-  events_ = EPOLLIN | EPOLLRDHUP;
+  events_ = reading_paused() ? 0 : EPOLLIN | EPOLLRDHUP;
   if (absl::Status s = loop_->Add(fd_, events_, this); !s.ok()) {
     started_ = false;
     CloseInLoop(std::move(s));
@@ -98,6 +98,70 @@ void Connection::ArmIdleTimer(absl::Duration after) {
   });
 }
 
+void Connection::TrackIncompleteMessage(bool began_now) {
+  if (input_.Len() == 0) {
+    message_since_ns_ = 0;
+    return;
+  }
+  if (message_since_ns_ == 0 || began_now) message_since_ns_ = NowNs();
+  if (read_timer_ == 0) ArmReadTimer(options_.read_timeout);
+}
+
+void Connection::ArmReadTimer(absl::Duration after) {
+  read_timer_ = loop_->RunAfter(after, [this] {
+    read_timer_ = 0;
+    // Reading resumed re-arms the timer: paused time is not the peer's.
+    if (closed_ || message_since_ns_ == 0 || reading_paused()) return;
+    const absl::Duration waited = absl::Nanoseconds(NowNs() - message_since_ns_);
+    if (waited >= options_.read_timeout) {
+      CloseInLoop(absl::DeadlineExceededError(absl::StrCat(
+          "connection ", peer_.ToString(), ": read timeout: an incomplete message (",
+          input_.Len(), " bytes so far) waited ", absl::FormatDuration(waited),
+          " for the rest; read_timeout is ", absl::FormatDuration(options_.read_timeout))));
+    } else {
+      ArmReadTimer(options_.read_timeout - waited);
+    }
+  });
+}
+
+void Connection::CancelReadTimer() {
+  if (read_timer_ != 0) loop_->Cancel(read_timer_);
+  read_timer_ = 0;
+  message_since_ns_ = 0;
+}
+
+void Connection::PauseReading() {
+  if (paused_by_user_) return;
+  paused_by_user_ = true;
+  UpdateReadInterest();
+}
+
+void Connection::ResumeReading() {
+  if (!paused_by_user_) return;
+  paused_by_user_ = false;
+  UpdateReadInterest();
+}
+
+void Connection::UpdateReadInterest() {
+  // After the peer's FIN there is nothing more to read, paused or not.
+  if (closed_ || peer_closed_) return;
+  constexpr uint32_t kRead = EPOLLIN | EPOLLRDHUP;
+  if (reading_paused()) {
+    events_ &= ~kRead;
+  } else {
+    const bool was_paused = (events_ & kRead) == 0;
+    events_ |= kRead;
+    // An incomplete message buffered before the pause gets a full
+    // read_timeout from now.
+    if (was_paused && started_ && options_.read_timeout > absl::ZeroDuration() &&
+        input_.Len() > 0) {
+      message_since_ns_ = NowNs();
+      if (read_timer_ == 0) ArmReadTimer(options_.read_timeout);
+    }
+  }
+  if (started_) UpdateEvents();
+}
+
 void Connection::Send(LinkBuffer&& data) {
   if (loop_->InLoopThread()) {
     SendInLoop(std::move(data));
@@ -128,6 +192,13 @@ void Connection::SendInLoop(LinkBuffer&& data) {
 
 void Connection::SendOutput() {
   output_.Flush();
+  if (options_.max_pending_output > 0 && !paused_by_output_ &&
+      output_.Len() > options_.max_pending_output) {
+    paused_by_output_ = true;
+    spdlog::debug("connection {}: {} bytes unsent, over max_pending_output ({}); reading paused",
+                  peer_.ToString(), output_.Len(), options_.max_pending_output);
+    UpdateReadInterest();
+  }
   if (started_) ScheduleWrite();
 }
 
@@ -169,7 +240,8 @@ void Connection::HandleEvents(uint32_t events) {
     HandleError();
     if (closed_) return;
   }
-  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
+  // A paused connection reads only to learn that a hung-up peer is gone.
+  if (((events & (EPOLLIN | EPOLLRDHUP)) && !reading_paused()) || (events & EPOLLHUP)) {
     HandleRead();
     if (closed_) return;
   }
@@ -190,6 +262,7 @@ void Connection::HandleError() {
 }
 
 void Connection::HandleRead() {
+  const size_t buffered_before = input_.Len();
   bool eof = false;
   for (int i = 0; i < kMaxReadsPerEvent; ++i) {
     char* p = input_.Malloc(read_size_);
@@ -216,8 +289,10 @@ void Connection::HandleRead() {
     CloseInLoop(internal::ErrnoStatus(errno, absl::StrCat("read from ", peer_.ToString())));
     return;
   }
+  bool consumed = false;
   if (input_.Len() > 0) {
     Touch();
+    const size_t offered = input_.Len();
     if (on_message_) {
       // Held outside the member while it runs: a Close() from inside the
       // callback clears on_message_ and must not destroy the running callable.
@@ -228,10 +303,18 @@ void Connection::HandleRead() {
       (void)input_.Skip(input_.Len());
     }
     if (closed_) return;
+    consumed = input_.Len() != offered;
   }
   input_.Release();
   input_.TrimIfEmpty();
+  if (options_.read_timeout > absl::ZeroDuration() && !eof) {
+    // Bytes left after the callback consumed some belong to a message that
+    // began in this read.
+    TrackIncompleteMessage(buffered_before == 0 || consumed);
+  }
   if (eof) {
+    // The rest of an incomplete message can no longer come.
+    CancelReadTimer();
     // The peer sent FIN: finish sending what is queued, then close.
     if (output_.Len() == 0 && !write_scheduled_) {
       CloseInLoop(absl::OkStatus());
@@ -278,6 +361,10 @@ void Connection::HandleWrite() {
     if (static_cast<size_t>(n) < total) break;
   }
   output_.Release();
+  if (paused_by_output_ && output_.Len() <= options_.max_pending_output / 2) {
+    paused_by_output_ = false;
+    UpdateReadInterest();  // applied by UpdateEvents() below
+  }
   if (output_.Len() > 0) {
     events_ |= EPOLLOUT;
   } else {
@@ -331,6 +418,7 @@ void Connection::CloseInLoop(absl::Status reason) {
   closed_ = true;
   if (idle_timer_ != 0) loop_->Cancel(idle_timer_);
   idle_timer_ = 0;
+  CancelReadTimer();
   if (started_) loop_->AddLoad(-1);
   on_message_ = nullptr;
   if (CloseCallback cb = std::move(on_close_)) cb(*this, reason);

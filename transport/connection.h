@@ -9,6 +9,14 @@
 // MSG_ZEROCOPY: their blocks stay referenced until the kernel reports the
 // send complete on the socket's error queue.
 //
+// Two bounds keep a misbehaving peer from holding the connection or its
+// memory: `read_timeout` closes a connection whose incomplete message (bytes
+// the message callback left unconsumed) stays incomplete too long, however
+// slowly its bytes trickle in; `max_pending_output` stops reading while too
+// much output waits for a peer that does not read, so the requests that
+// would produce more of it stay in the kernel's buffers (and, once those
+// fill, in the peer's).
+//
 // Example:
 //   auto conn = Connection::Create(loop, fd, local, peer, {});
 //   conn->SetMessageCallback([](Connection& c, LinkBuffer& in) {
@@ -51,6 +59,18 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
     size_t max_read_size = 256 * 1024;
     // Close after this long with no bytes read or written. Default: 0 (never).
     absl::Duration idle_timeout = absl::ZeroDuration();
+    // Close (DeadlineExceeded "read timeout") when a message is still
+    // incomplete this long after its first byte arrived. A message is
+    // incomplete while the message callback leaves bytes unconsumed; bytes
+    // trickling in do not extend the time, so a peer sending a byte a second
+    // cannot hold the connection. Time spent with reading paused does not
+    // count: the clock restarts when reading resumes. Default: 0 (never).
+    absl::Duration read_timeout = absl::ZeroDuration();
+    // Stop reading while more than this many bytes of output are unsent
+    // (the peer does not read what it asked for), and read again once the
+    // unsent output is down to half of it. Output already queued is still
+    // sent; nothing is dropped. Default: 0 (no limit).
+    size_t max_pending_output = 0;
     // Send writes of at least zerocopy_threshold bytes with MSG_ZEROCOPY.
     // Default: off (zero-copy costs more than it saves on small writes).
     bool zerocopy = false;
@@ -101,6 +121,19 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   // Idempotent. Any thread; posts to the loop.
   void Close(absl::Status reason = absl::OkStatus());
 
+  // Stops reading: the socket stays registered for writes and errors, and
+  // what the peer sends waits in the kernel. Independent of the pause that
+  // max_pending_output makes: reading resumes only when neither holds it.
+  // Loop thread only.
+  void PauseReading();
+  // Ends a PauseReading(). Loop thread only.
+  void ResumeReading();
+  // True while reading is paused, by PauseReading() or by
+  // max_pending_output. Loop thread only.
+  bool reading_paused() const { return paused_by_user_ || paused_by_output_; }
+  // Bytes queued and not yet written. Loop thread only.
+  size_t pending_output() const { return output_.Len(); }
+
   EventLoop* loop() const { return loop_; }
   int fd() const { return fd_; }
   const InetAddress& local_address() const { return local_; }
@@ -134,6 +167,14 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   void DrainErrorQueue();
   void UpdateEvents();
   void ArmIdleTimer(absl::Duration after);
+  // read_timeout: after the message callback, notes whether an incomplete
+  // message is buffered and since when (`began_now`: its first byte came
+  // in this read).
+  void TrackIncompleteMessage(bool began_now);
+  void ArmReadTimer(absl::Duration after);
+  void CancelReadTimer();
+  // Applies the pause flags to the wanted events.
+  void UpdateReadInterest();
   void CloseInLoop(absl::Status reason);
   void FinishClose();
   void Touch();
@@ -160,13 +201,19 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   bool shutdown_requested_ = false;
   bool write_shut_ = false;
   bool peer_closed_ = false;
+  bool paused_by_user_ = false;
+  bool paused_by_output_ = false;
   bool zerocopy_enabled_ = false;
   uint32_t zerocopy_next_id_ = 0;
   uint64_t write_calls_ = 0;
   std::deque<ZeroCopySend> zerocopy_pending_;
   EventLoop::TimerId idle_timer_ = 0;
   EventLoop::TimerId linger_timer_ = 0;
+  EventLoop::TimerId read_timer_ = 0;
   int64_t last_active_ns_ = 0;
+  // When the first byte of the buffered incomplete message arrived (or
+  // reading last resumed); 0 when none is buffered.
+  int64_t message_since_ns_ = 0;
 };
 
 }  // namespace vireo::transport

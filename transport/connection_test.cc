@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <future>
@@ -388,6 +389,167 @@ TEST(Connection, ActivityKeepsAnIdleTimerAtBay) {
     ASSERT_EQ(client.Read(1), "k") << "round " << i;
     std::this_thread::sleep_for(milliseconds(20));
   }
+  EXPECT_TRUE(server.closes().empty());
+}
+
+// A TCP server whose messages are lines: each callback consumes the
+// complete lines and answers each with `reply_size` bytes, leaving a
+// partial line in the buffer (an incomplete message).
+class LineServer {
+ public:
+  LineServer(Connection::Options options, size_t reply_size = 1)
+      : group_({.num_loops = 1}),
+        server_(
+            &group_, InetAddress::Loopback(0), {.connection = options},
+            [this, reply_size](const std::shared_ptr<Connection>& c) {
+              {
+                std::lock_guard<std::mutex> lock(mu_);
+                connections_.push_back(c);
+              }
+              c->SetMessageCallback([this, reply_size](Connection& conn, LinkBuffer& in) {
+                const std::string_view all = *in.Peek(in.Len());
+                const size_t end = all.rfind('\n');
+                if (end == std::string_view::npos) return;  // a partial line
+                const size_t lines = std::count(all.begin(), all.begin() + end, '\n') + 1;
+                (void)in.Skip(end + 1);
+                lines_.fetch_add(lines);
+                for (size_t i = 0; i < lines; ++i) conn.Send(std::string(reply_size, 'r'));
+              });
+            },
+            [this](Connection&, const absl::Status& why) {
+              std::lock_guard<std::mutex> lock(mu_);
+              closes_.push_back(why);
+            }) {
+    EXPECT_TRUE(server_.Start().ok());
+  }
+  ~LineServer() { server_.Stop(); }
+
+  uint16_t port() const { return server_.address().port(); }
+  size_t lines() const { return lines_.load(); }
+  std::shared_ptr<Connection> connection(size_t i) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return i < connections_.size() ? connections_[i] : nullptr;
+  }
+  std::vector<absl::Status> closes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closes_;
+  }
+
+ private:
+  EventLoopGroup group_;
+  TcpServer server_;
+  std::atomic<size_t> lines_{0};
+  std::mutex mu_;
+  std::vector<std::shared_ptr<Connection>> connections_;
+  std::vector<absl::Status> closes_;
+};
+
+TEST(Connection, ReadTimeoutClosesAPeerThatTricklesAMessage) {
+  Connection::Options options;
+  options.read_timeout = absl::Milliseconds(300);
+  LineServer server(options);
+  RawClient client(server.port());
+  ASSERT_TRUE(client.connected());
+  // A byte every 50 ms keeps any idle timer happy but never ends the line.
+  bool closed = false;
+  for (int i = 0; i < 200 && !closed; ++i) {
+    closed = !client.WriteAll("x") || client.WaitReadable(50);
+  }
+  EXPECT_TRUE(client.SeesClose());
+  ASSERT_TRUE(Eventually([&] { return server.closes().size() == 1; }));
+  const absl::Status why = server.closes()[0];
+  EXPECT_EQ(why.code(), absl::StatusCode::kDeadlineExceeded) << why;
+  EXPECT_NE(why.message().find("read timeout"), std::string::npos) << why;
+  EXPECT_EQ(server.lines(), 0u);
+}
+
+TEST(Connection, ReadTimeoutSparesCompleteMessagesSentSlowly) {
+  Connection::Options options;
+  options.read_timeout = absl::Milliseconds(200);
+  LineServer server(options);
+  RawClient client(server.port());
+  ASSERT_TRUE(client.connected());
+  // Whole lines with pauses longer than the timeout between them: nothing
+  // is ever incomplete, so nothing times out.
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(client.WriteAll("line\n"));
+    ASSERT_EQ(client.Read(1), "r") << "line " << i;
+    std::this_thread::sleep_for(milliseconds(250));
+  }
+  // Each line's pieces arrive within the timeout, though the line spans
+  // more than one read.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.WriteAll("li"));
+    std::this_thread::sleep_for(milliseconds(20));
+    ASSERT_TRUE(client.WriteAll("ne\n"));
+    ASSERT_EQ(client.Read(1), "r");
+    std::this_thread::sleep_for(milliseconds(250));
+  }
+  EXPECT_TRUE(server.closes().empty()) << server.closes()[0];
+}
+
+TEST(Connection, PauseReadingLeavesBytesInTheKernelUntilResumed) {
+  LineServer server({});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.WriteAll("a\n"));
+  ASSERT_EQ(client.Read(1), "r");
+  std::shared_ptr<Connection> conn = server.connection(0);
+  ASSERT_NE(conn, nullptr);
+  InLoop(conn->loop(), [&] { conn->PauseReading(); });
+  ASSERT_TRUE(client.WriteAll("b\nc\n"));
+  EXPECT_FALSE(client.WaitReadable(200)) << "a paused connection does not read";
+  EXPECT_EQ(server.lines(), 1u);
+  bool paused = false;
+  InLoop(conn->loop(), [&] {
+    paused = conn->reading_paused();
+    conn->ResumeReading();
+  });
+  EXPECT_TRUE(paused);
+  EXPECT_EQ(client.Read(2), "rr");
+  EXPECT_EQ(server.lines(), 3u);
+}
+
+TEST(Connection, MaxPendingOutputStopsReadingUntilTheOutputDrains) {
+  // Each line asks for 256 KiB; the client reads nothing. Without the limit
+  // the server would queue 256 KiB more for every line it is sent.
+  constexpr size_t kReply = 256 * 1024;
+  constexpr size_t kLimit = 1024 * 1024;
+  constexpr int kLines = 100;
+  Connection::Options options;
+  options.max_pending_output = kLimit;
+  LineServer server(options, kReply);
+  RawClient client(server.port(), /*rcvbuf=*/4096);
+  ASSERT_TRUE(client.connected());
+  std::shared_ptr<Connection> conn;
+  ASSERT_TRUE(Eventually([&] { return (conn = server.connection(0)) != nullptr; }));
+  // One line at a time, each waiting until the server has answered it or
+  // has stopped reading, so that each read holds one line.
+  int sent = 0;
+  bool paused = false;
+  while (sent < kLines && !paused) {
+    ASSERT_TRUE(client.WriteAll("q\n"));
+    ++sent;
+    ASSERT_TRUE(Eventually([&] {
+      if (server.lines() == static_cast<size_t>(sent)) return true;
+      InLoop(conn->loop(), [&] { paused = conn->reading_paused(); });
+      return paused;
+    }));
+  }
+  ASSERT_TRUE(paused) << "the server read all " << kLines << " lines";
+  size_t pending = 0;
+  InLoop(conn->loop(), [&] { pending = conn->pending_output(); });
+  // The output went past the limit by the one reply that crossed it.
+  EXPECT_LE(pending, kLimit + kReply);
+  EXPECT_LT(server.lines(), static_cast<size_t>(kLines));
+  // The rest of the lines wait in the kernel until reading resumes.
+  for (; sent < kLines; ++sent) ASSERT_TRUE(client.WriteAll("q\n"));
+  // Reading the replies drains the output, reading resumes, and every
+  // line is answered.
+  const std::string got = client.Read(kLines * kReply);
+  EXPECT_EQ(got.size(), kLines * kReply);
+  EXPECT_EQ(server.lines(), static_cast<size_t>(kLines));
+  InLoop(conn->loop(), [&] { paused = conn->reading_paused(); });
+  EXPECT_FALSE(paused);
   EXPECT_TRUE(server.closes().empty());
 }
 

@@ -385,15 +385,37 @@ void ServerConnection::EncodeReply(ServerCallRecord& r, transport::LinkBuffer& o
 }
 
 void ServerConnection::QueueOrdered(uint64_t order, transport::LinkBuffer bytes) {
+  bytes.Flush();
+  held_bytes_ += bytes.Len();
   held_[order - sent_order_] = std::move(bytes);
   bool sent = false;
   while (!held_.empty() && held_.front().has_value()) {
+    held_bytes_ -= held_.front()->Len();
     conn_->output().Append(std::move(*held_.front()));
     held_.pop_front();
     ++sent_order_;
     sent = true;
   }
   if (sent) conn_->SendOutput();
+  LimitHeldReplies();
+}
+
+void ServerConnection::LimitHeldReplies() {
+  // The transport bounds what waits for the socket; replies waiting for an
+  // earlier one are bounded here, by the same option.
+  const size_t max = core_->options.max_pending_output;
+  if (max == 0 || closed_) return;
+  if (!paused_for_held_ && held_bytes_ > max) {
+    paused_for_held_ = true;
+    spdlog::debug(
+        "vireo server: {} bytes of replies to {} wait for an earlier call, over "
+        "max_pending_output ({}); reading paused",
+        held_bytes_, conn_->peer_address().ToString(), max);
+    conn_->PauseReading();
+  } else if (paused_for_held_ && held_bytes_ <= max / 2) {
+    paused_for_held_ = false;
+    conn_->ResumeReading();
+  }
 }
 
 void ServerConnection::CloseBadInput(const absl::Status& reason) {
@@ -413,11 +435,22 @@ void ServerConnection::OnClosed(const absl::Status& reason) {
     core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("vireo server: {} closed the connection in the middle of a frame",
                  conn_->peer_address().ToString());
+  } else if (!reason.ok() && !closing_ && partial_frame_) {
+    // The read timeout, or an idle timeout or a reset that caught a frame
+    // half sent: a client that does not finish its frames is bad input.
+    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("vireo server: closing connection from {} in the middle of a frame: {}",
+                 conn_->peer_address().ToString(), reason.ToString());
+  } else if (reason.code() == absl::StatusCode::kDeadlineExceeded && !closing_) {
+    // Closed by the server's own clock (idle_timeout): say so, once.
+    spdlog::info("vireo server: closing connection from {}: {}", conn_->peer_address().ToString(),
+                 reason.ToString());
   } else if (!reason.ok() && !closing_) {
     spdlog::debug("vireo server: connection from {} closed: {}", conn_->peer_address().ToString(),
                   reason.ToString());
   }
   held_.clear();
+  held_bytes_ = 0;
   if (auto cb = std::move(on_close_)) cb(*this);
 }
 

@@ -10,12 +10,17 @@
 // reply is encoded and queued. Header framings (THeader, TTHeader) send
 // replies as they finish; Framed and Buffered connections hold finished
 // replies until every earlier one has been sent, since their clients match
-// replies by order.
+// replies by order. Replies held back that way count against
+// ServerOptions::max_pending_output as queued output does: past it the
+// connection stops reading until they are down to half.
 //
 // Bytes that are not a Thrift client, a malformed or oversized frame, a
 // message header that cannot be read, and arguments that cannot be decoded
 // close the connection with a logged reason (spdlog warn, naming the
-// peer); the last after replying with PROTOCOL_ERROR.
+// peer); the last after replying with PROTOCOL_ERROR. So does a frame left
+// unfinished: the peer's FIN or reset, or the transport's read timeout
+// (ServerOptions::read_timeout), in the middle of it. A connection the
+// idle timeout closes gets an info line.
 //
 // Example (what the server does on accept):
 //   auto sc = std::make_shared<ServerConnection>(core, conn);
@@ -123,6 +128,9 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // Framed/Buffered: queues `bytes` as reply number `order` and sends every
   // reply whose predecessors have all been sent.
   void QueueOrdered(uint64_t order, transport::LinkBuffer bytes);
+  // Pauses reading while the held replies exceed max_pending_output, and
+  // resumes once they are down to half of it.
+  void LimitHeldReplies();
   // Closes with a logged reason and counts it as bad input.
   void CloseBadInput(const absl::Status& reason);
   // Once no call is in flight: half-closes after the queued output and
@@ -154,6 +162,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   uint64_t next_order_ = 0;
   uint64_t sent_order_ = 0;
   std::deque<std::optional<transport::LinkBuffer>> held_;
+  // Bytes of the replies in `held_`.
+  size_t held_bytes_ = 0;
+  // Reading is paused because of them.
+  bool paused_for_held_ = false;
 };
 
 }  // namespace vireo::internal
