@@ -3,9 +3,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 
 #include "spdlog/spdlog.h"
 #include "transport/internal/errors.h"
@@ -72,7 +74,7 @@ void EventLoop::Run() {
     struct timespec timeout;
     struct timespec* timeout_ptr = nullptr;
     if (!timer_heap_.empty()) {
-      const int64_t wait = std::max<int64_t>(0, timer_heap_.top().when_ns - NowNs());
+      const int64_t wait = std::max<int64_t>(0, timer_heap_.front().when_ns - NowNs());
       timeout.tv_sec = wait / 1000000000;
       timeout.tv_nsec = wait % 1000000000;
       timeout_ptr = &timeout;
@@ -149,21 +151,41 @@ void EventLoop::RunIterationEnd() {
 EventLoop::TimerId EventLoop::RunAfter(absl::Duration delay, Task task) {
   const TimerId id = ++next_timer_id_;
   const int64_t when = NowNs() + std::max<int64_t>(0, absl::ToInt64Nanoseconds(delay));
-  timer_heap_.push(TimerEntry{when, id});
+  timer_heap_.push_back(TimerEntry{when, id});
+  std::push_heap(timer_heap_.begin(), timer_heap_.end(), std::greater<TimerEntry>());
   timers_.emplace(id, std::move(task));
   return id;
 }
 
-void EventLoop::Cancel(TimerId id) { timers_.erase(id); }
+void EventLoop::Cancel(TimerId id) {
+  if (timers_.erase(id) == 0) return;
+  ++cancelled_in_heap_;
+  MaybeCompactTimers();
+}
+
+void EventLoop::MaybeCompactTimers() {
+  // Left alone, a cancelled entry would stay until its deadline: calls that
+  // complete long before a far deadline would pile up entries in
+  // proportion to call rate times timeout. Rebuilding once the cancelled
+  // outnumber the live costs O(1) per cancel, amortized.
+  if (cancelled_in_heap_ < kMinTimerCompaction || cancelled_in_heap_ < timers_.size()) return;
+  std::erase_if(timer_heap_, [this](const TimerEntry& e) { return !timers_.contains(e.id); });
+  std::make_heap(timer_heap_.begin(), timer_heap_.end(), std::greater<TimerEntry>());
+  cancelled_in_heap_ = 0;
+}
 
 void EventLoop::RunExpiredTimers() {
   if (timer_heap_.empty()) return;
   const int64_t now = NowNs();
-  while (!timer_heap_.empty() && timer_heap_.top().when_ns <= now) {
-    const TimerId id = timer_heap_.top().id;
-    timer_heap_.pop();
+  while (!timer_heap_.empty() && timer_heap_.front().when_ns <= now) {
+    const TimerId id = timer_heap_.front().id;
+    std::pop_heap(timer_heap_.begin(), timer_heap_.end(), std::greater<TimerEntry>());
+    timer_heap_.pop_back();
     auto it = timers_.find(id);
-    if (it == timers_.end()) continue;  // cancelled
+    if (it == timers_.end()) {  // cancelled
+      if (cancelled_in_heap_ > 0) --cancelled_in_heap_;
+      continue;
+    }
     Task task = std::move(it->second);
     timers_.erase(it);
     std::move(task)();

@@ -27,9 +27,10 @@
 #include <sys/epoll.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
-#include <queue>
 #include <thread>
 #include <vector>
 
@@ -89,7 +90,16 @@ class EventLoop {
   // Runs `task` once, `delay` from now. Loop thread only.
   TimerId RunAfter(absl::Duration delay, Task task);
   // Cancels a timer that has not run; a no-op otherwise. Loop thread only.
+  // A cancelled timer's entry leaves the heap soon, not at its deadline:
+  // the heap holds at most about twice the live timers (plus a constant),
+  // however many were cancelled, and however far off their deadlines.
   void Cancel(TimerId id);
+  // Entries in the timer heap, cancelled ones not yet dropped included.
+  // Loop thread only; for tests.
+  size_t timer_entries() const { return timer_heap_.size(); }
+  // Cancelled entries the timer heap may hold before it is rebuilt without
+  // them (it is rebuilt once they are this many and outnumber the live).
+  static constexpr size_t kMinTimerCompaction = 1024;
 
   // Registers `fd` for `events` (EPOLLIN, EPOLLOUT, ... level-triggered),
   // delivering them to `handler`, which must stay alive until Remove(fd).
@@ -121,6 +131,8 @@ class EventLoop {
   static int64_t NowNs();
   void Wake();
   void RunExpiredTimers();
+  // Drops cancelled entries from the heap once they outnumber the live ones.
+  void MaybeCompactTimers();
   void RunPostedTasks();
   void RunIterationEnd();
 
@@ -141,7 +153,11 @@ class EventLoop {
   std::vector<Task> iteration_end_running_;
   std::vector<struct epoll_event> events_;
 
-  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>> timer_heap_;
+  // A min-heap on (when_ns, id) (std::push_heap with std::greater). An
+  // entry whose id is not in timers_ was cancelled; cancelled_in_heap_
+  // counts those.
+  std::vector<TimerEntry> timer_heap_;
+  size_t cancelled_in_heap_ = 0;
   absl::flat_hash_map<TimerId, Task> timers_;
   TimerId next_timer_id_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <thread>
@@ -97,6 +98,40 @@ TEST(EventLoop, TimersFireInDeadlineOrderAndCancelWorks) {
   });
   done.get_future().wait();
   t.Sync([&] { EXPECT_EQ(fired, (std::vector<int>{1, 3})); });
+}
+
+// A call's deadline timer is cancelled when the reply comes, usually long
+// before the deadline: the cancelled entries must not stay in the heap
+// until their deadlines, or memory grows with call rate times timeout.
+TEST(EventLoop, CancelledTimersDoNotPileUpUntilTheirDeadlines) {
+  LoopThread t;
+  std::vector<int> fired;
+  std::promise<void> done;
+  constexpr int kLive = 10;
+  constexpr int kCancelled = 100000;
+  size_t most_entries = 0;
+  t.Sync([&] {
+    for (int i = 0; i < kLive; ++i) {
+      t.loop().RunAfter(absl::Milliseconds(20 + 10 * i), [&, i] {
+        fired.push_back(i);
+        if (i == kLive - 1) done.set_value();
+      });
+    }
+    for (int i = 0; i < kCancelled; ++i) {
+      const auto id = t.loop().RunAfter(absl::Hours(1), [&] { fired.push_back(-1); });
+      t.loop().Cancel(id);
+      most_entries = std::max(most_entries, t.loop().timer_entries());
+    }
+  });
+  EXPECT_LE(most_entries, 2 * (kLive + EventLoop::kMinTimerCompaction));
+  // The live timers survive the rebuilds and still fire in order.
+  done.get_future().wait();
+  t.Sync([&] {
+    std::vector<int> want;
+    for (int i = 0; i < kLive; ++i) want.push_back(i);
+    EXPECT_EQ(fired, want);
+    EXPECT_LE(t.loop().timer_entries(), 2 * EventLoop::kMinTimerCompaction);
+  });
 }
 
 TEST(EventLoop, ZeroDelayTimerRunsOnNextIteration) {
