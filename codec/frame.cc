@@ -279,6 +279,11 @@ absl::Status EncodeFrame(const FrameHeader& header, LinkBuffer&& payload, LinkBu
   absl::StatusOr<size_t> section_size =
       tt ? TTHeaderSectionSize(header) : THeaderSectionSize(header);
   if (!section_size.ok()) return section_size.status();
+  if (header.transforms.size() > kMaxTransforms) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        AbslView(FramingName(header.framing)), ": transform count ", header.transforms.size(),
+        " exceeds the ", kMaxTransforms, " transforms a frame may list"));
+  }
   LinkBuffer body = std::move(payload);
   for (size_t i = 0; i < header.transforms.size(); ++i) {
     absl::StatusOr<LinkBuffer> packed = ZlibDeflate(body);

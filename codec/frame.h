@@ -75,6 +75,12 @@ inline constexpr uint16_t kZlibTransform = 1;
 // "zlib", "hmac", "snappy", "qlz", "zstd" for the transform ids fbthrift
 // defines (1-5), "unknown" for others; for error messages.
 std::string_view TransformName(uint16_t id);
+// The most transforms one header frame may list. Senders apply zlib once,
+// if at all; but undoing each transform listed is a pass over the whole
+// payload, and a THeader section has room for 262,140 of them, so without
+// this bound a 3 MB frame of nested zlib streams would keep a decoder busy
+// for many minutes.
+inline constexpr size_t kMaxTransforms = 8;
 // Header flags (TTHeader's; fbthrift gives 0x01 the same meaning).
 inline constexpr uint16_t kFlagSupportOutOfOrder = 0x01;
 inline constexpr uint16_t kFlagStreaming = 0x02;
@@ -131,7 +137,7 @@ struct Frame {
 //   a negative or too short length, wrong magic, a header size running past
 //   the frame, an unknown protocol id or transform, a bad varint, an info
 //   block running past the header section, an unknown TTHeader info id, a
-//   corrupt zlib stream.
+//   corrupt zlib stream, more than kMaxTransforms transforms.
 // For Buffered framing this rescans the message from its start on every
 // call; a connection should hold a FrameDecoder instead, which resumes.
 absl::StatusOr<std::optional<Frame>> DecodeFrame(Framing framing, transport::LinkBuffer& in,
@@ -145,8 +151,8 @@ absl::StatusOr<std::optional<Frame>> DecodeFrame(Framing framing, transport::Lin
 // transforms on Framed or Buffered, a transform other than zlib, int
 // headers or an ACL token in THeader, a TTHeader count, string or transform
 // id over its field's width, a header section over its limit (THeader
-// 262,140 bytes, TTHeader 65,536), or a frame length over
-// kMaxHeaderFrameLength (Framed: 2^31 - 1).
+// 262,140 bytes, TTHeader 65,536), more than kMaxTransforms transforms, or
+// a frame length over kMaxHeaderFrameLength (Framed: 2^31 - 1).
 absl::Status EncodeFrame(const FrameHeader& header, transport::LinkBuffer&& payload,
                          transport::LinkBuffer& out);
 

@@ -10,6 +10,7 @@
 
 #include "codec/theader.h"
 #include "codec/ttheader.h"
+#include "codec/zlib_transform.h"
 #include "gtest/gtest.h"
 
 namespace vireo::codec {
@@ -729,6 +730,54 @@ TEST(FrameErrors, ZlibBombStopsAtTheInflatedSizeLimit) {
       << f.status();
 }
 
+// `plain` inside `layers` zlib streams nested in one another, each storing
+// its content uncompressed: about 11 bytes per layer on the wire, and a pass
+// over everything inside it to undo each one.
+std::string NestedStoredZlib(std::string plain, int layers) {
+  for (int i = 0; i < layers; ++i) {
+    absl::StatusOr<LinkBuffer> packed = ZlibDeflate(Buffer(plain), /*level=*/0);
+    EXPECT_TRUE(packed.ok()) << packed.status();
+    if (!packed.ok()) return "";
+    plain = Contents(*packed);
+  }
+  return plain;
+}
+
+// A THeader section has room for 262,140 transform ids. A frame listing
+// thousands of zlib transforms over as many nested stored zlib streams is a
+// few bytes per transform, but undoing them cost a pass over the payload
+// per transform: 16,000 of them (a 3 MB frame) kept the decoder busy for
+// seconds, the most a section holds for many minutes. Such frames are now
+// refused before anything is inflated.
+TEST(FrameErrors, TransformCountIsBoundedBeforeAnythingIsInflated) {
+  constexpr int kLayers = 2000;
+  const std::string message = BinaryCall(1, "x");
+  // Protocol 0, transform count 2000 (varint 0xd0 0x0f), 2000 x zlib.
+  std::string section = std::string("\x00\xd0\x0f", 3) + std::string(kLayers, '\x01');
+  section.append(4 - section.size() % 4, '\0');
+  ExpectError(Framing::kTHeader,
+              HeaderFrame(kTHeaderMagic, section, NestedStoredZlib(message, kLayers)),
+              absl::StatusCode::kInvalidArgument,
+              "THeader input: transform count 2000 exceeds the 8 transforms a frame may list");
+
+  std::string tt_section = std::string("\x00\x09", 2) + std::string(9, '\x01');
+  tt_section.append(4 - tt_section.size() % 4, '\0');
+  ExpectError(Framing::kTTHeader,
+              HeaderFrame(kTTHeaderMagic, tt_section, NestedStoredZlib(message, 9)),
+              absl::StatusCode::kInvalidArgument,
+              "TTHeader input: transform count 9 exceeds the 8 transforms a frame may list");
+
+  // kMaxTransforms of them still decode.
+  for (Framing framing : {Framing::kTHeader, Framing::kTTHeader}) {
+    FrameHeader h;
+    h.framing = framing;
+    h.transforms.assign(kMaxTransforms, kZlibTransform);
+    Decoded d = DecodeAll(framing, Encode(h, message));
+    EXPECT_EQ(d.header.transforms, h.transforms);
+    EXPECT_EQ(d.payload, message);
+  }
+}
+
 // ---- Encoding errors ----
 
 void ExpectEncodeError(const FrameHeader& h, std::string_view what) {
@@ -761,6 +810,15 @@ TEST(FrameEncodeErrors, HeadersTheFramingCannotCarry) {
   h = FullTHeader();
   h.headers = {{"big", std::string(kMaxTHeaderSectionSize, 'x')}};
   ExpectEncodeError(h, "exceeds the 262140");
+}
+
+TEST(FrameEncodeErrors, AtMostMaxTransforms) {
+  FrameHeader h;
+  h.framing = Framing::kTHeader;
+  h.transforms.assign(kMaxTransforms + 1, kZlibTransform);
+  ExpectEncodeError(h, "THeader: transform count 9 exceeds the 8 transforms a frame may list");
+  h.framing = Framing::kTTHeader;
+  ExpectEncodeError(h, "TTHeader: transform count 9 exceeds the 8 transforms a frame may list");
 }
 
 TEST(FrameEncodeErrors, TTHeaderFieldWidths) {

@@ -120,6 +120,10 @@ absl::Status ParseTHeaderSection(std::string_view section, FrameHeader* header) 
     return MalformedError(kName, absl::StrCat("transform count ", count, " exceeds the ",
                                               r.remaining(), " bytes left in the header section"));
   }
+  if (count > kMaxTransforms) {
+    return MalformedError(kName, absl::StrCat("transform count ", count, " exceeds the ",
+                                              kMaxTransforms, " transforms a frame may list"));
+  }
   header->transforms.clear();
   header->transforms.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {

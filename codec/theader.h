@@ -45,8 +45,8 @@ inline constexpr size_t kMaxTHeaderSectionSize = 0xFFFF * 4;
 // header->protocol, transforms and headers; other fields are left alone.
 // InvalidArgument (MalformedError "THeader") naming the field and value:
 // a varint longer than 5 bytes or running past the section, an unknown or
-// unsupported protocol id or transform, a count or string running past the
-// section.
+// unsupported protocol id or transform, more than kMaxTransforms
+// transforms, a count or string running past the section.
 absl::Status ParseTHeaderSection(std::string_view section, FrameHeader* header);
 
 // The size of the section WriteTHeaderSection writes for `header`, padding

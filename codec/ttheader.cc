@@ -112,6 +112,10 @@ absl::Status ParseTTHeaderSection(std::string_view section, FrameHeader* header)
     return MalformedError(kName, absl::StrCat("transform count ", count, " exceeds the ",
                                               r.remaining(), " bytes left in the header section"));
   }
+  if (count > kMaxTransforms) {
+    return MalformedError(kName, absl::StrCat("transform count ", count, " exceeds the ",
+                                              kMaxTransforms, " transforms a frame may list"));
+  }
   header->transforms.clear();
   for (uint8_t i = 0; i < count; ++i) {
     const uint8_t id = r.U8();

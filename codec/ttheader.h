@@ -68,7 +68,8 @@ inline constexpr size_t kMaxTTHeaderSectionSize = 64 * 1024;
 // header->protocol, transforms, headers, int_headers and acl_token; other
 // fields are left alone. InvalidArgument (MalformedError "TTHeader") naming
 // the field and value: an unknown or unsupported protocol id or transform,
-// an unknown info id, a count, key or string running past the section.
+// more than kMaxTransforms transforms, an unknown info id, a count, key or
+// string running past the section.
 absl::Status ParseTTHeaderSection(std::string_view section, FrameHeader* header);
 
 // The size of the section WriteTTHeaderSection writes for `header`, padding
