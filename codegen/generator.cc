@@ -1,6 +1,7 @@
 #include "codegen/generator.h"
 
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -32,26 +33,26 @@ struct Node {
   std::vector<Edge> edges;
 };
 
+// The index in the node list of each typedef and struct of the file.
+using NodeIndex = std::map<const Definition*, size_t>;
+
 void CollectEdges(const Type& type, bool in_container, const idl::Program& program,
-                  const std::vector<Node>& nodes, const std::string& via, std::vector<Edge>* out) {
+                  const NodeIndex& index, const std::string& via, std::vector<Edge>* out) {
   switch (type.kind) {
     case Type::Kind::kBase:
       return;
     case Type::Kind::kList:
     case Type::Kind::kSet:
     case Type::Kind::kMap:
-      if (type.elem != nullptr) CollectEdges(*type.elem, true, program, nodes, via, out);
-      if (type.value != nullptr) CollectEdges(*type.value, true, program, nodes, via, out);
+      if (type.elem != nullptr) CollectEdges(*type.elem, true, program, index, via, out);
+      if (type.value != nullptr) CollectEdges(*type.value, true, program, index, via, out);
       return;
-    case Type::Kind::kNamed:
+    case Type::Kind::kNamed: {
       if (type.resolved == nullptr || type.resolved->program != &program) return;
-      for (size_t i = 0; i < nodes.size(); ++i) {
-        if (nodes[i].def == type.resolved) {
-          out->push_back(Edge{i, !in_container, via});
-          return;
-        }
-      }
+      auto it = index.find(type.resolved);
+      if (it != index.end()) out->push_back(Edge{it->second, !in_container, via});
       return;
+    }
   }
 }
 
@@ -65,18 +66,37 @@ std::string LocationPrefix(const Definition& def, const idl::Program& program) {
 std::string FindHardCycle(const std::vector<Node>& nodes, size_t* start) {
   enum class Color { kWhite, kGrey, kBlack };
   std::vector<Color> color(nodes.size(), Color::kWhite);
+  // A depth-first walk with its stack on the heap: a chain of by-value
+  // members or typedefs is as long as the file makes it (the front end's
+  // nesting limit does not bound it), and a recursive walk overflowed the
+  // call stack on a few hundred thousand lines.
+  struct Frame {
+    size_t node;
+    size_t next_edge;
+  };
+  std::vector<Frame> stack;
+  // The hard edges from the root to the top of the stack.
   std::vector<std::pair<size_t, const Edge*>> path;
-  std::string found;
-  // Depth is bounded by the number of definitions; IDL files are small
-  // enough that recursion is safe, and the front end bounds nesting anyway.
-  auto visit = [&](auto&& self, size_t n) -> bool {
-    color[n] = Color::kGrey;
-    for (const Edge& e : nodes[n].edges) {
-      if (!e.hard) continue;
+  for (size_t root = 0; root < nodes.size(); ++root) {
+    if (color[root] != Color::kWhite) continue;
+    color[root] = Color::kGrey;
+    stack.push_back(Frame{root, 0});
+    while (!stack.empty()) {
+      const size_t n = stack.back().node;
+      const std::vector<Edge>& edges = nodes[n].edges;
+      if (stack.back().next_edge == edges.size()) {
+        color[n] = Color::kBlack;
+        stack.pop_back();
+        if (!stack.empty()) path.pop_back();  // the edge that led to n
+        continue;
+      }
+      const Edge& e = edges[stack.back().next_edge++];
+      if (!e.hard || color[e.to] == Color::kBlack) continue;
       path.emplace_back(n, &e);
       if (color[e.to] == Color::kGrey) {
         size_t first = 0;
         while (path[first].first != e.to) ++first;
+        std::string found;
         for (size_t i = first; i < path.size(); ++i) {
           const Edge* edge = path[i].second;
           found += nodes[path[i].first].def->name;
@@ -85,16 +105,11 @@ std::string FindHardCycle(const std::vector<Node>& nodes, size_t* start) {
         }
         found += nodes[e.to].def->name;
         *start = e.to;
-        return true;
+        return found;
       }
-      if (color[e.to] == Color::kWhite && self(self, e.to)) return true;
-      path.pop_back();
+      color[e.to] = Color::kGrey;
+      stack.push_back(Frame{e.to, 0});
     }
-    color[n] = Color::kBlack;
-    return false;
-  };
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (color[i] == Color::kWhite && visit(visit, i)) return found;
   }
   return "";
 }
@@ -134,19 +149,21 @@ void CollectTypes(const idl::Program& program, std::set<std::string>* system) {
 
 absl::StatusOr<std::vector<const Definition*>> OrderTypes(const idl::Program& program) {
   std::vector<Node> nodes;
+  NodeIndex index;
   for (const Definition* d : program.definitions) {
     if (d->kind == Definition::Kind::kTypedef || d->kind == Definition::Kind::kStruct) {
+      index.emplace(d, nodes.size());
       nodes.push_back(Node{d, {}});
     }
   }
   for (Node& node : nodes) {
     if (node.def->kind == Definition::Kind::kTypedef) {
       const auto* t = static_cast<const idl::Typedef*>(node.def);
-      CollectEdges(*t->type, false, program, nodes, "", &node.edges);
+      CollectEdges(*t->type, false, program, index, "", &node.edges);
     } else {
       const auto* s = static_cast<const idl::Struct*>(node.def);
       for (const idl::Field& f : s->fields) {
-        CollectEdges(*f.type, false, program, nodes, f.name, &node.edges);
+        CollectEdges(*f.type, false, program, index, f.name, &node.edges);
       }
     }
   }

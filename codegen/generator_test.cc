@@ -3,6 +3,9 @@
 
 #include "codegen/generator.h"
 
+#include <pthread.h>
+
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,13 +27,14 @@ GeneratedFiles Generate(const std::string& name, const std::string& text) {
   return GenerateText(GenerateTypes, name, text);
 }
 
-absl::Status GenerateError(const std::string& text) { return GenerateTextError(GenerateTypes, text); }
+absl::Status GenerateError(const std::string& text) {
+  return GenerateTextError(GenerateTypes, text);
+}
 
 GeneratedFiles GenerateFile(const std::string& path,
                             const std::vector<std::string>& include_dirs = {}) {
   return GenerateFromFile(GenerateTypes, path, include_dirs);
 }
-
 
 TEST(Generator, ComplexThriftHasTheContractedShape) {
   GeneratedFiles f = GenerateFile(std::string(VIREO_BENCH_IDL_DIR) + "/complex.thrift");
@@ -183,6 +187,65 @@ TEST(Generator, ByValueCycleIsAnErrorNamingTheChain) {
 
   s = GenerateError("typedef S T\nstruct S { 1: T t }\n");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Runs `fn` on a thread with a 256 KiB stack (a thirty-second of the usual),
+// so that work whose stack grows with the input fails here at sizes a test
+// can afford.
+void RunOnSmallStack(std::function<void()> fn) {
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(
+                &thread, &attr,
+                [](void* f) -> void* {
+                  (*static_cast<std::function<void()>*>(f))();
+                  return nullptr;
+                },
+                &fn),
+            0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+// The by-value cycle check walked the chain of structs and typedefs
+// recursively, one call per link: a long enough chain (20,000 typedefs
+// declared last to first, 400 KB of IDL) overflowed the stack. Nothing in
+// the front end bounds such a chain.
+TEST(Generator, LongByValueChainsNeedNoDeepStack) {
+  constexpr int kCycle = 20000;
+  std::string cycle;
+  for (int i = 0; i < kCycle; ++i) {
+    cycle += "struct S" + std::to_string(i) + " { 1: required S" +
+             std::to_string((i + 1) % kCycle) + " link }\n";
+  }
+  idl::Frontend cycle_frontend;
+  const idl::Program* cycle_program = cycle_frontend.LoadString("cycle.thrift", cycle);
+  ASSERT_NE(cycle_program, nullptr) << cycle_frontend.diagnostics().Format();
+  absl::Status s;
+  RunOnSmallStack([&] { s = OrderTypes(*cycle_program).status(); });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("S0 contains itself by value (S0.link -> S1.link"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("S19999.link -> S0)"));
+
+  constexpr int kChain = 3000;
+  std::string chain;
+  for (int i = 0; i < kChain; ++i) {
+    chain += "typedef T" + std::to_string(i + 1) + " T" + std::to_string(i) + "\n";
+  }
+  chain += "typedef i32 T" + std::to_string(kChain) + "\n";
+  idl::Frontend chain_frontend;
+  const idl::Program* chain_program = chain_frontend.LoadString("chain.thrift", chain);
+  ASSERT_NE(chain_program, nullptr) << chain_frontend.diagnostics().Format();
+  absl::StatusOr<std::vector<const idl::Definition*>> order;
+  RunOnSmallStack([&] { order = OrderTypes(*chain_program); });
+  ASSERT_TRUE(order.ok()) << order.status();
+  ASSERT_EQ(order->size(), static_cast<size_t>(kChain + 1));
+  // Each after the one it names.
+  EXPECT_EQ(order->front()->name, "T" + std::to_string(kChain));
+  EXPECT_EQ(order->back()->name, "T0");
 }
 
 TEST(Generator, IncludedFilesAreIncludedAndQualified) {

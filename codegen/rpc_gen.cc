@@ -4,6 +4,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -165,10 +166,12 @@ std::string Upper(const std::string& s) {
 // this file hides the type inside the class; the class then names its
 // file's types fully qualified.
 bool HidesTypes(const std::vector<std::string>& members, const idl::Program& program) {
-  for (const std::string& m : members) {
-    for (const idl::Definition* d : program.definitions) {
-      if (d->cpp_name == m) return true;
-    }
+  // A set, not a scan of the definitions per member: a service at the end
+  // of a long `extends` chain has thousands of members, and comparing each
+  // with every definition made the chain cubic (seconds for 15 KB of IDL).
+  const std::set<std::string_view> names(members.begin(), members.end());
+  for (const idl::Definition* d : program.definitions) {
+    if (names.count(d->cpp_name) != 0) return true;
   }
   return false;
 }
