@@ -2,6 +2,13 @@
 
 namespace vireo::idl {
 
+ConstValue::ConstValue() = default;
+ConstValue::~ConstValue() = default;
+ConstValue::ConstValue(const ConstValue&) = default;
+ConstValue::ConstValue(ConstValue&&) noexcept = default;
+ConstValue& ConstValue::operator=(const ConstValue&) = default;
+ConstValue& ConstValue::operator=(ConstValue&&) noexcept = default;
+
 std::string_view BaseTypeName(BaseType base) {
   switch (base) {
     case BaseType::kVoid:

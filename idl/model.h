@@ -105,6 +105,16 @@ std::unique_ptr<Type> CloneType(const Type& type);
 struct ConstValue {
   enum class Kind { kInt, kDouble, kString, kIdentifier, kList, kMap };
 
+  // Defined (as defaults) in model.cc: defined here they would need
+  // std::pair<ConstValue, ConstValue> complete while ConstValue is not yet,
+  // which clang with libstdc++ rejects.
+  ConstValue();
+  ~ConstValue();
+  ConstValue(const ConstValue&);
+  ConstValue(ConstValue&&) noexcept;
+  ConstValue& operator=(const ConstValue&);
+  ConstValue& operator=(ConstValue&&) noexcept;
+
   Kind kind = Kind::kInt;
   int64_t int_value = 0;
   double double_value = 0;
