@@ -27,13 +27,27 @@ if(VIREO_SANITIZE)
     # AddressSanitizer still catches calls on freed objects.
     list(APPEND _vireo_san_flags -fno-sanitize-recover=undefined -fno-sanitize=vptr)
   endif()
-  # GCC's maybe-uninitialized analysis misfires on sanitizer-instrumented
-  # code (std::optional, std::variant and std::map members of generated
-  # structs); the normal build keeps the warning, and the sanitizers check
-  # the real thing at run time.
-  add_compile_options(${_vireo_san_flags} -Wno-maybe-uninitialized)
+  add_compile_options(${_vireo_san_flags})
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC's maybe-uninitialized analysis misfires on sanitizer-instrumented
+    # code (std::optional, std::variant and std::map members of generated
+    # structs); the normal build keeps the warning, and the sanitizers check
+    # the real thing at run time. (Clang has no such option.)
+    add_compile_options(-Wno-maybe-uninitialized)
+  endif()
   add_link_options(${_vireo_san_flags})
   add_compile_definitions(VIREO_SANITIZED=1)
+endif()
+
+# VIREO_BUILD_FUZZERS (clang only, checked at the top level): every target
+# gets libFuzzer's coverage instrumentation, so that a fuzz target sees the
+# branches it reaches inside the libraries; the fuzz executables themselves
+# link libFuzzer with -fsanitize=fuzzer (fuzz/CMakeLists.txt). Linking with
+# -fsanitize=fuzzer-no-link gives the other executables (vireo-gen, the seed
+# writer) a runtime for the coverage hooks even when no sanitizer is on.
+if(VIREO_BUILD_FUZZERS)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+  add_link_options(-fsanitize=fuzzer-no-link)
 endif()
 
 function(vireo_target_defaults target)

@@ -12,6 +12,8 @@ packages=(
   # Interoperability peers, for tests only: Apache Thrift's C++ and Python
   # libraries and compiler (libthrift's headers need Boost and libevent).
   libthrift-dev thrift-compiler libboost-dev libevent-dev python3-thrift
+  # The fuzz targets (fuzz/, scripts/fuzz.sh): clang and its libFuzzer.
+  clang libclang-rt-dev
 )
 read -r -a extra <<< "${VIREO_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")

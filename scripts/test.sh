@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds Vireo and runs the whole test suite:
-# a normal build, an ASan+UBSan build and a TSan build, each under ctest.
+# a normal build, an ASan+UBSan build and a TSan build, each under ctest,
+# then every fuzz target (clang, libFuzzer) for a minute.
 #
 # Usage: scripts/test.sh [--quick]
 #   --quick             setup and the normal build only
@@ -10,13 +11,14 @@
 #   VIREO_TSAN_LABELS   labels run under TSan, separated by '|' (default:
 #                       transport|mux|server|rpc); only their test binaries
 #                       are built
+#   VIREO_FUZZ_SECONDS  how long each fuzz target runs (default: 60)
 set -euo pipefail
 
 quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -105,4 +107,8 @@ if command -v setarch >/dev/null && setarch "$(uname -m)" -R true 2>/dev/null; t
 fi
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   "${no_aslr[@]}" ctest --test-dir build-tsan -L "$tsan_labels" "${ctest_args[@]}"
+end
+
+begin fuzz "fuzz targets in build-fuzz/, ${VIREO_FUZZ_SECONDS:-60}s each (scripts/fuzz.sh)"
+scripts/fuzz.sh all "${VIREO_FUZZ_SECONDS:-60}"
 end
