@@ -83,6 +83,9 @@ function(vireo_add_thrift)
   target_link_libraries(${ARG_TARGET} PUBLIC vireo::codec vireo::core)
   target_compile_features(${ARG_TARGET} PUBLIC cxx_std_20)
   if(COMMAND vireo_target_defaults)
+    # The Vireo tree: its warnings, and its options for generated code
+    # (cmake/VireoCompileOptions.cmake).
     vireo_target_defaults(${ARG_TARGET})
+    target_compile_options(${ARG_TARGET} PRIVATE ${VIREO_TEST_CODE_OPTIONS})
   endif()
 endfunction()
