@@ -59,10 +59,8 @@
 #include <semaphore>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -75,8 +73,8 @@
 #include "core/task.h"
 #include "gtest/gtest.h"
 #include "soak_service_rpc.h"
+#include "tests/rpc/timers.h"
 #include "transport/block_pool.h"
-#include "transport/event_loop.h"
 #include "transport/event_loop_group.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -96,6 +94,7 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 namespace soaktest {
 namespace {
 
+using rpctest::Timers;
 using vireo::codec::Bytes;
 
 // Every wait for the system to settle gives up after this long: far beyond
@@ -184,29 +183,6 @@ int64_t ResidentBytesInUse() {
 #endif
   return resident - pool.GetStats().idle_bytes;
 }
-
-// A loop of its own on which handlers wait, so that a slow handler does not
-// hold up the server's loop.
-class Timers {
- public:
-  Timers() : thread_([this] { loop_.Run(); }) {}
-  ~Timers() {
-    loop_.Stop();
-    thread_.join();
-  }
-  // co_await Sleep(d): resumes on the timer thread after `d`.
-  auto Sleep(absl::Duration d) {
-    return vireo::Suspend<bool>([this, d](absl::AnyInvocable<void(bool) &&> resume) {
-      loop_.Post([this, d, resume = std::move(resume)]() mutable {
-        loop_.RunAfter(d, [resume = std::move(resume)]() mutable { std::move(resume)(true); });
-      });
-    });
-  }
-
- private:
-  vireo::transport::EventLoop loop_;
-  std::thread thread_;
-};
 
 class SoakHandler : public SoakServiceHandler {
  public:

@@ -22,32 +22,10 @@
 #include "core/client.h"
 #include "core/task.h"
 #include "rpc_test_rpc.h"
+#include "tests/rpc/timers.h"
 #include "transport/event_loop.h"
 
 namespace rpctest {
-
-// A loop of its own that resumes coroutines after a delay, so that a
-// "slow" handler waits without blocking the server's loop.
-class Timers {
- public:
-  Timers() : thread_([this] { loop_.Run(); }) {}
-  ~Timers() {
-    loop_.Stop();
-    thread_.join();
-  }
-  // co_await Sleep(d): resumes on the timer thread after `d`.
-  auto Sleep(absl::Duration d) {
-    return vireo::Suspend<bool>([this, d](absl::AnyInvocable<void(bool) &&> resume) {
-      loop_.Post([this, d, resume = std::move(resume)]() mutable {
-        loop_.RunAfter(d, [resume = std::move(resume)]() mutable { std::move(resume)(true); });
-      });
-    });
-  }
-
- private:
-  vireo::transport::EventLoop loop_;
-  std::thread thread_;
-};
 
 class TestHandler : public TestServiceHandler {
  public:
