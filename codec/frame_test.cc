@@ -2,7 +2,6 @@
 #include "codec/frame.h"
 
 #include <sys/resource.h>
-#include <sys/uio.h>
 
 #include <cstring>
 #include <string>
@@ -17,21 +16,6 @@ namespace vireo::codec {
 namespace {
 
 using transport::LinkBuffer;
-
-// The readable bytes of `b`, copied out without consuming them.
-std::string Contents(const LinkBuffer& b) {
-  std::string out;
-  iovec iov[64];
-  size_t offset = 0;
-  while (offset < b.Len()) {
-    const size_t count = b.PeekIovecs(iov, 64, b.Len() - offset, offset);
-    for (size_t i = 0; i < count; ++i) {
-      out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
-      offset += iov[i].iov_len;
-    }
-  }
-  return out;
-}
 
 LinkBuffer Buffer(std::string_view data) {
   LinkBuffer b;
@@ -84,7 +68,7 @@ std::string Encode(const FrameHeader& header, std::string_view payload) {
   absl::Status s = EncodeFrame(header, Buffer(payload), out);
   EXPECT_TRUE(s.ok()) << s;
   out.Flush();
-  return Contents(out);
+  return out.ReadableCopy();
 }
 
 struct Decoded {
@@ -102,7 +86,7 @@ Decoded DecodeAll(Framing framing, std::string_view wire, const Limits& limits =
     return {};
   }
   EXPECT_EQ(in.Len(), 0u) << "the frame is consumed, nothing more";
-  return {(*f)->header, Contents((*f)->payload)};
+  return {(*f)->header, (*f)->payload.ReadableCopy()};
 }
 
 // Expects `wire` to be rejected as soon as it is all in, with `code` and a
@@ -269,7 +253,7 @@ TEST(Frame, DecodesAcrossEveryBlockEdge) {
       FrameHeader want = c.header;
       if (want.framing == Framing::kBuffered) want.protocol = ProtocolId::kCompact;
       EXPECT_EQ((*f)->header, want);
-      EXPECT_EQ(Contents((*f)->payload), c.message);
+      EXPECT_EQ((*f)->payload.ReadableCopy(), c.message);
     }
   }
 }
@@ -286,7 +270,7 @@ TEST(Frame, BackToBackFramesDecodeInOrder) {
     absl::StatusOr<std::optional<Frame>> f = DecodeFrame(Framing::kTTHeader, in, Limits());
     ASSERT_TRUE(f.ok() && f->has_value());
     EXPECT_EQ((*f)->header.seq_id, static_cast<uint32_t>(i));
-    EXPECT_EQ(Contents((*f)->payload), BinaryCall(i, std::string(i * 10, 'a')));
+    EXPECT_EQ((*f)->payload.ReadableCopy(), BinaryCall(i, std::string(i * 10, 'a')));
   }
   absl::StatusOr<std::optional<Frame>> f = DecodeFrame(Framing::kTTHeader, in, Limits());
   ASSERT_TRUE(f.ok());
@@ -330,7 +314,7 @@ TEST(Frame, EveryTruncationWaitsAndReadsNothingUnpublished) {
       in.Flush();
       f = DecodeFrame(header.framing, in, Limits());
       ASSERT_TRUE(f.ok() && f->has_value()) << FramingName(header.framing) << " prefix " << k;
-      EXPECT_EQ(Contents((*f)->payload), message);
+      EXPECT_EQ((*f)->payload.ReadableCopy(), message);
       EXPECT_EQ(in.Len(), 0u);
     }
   }
@@ -348,7 +332,7 @@ TEST(Frame, FrameDecoderResumesBufferedMessagesArrivingByteByByte) {
       absl::StatusOr<std::optional<Frame>> f = decoder.Decode(in);
       ASSERT_TRUE(f.ok()) << f.status();
       if (!f->has_value()) break;
-      got.push_back(Contents((*f)->payload));
+      got.push_back((*f)->payload.ReadableCopy());
     }
   }
   EXPECT_EQ(got, (std::vector<std::string>{BinaryCall(1, "first"), CompactCall(2, "second"),
@@ -378,7 +362,7 @@ TEST(Frame, FrameDecoderLeavesTheFrameTheOnlyHolderOfItsBlocks) {
   ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
   EXPECT_EQ(in.BlockCount(), 1u);
   EXPECT_EQ(in.Len(), 2u);
-  EXPECT_EQ(Contents((*f)->payload), BinaryCall(1, std::string(1000, 'a')));
+  EXPECT_EQ((*f)->payload.ReadableCopy(), BinaryCall(1, std::string(1000, 'a')));
 }
 
 TEST(Frame, FindHeaderReturnsTheFirstMatch) {
@@ -738,7 +722,7 @@ std::string NestedStoredZlib(std::string plain, int layers) {
     absl::StatusOr<LinkBuffer> packed = ZlibDeflate(Buffer(plain), /*level=*/0);
     EXPECT_TRUE(packed.ok()) << packed.status();
     if (!packed.ok()) return "";
-    plain = Contents(*packed);
+    plain = packed->ReadableCopy();
   }
   return plain;
 }
@@ -787,7 +771,7 @@ void ExpectEncodeError(const FrameHeader& h, std::string_view what) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
   EXPECT_NE(s.message().find(std::string(what)), std::string::npos) << s;
   out.Flush();
-  EXPECT_EQ(Contents(out), "keep") << "nothing written on error";
+  EXPECT_EQ(out.ReadableCopy(), "keep") << "nothing written on error";
 }
 
 TEST(FrameEncodeErrors, HeadersTheFramingCannotCarry) {

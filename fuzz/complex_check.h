@@ -59,7 +59,7 @@ inline std::string EncodeComplex(const ::bench::Complex& c, codec::ProtocolId p)
   out.Flush();
   VIREO_FUZZ_CHECK(out.Len() == size, "Encode wrote " + std::to_string(out.Len()) +
                                           " bytes, EncodedSize said " + std::to_string(size));
-  return Contents(out);
+  return out.ReadableCopy();
 }
 
 inline void CheckSame(const ::bench::Complex& a, const std::string& a_bytes,

@@ -91,7 +91,7 @@ void CheckRoundTrip(const codec::FrameHeader& header, const std::string& payload
   VIREO_FUZZ_CHECK(again->has_value(), "re-encoded frame is incomplete");
   VIREO_FUZZ_CHECK(wire.Len() == 0, "re-encoded frame leaves bytes behind");
   VIREO_FUZZ_CHECK((*again)->header == header, "re-encoded frame header differs");
-  VIREO_FUZZ_CHECK(Contents((*again)->payload) == payload, "re-encoded frame payload differs");
+  VIREO_FUZZ_CHECK((*again)->payload.ReadableCopy() == payload, "re-encoded frame payload differs");
 }
 
 // What the server does with a frame: read the message header, then the
@@ -99,7 +99,7 @@ void CheckRoundTrip(const codec::FrameHeader& header, const std::string& payload
 DecodedFrame Handle(codec::Frame& frame, const codec::Limits& limits, bool round_trip) {
   DecodedFrame d;
   d.header = frame.header;
-  d.payload = Contents(frame.payload);
+  d.payload = frame.payload.ReadableCopy();
   if (round_trip) CheckRoundTrip(frame.header, d.payload);
   // Apache's THeader client flushes empty frames on close; the server
   // ignores them.

@@ -22,7 +22,6 @@
 #define VIREO_FUZZ_FUZZ_UTIL_H_
 
 #include <sanitizer/asan_interface.h>
-#include <sys/uio.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -127,22 +126,6 @@ inline transport::LinkBuffer Chained(const std::vector<std::string_view>& chunks
   transport::LinkBuffer out(&InputPool());
   for (std::string_view c : chunks) AppendChunk(c, out);
   out.Flush();
-  return out;
-}
-
-// The readable bytes of `b`, copied out without consuming them.
-inline std::string Contents(const transport::LinkBuffer& b) {
-  std::string out;
-  out.reserve(b.Len());
-  iovec iov[64];
-  size_t offset = 0;
-  while (offset < b.Len()) {
-    const size_t count = b.PeekIovecs(iov, 64, b.Len() - offset, offset);
-    for (size_t i = 0; i < count; ++i) {
-      out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
-      offset += iov[i].iov_len;
-    }
-  }
   return out;
 }
 

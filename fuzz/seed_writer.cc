@@ -101,7 +101,7 @@ std::string EncodeStruct(const ::bench::Complex& c, ProtocolId p) {
   LinkBuffer buf;
   codec::Encode(c, p, buf);
   buf.Flush();
-  return Contents(buf);
+  return buf.ReadableCopy();
 }
 
 // ---- Messages ----
@@ -123,7 +123,7 @@ std::string Message(std::string_view name, MessageType type, int32_t seq,
     w.Finish();
   }
   buf.Flush();
-  return Contents(buf);
+  return buf.ReadableCopy();
 }
 
 template <class Writer>
@@ -194,7 +194,7 @@ std::string Frame(const codec::FrameHeader& h, std::string_view message) {
     std::exit(1);
   }
   out.Flush();
-  return Contents(out);
+  return out.ReadableCopy();
 }
 
 void WriteFrameSeeds(SeedDir& dir) {
@@ -291,7 +291,7 @@ std::string Value(const std::function<void(Writer&)>& write) {
     w.Finish();
   }
   buf.Flush();
-  return Contents(buf);
+  return buf.ReadableCopy();
 }
 
 template <class Writer>

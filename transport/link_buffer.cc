@@ -322,6 +322,21 @@ size_t LinkBuffer::PeekIovecs(struct iovec* iov, size_t max_iov, size_t max_byte
   return count;
 }
 
+std::string LinkBuffer::ReadableCopy() const {
+  const size_t len = Len();
+  std::string out;
+  out.reserve(len);
+  constexpr size_t kIov = 16;
+  struct iovec iov[kIov];
+  while (out.size() < len) {
+    const size_t count = PeekIovecs(iov, kIov, len - out.size(), out.size());
+    for (size_t i = 0; i < count; ++i) {
+      out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+    }
+  }
+  return out;
+}
+
 void LinkBuffer::Release() {
   SkipExhausted();
   while (head_ != read_) {

@@ -18,7 +18,7 @@
 //
 // Thread rules. Every method belongs to one of two sides:
 // - reader side: Len, Peek, Next, Skip, ReadString, ReadBinary, Slice,
-//   Front, PeekIovecs, Release;
+//   Front, PeekIovecs, ReadableCopy, Release;
 // - writer side: Malloc, MallocLen, MallocAck, Write, WriteBinary, Append,
 //   Flush (and Len).
 // One thread may run reader-side methods while another runs writer-side
@@ -109,6 +109,11 @@ class LinkBuffer {
   // consuming. Returns the number of iovecs: 0 when offset >= Len(). Costs
   // one step per block before the offset, none per byte.
   size_t PeekIovecs(struct iovec* iov, size_t max_iov, size_t max_bytes, size_t offset = 0) const;
+
+  // Every readable byte, copied into one string without consuming any. For
+  // tests, checks and diagnostics: it copies, so the data path does not use
+  // it.
+  std::string ReadableCopy() const;
 
   // Returns finished blocks to their pools and frees scratch memory.
   // Invalidates views returned by Peek, Next and Front.

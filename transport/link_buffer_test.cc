@@ -120,8 +120,29 @@ TEST(LinkBuffer, EveryReadStraddlesBlockEdges) {
         EXPECT_EQ(got, want);
         EXPECT_EQ(b.Len(), data.size() - start) << "PeekIovecs consumes nothing";
       }
+      {
+        LinkBuffer b = Chained(data, pieces);
+        ASSERT_TRUE(b.Skip(start).ok());
+        EXPECT_EQ(b.ReadableCopy(), data.substr(start));
+        EXPECT_EQ(b.Len(), data.size() - start) << "ReadableCopy consumes nothing";
+        EXPECT_EQ(*b.ReadString(n), want);
+      }
     }
   }
+}
+
+TEST(LinkBuffer, ReadableCopySpansManyBlocks) {
+  const std::string data = Pattern(300);
+  // 100 one-byte blocks and one of 200: more blocks than one round of iovecs
+  // holds.
+  std::vector<size_t> pieces(100, 1);
+  pieces.push_back(200);
+  LinkBuffer b = Chained(data, pieces);
+  EXPECT_EQ(b.ReadableCopy(), data);
+  ASSERT_TRUE(b.Skip(37).ok());
+  EXPECT_EQ(b.ReadableCopy(), data.substr(37));
+  EXPECT_EQ(b.Len(), data.size() - 37);
+  EXPECT_EQ(LinkBuffer().ReadableCopy(), "");
 }
 
 TEST(LinkBuffer, FrontIsTheContiguousRun) {

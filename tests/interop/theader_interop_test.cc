@@ -4,7 +4,6 @@
 // Compact payloads), byte-equal where nothing varies; Framed frames and
 // Buffered messages written by Apache's transports and protocols are read
 // by Vireo's decoder, scanner and detection.
-#include <sys/uio.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TCompactProtocol.h>
 #include <thrift/protocol/TProtocolTypes.h>
@@ -29,20 +28,6 @@ namespace ap = apache::thrift::protocol;
 namespace at = apache::thrift::transport;
 using transport::LinkBuffer;
 using HeaderMap = std::map<std::string, std::string>;
-
-std::string Contents(const LinkBuffer& b) {
-  std::string out;
-  iovec iov[64];
-  size_t offset = 0;
-  while (offset < b.Len()) {
-    const size_t count = b.PeekIovecs(iov, 64, b.Len() - offset, offset);
-    for (size_t i = 0; i < count; ++i) {
-      out.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
-      offset += iov[i].iov_len;
-    }
-  }
-  return out;
-}
 
 LinkBuffer Buffer(std::string_view data) {
   LinkBuffer b;
@@ -156,7 +141,7 @@ ApacheRead ApacheReadHeaderFrame(const std::string& frame, size_t payload_size, 
     body.Write(filler);
     EXPECT_TRUE(EncodeFrame(plain, std::move(body), out).ok());
     out.Flush();
-    wire = Contents(out) + frame;
+    wire = out.ReadableCopy() + frame;
   }
   auto open = [&wire, &filler, prime] {
     auto mem = std::make_shared<at::TMemoryBuffer>(reinterpret_cast<uint8_t*>(wire.data()),
@@ -206,7 +191,7 @@ std::string VireoEncode(const FrameHeader& h, std::string_view payload) {
   absl::Status s = EncodeFrame(h, Buffer(payload), out);
   EXPECT_TRUE(s.ok()) << s;
   out.Flush();
-  return Contents(out);
+  return out.ReadableCopy();
 }
 
 const HeaderMap kHeaders = {{"trace-id", "0af7651916cd43dd"}, {"a", "1"}, {"empty", ""}};
@@ -233,7 +218,7 @@ TEST(THeaderInterop, ApacheFramesDecodeInVireo) {
         ASSERT_TRUE(f->has_value());
         EXPECT_EQ(in.Len(), 0u);
         EXPECT_EQ((*f)->header, VireoHeader(compact, seq, headers, zlib));
-        EXPECT_EQ(Contents((*f)->payload), message);
+        EXPECT_EQ((*f)->payload.ReadableCopy(), message);
 
         MessageScanner scanner;
         absl::StatusOr<std::optional<size_t>> n = scanner.Scan((*f)->payload);
@@ -287,7 +272,7 @@ TEST(THeaderInterop, LargeFramesBothWays) {
   LinkBuffer in = Buffer(apache);
   absl::StatusOr<std::optional<Frame>> f = DecodeFrame(Framing::kTHeader, in, Limits());
   ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-  EXPECT_EQ(Contents((*f)->payload), message);
+  EXPECT_EQ((*f)->payload.ReadableCopy(), message);
 
   const std::string vireo = VireoEncode(VireoHeader(false, seq, kHeaders, false), message);
   EXPECT_EQ(vireo, apache);
@@ -304,7 +289,7 @@ TEST(THeaderInterop, LargeZlibFrameFromApacheDecodesInVireo) {
   LinkBuffer in = Buffer(wire);
   absl::StatusOr<std::optional<Frame>> f = DecodeFrame(Framing::kTHeader, in, Limits());
   ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-  EXPECT_EQ(Contents((*f)->payload), message);
+  EXPECT_EQ((*f)->payload.ReadableCopy(), message);
 
   Limits small;
   small.max_inflated_size = 100000;
@@ -332,7 +317,7 @@ TEST(FramedInterop, BothWays) {
               (Detected{Framing::kFramed, compact ? ProtocolId::kCompact : ProtocolId::kBinary}));
     absl::StatusOr<std::optional<Frame>> f = DecodeFrame(Framing::kFramed, in, Limits());
     ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-    EXPECT_EQ(Contents((*f)->payload), message);
+    EXPECT_EQ((*f)->payload.ReadableCopy(), message);
     EXPECT_EQ((*f)->header.protocol, compact ? ProtocolId::kCompact : ProtocolId::kBinary);
 
     // Vireo writes; byte-equal, and Apache reads it back.
@@ -374,7 +359,7 @@ TEST(BufferedInterop, ApacheMessagesAreScannedAndDetected) {
     for (const std::string& want : {first, second}) {
       absl::StatusOr<std::optional<Frame>> f = decoder.Decode(in);
       ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-      EXPECT_EQ(Contents((*f)->payload), want);
+      EXPECT_EQ((*f)->payload.ReadableCopy(), want);
     }
     EXPECT_EQ(in.Len(), 0u);
   }
