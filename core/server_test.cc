@@ -270,6 +270,22 @@ TEST(Server, OnewayGetsNoReply) {
   EXPECT_EQ(service.notified(), std::vector<std::string>(4, "note"));
 }
 
+TEST(Server, OnewayHandlerExceptionIsLogged) {
+  TestService service("EchoService", "");
+  std::unique_ptr<Server> server = StartedServer(&service);
+  ASSERT_NE(server, nullptr);
+  LogCapture log;
+  {
+    // The client closes right after sending, as oneway clients often do:
+    // whether the server sees the close before the handler fails or after,
+    // the failure is logged.
+    TestClient c(server->port(), Framing::kFramed, ProtocolId::kBinary);
+    ASSERT_TRUE(c.Call("notify", 7, MakeArgs("throw-runtime"), {}, MessageType::kOneway));
+  }
+  EXPECT_TRUE(log.WaitFor({"oneway call notify", "seq id 7", "failed: boom"}));
+  EXPECT_EQ(server->stats().bad_input_closes, 0u);
+}
+
 // ---- Several services ----
 
 class TwoServices : public ::testing::Test {

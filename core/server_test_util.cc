@@ -305,6 +305,7 @@ Task<Response> TestService::Echo(CallContext& ctx, Request req) {
 }
 
 void TestService::Notify(const Request& req) {
+  if (req.message == "throw-runtime") throw std::runtime_error("boom");
   std::lock_guard<std::mutex> lock(mu_);
   notified_.push_back(req.message);
   cv_.notify_all();

@@ -136,7 +136,8 @@ class Parking {
 // CurrentCallContext() was set, whether a deadline came, and the
 // request's "user" metadata; it sets response metadata "served-by" and,
 // on TTHeader, int key 100 = "7".
-// Methods: "echo", "notify" (oneway, counts calls), and `extra` (another
+// Methods: "echo", "notify" (oneway, counts calls; "throw-runtime" throws
+// there too), and `extra` (another
 // echo, named per instance, for routing tests).
 class TestService : public Service {
  public:

@@ -324,9 +324,19 @@ void ServerConnection::CompleteCall(std::unique_ptr<ServerCallRecord> record) {
 
 void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
   --calls_in_flight_;
-  if (closed_) return;
   const bool decode_error =
       !r->call.replied() && !r->escaped && r->invoker_returned && !r->invoker_status.ok();
+  // No reply carries a oneway call's failure, and its client may be gone
+  // already: the log is all there is. A handler that throws is the
+  // service's own bug; a call that names no method or that the middleware
+  // refused is the client's, kept at debug so a client cannot flood the
+  // log.
+  if (r->oneway && !decode_error && (r->escaped || r->early_error || !r->status.ok())) {
+    spdlog::log(r->escaped ? spdlog::level::warn : spdlog::level::debug,
+                "vireo server: oneway call {} from {} (seq id {}) failed: {}", r->name,
+                conn_->peer_address().ToString(), r->seq_id, ErrorReply(*r).message);
+  }
+  if (closed_) return;
   if (decode_error) {
     // The stream is still framed, but a client that sends what we cannot
     // decode is not one to keep serving.
