@@ -694,7 +694,15 @@ TEST_F(BadInput, MalformedMessageHeader) {
   ASSERT_TRUE(codec::EncodeFrame(h, std::move(payload), out).ok());
   out.Flush();
   ASSERT_TRUE(c.SendRaw(*out.ReadString(out.Len())));
-  ExpectClosedWithReason(c, "bad message header");
+  ExpectClosedWithReason(c, "bad message header in a THeader frame (seq id 1): ");
+}
+
+TEST_F(BadInput, MalformedMessageHeaderInAFramedFrame) {
+  TestClient c(server_->port(), Framing::kFramed, ProtocolId::kBinary);
+  // Framed has no sequence id outside the message, so the log names none.
+  const std::string message("\x80\x01\x00\x01\x00\x00\x10\x00xx", 10);
+  ASSERT_TRUE(c.SendRaw(std::string("\0\0\0\x0a", 4) + message));
+  ExpectClosedWithReason(c, "bad message header in a Framed frame: ");
 }
 
 // ---- Connection options ----

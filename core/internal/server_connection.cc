@@ -222,9 +222,11 @@ void ServerConnection::Dispatch(codec::Frame frame) {
     }
   }
   if (!read.ok()) {
-    CloseBadInput(
-        absl::InvalidArgumentError(Cat("bad message header in a ", codec::FramingName(h.framing),
-                                       " frame (seq id ", h.seq_id, "): ", StatusMessage(read))));
+    // Only the header framings carry a sequence id outside the message.
+    const std::string seq = IsHeaderFraming(h.framing) ? Cat(" (seq id ", h.seq_id, ")") : "";
+    CloseBadInput(absl::InvalidArgumentError(Cat("bad message header in a ",
+                                                 codec::FramingName(h.framing), " frame", seq,
+                                                 ": ", StatusMessage(read))));
     return;
   }
 
