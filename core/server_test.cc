@@ -628,6 +628,21 @@ class BadInput : public ::testing::Test {
     EXPECT_EQ(ReadResult(ok, 1).success->message, "fine");
   }
 
+  // A well-formed `framing` frame whose payload is not a message: its
+  // name length (4096) is over the fixture's max_string_size.
+  static std::string FrameOfNoMessage(Framing framing, uint32_t seq_id) {
+    FrameHeader h;
+    h.framing = framing;
+    h.seq_id = seq_id;
+    transport::LinkBuffer payload;
+    payload.Write(std::string_view("\x80\x01\x00\x01\x00\x00\x10\x00xx", 10));
+    payload.Flush();
+    transport::LinkBuffer out;
+    EXPECT_TRUE(codec::EncodeFrame(h, std::move(payload), out).ok());
+    out.Flush();
+    return out.ReadableCopy();
+  }
+
   LogCapture log_;
   TestService service_{"EchoService", ""};
   std::unique_ptr<Server> server_;
@@ -683,25 +698,14 @@ TEST_F(BadInput, ReplyMessageSentToTheServer) {
 
 TEST_F(BadInput, MalformedMessageHeader) {
   TestClient c(server_->port(), Framing::kTHeader, ProtocolId::kBinary);
-  // A THeader frame whose payload is not a message.
-  FrameHeader h;
-  h.framing = Framing::kTHeader;
-  h.seq_id = 1;
-  transport::LinkBuffer payload;
-  payload.Write(std::string_view("\x80\x01\x00\x01\x00\x00\x10\x00xx", 10));
-  payload.Flush();
-  transport::LinkBuffer out;
-  ASSERT_TRUE(codec::EncodeFrame(h, std::move(payload), out).ok());
-  out.Flush();
-  ASSERT_TRUE(c.SendRaw(*out.ReadString(out.Len())));
+  ASSERT_TRUE(c.SendRaw(FrameOfNoMessage(Framing::kTHeader, 1)));
   ExpectClosedWithReason(c, "bad message header in a THeader frame (seq id 1): ");
 }
 
 TEST_F(BadInput, MalformedMessageHeaderInAFramedFrame) {
   TestClient c(server_->port(), Framing::kFramed, ProtocolId::kBinary);
   // Framed has no sequence id outside the message, so the log names none.
-  const std::string message("\x80\x01\x00\x01\x00\x00\x10\x00xx", 10);
-  ASSERT_TRUE(c.SendRaw(std::string("\0\0\0\x0a", 4) + message));
+  ASSERT_TRUE(c.SendRaw(FrameOfNoMessage(Framing::kFramed, 0)));
   ExpectClosedWithReason(c, "bad message header in a Framed frame: ");
 }
 
