@@ -34,9 +34,9 @@
 #include <string>
 #include <vector>
 
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 namespace {

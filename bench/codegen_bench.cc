@@ -49,10 +49,10 @@
 #include <utility>
 #include <vector>
 
-#include "codec/serialize.h"
 #include "complex_types.h"
 #include "echo_types.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/transport/link_buffer.h"
 
 // ---- Allocation counting ----
 //

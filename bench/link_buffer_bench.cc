@@ -36,7 +36,7 @@
 #include <string_view>
 
 #include "benchmark/benchmark.h"
-#include "transport/link_buffer.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace {
 

@@ -39,11 +39,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "bench/load/load_run.h"
-#include "codec/frame.h"
-#include "codec/serialize.h"
-#include "core/client.h"
 #include "echo_rpc.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/core/client.h"
+#include "vireo/transport/link_buffer.h"
 
 ABSL_FLAG(std::string, mode, "mux", "pool or mux.");
 ABSL_FLAG(std::string, framing, "framed", "framed, theader, ttheader or buffered.");

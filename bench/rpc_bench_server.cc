@@ -15,8 +15,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "core/server.h"
 #include "echo_rpc.h"
+#include "vireo/core/server.h"
 
 ABSL_FLAG(int, port, 0, "TCP port; 0 lets the kernel choose.");
 ABSL_FLAG(int, loops, 1, "Event loops (threads).");

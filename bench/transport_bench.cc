@@ -53,12 +53,12 @@
 #include "bench/latency_histogram.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
-#include "transport/connection.h"
-#include "transport/dialer.h"
-#include "transport/event_loop_group.h"
-#include "transport/inet_address.h"
-#include "transport/link_buffer.h"
-#include "transport/tcp_server.h"
+#include "vireo/transport/connection.h"
+#include "vireo/transport/dialer.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/inet_address.h"
+#include "vireo/transport/link_buffer.h"
+#include "vireo/transport/tcp_server.h"
 
 ABSL_FLAG(std::string, mode, "reactor", "floor (blocking sockets) or reactor (Vireo).");
 ABSL_FLAG(int, conns, 1, "Connections, each with one message in flight.");

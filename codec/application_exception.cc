@@ -1,4 +1,4 @@
-#include "codec/application_exception.h"
+#include "vireo/codec/application_exception.h"
 
 #include "absl/strings/str_cat.h"
 

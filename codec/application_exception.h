@@ -26,7 +26,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "codec/thrift_types.h"
+#include "vireo/codec/thrift_types.h"
 
 namespace vireo::codec {
 

@@ -1,10 +1,10 @@
-#include "codec/application_exception.h"
+#include "vireo/codec/application_exception.h"
 
 #include <string>
 
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
 #include "gtest/gtest.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
 
 namespace vireo::codec {
 namespace {

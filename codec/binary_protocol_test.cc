@@ -1,7 +1,7 @@
 // The Binary protocol's bytes, written out by hand, and the malformed inputs
 // only Binary can meet. What both protocols share (round trips, truncation
 // at every offset, limits, depth) is in protocol_conformance_test.cc.
-#include "codec/binary_protocol.h"
+#include "vireo/codec/binary_protocol.h"
 
 #include <array>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "codec/bytes.h"
+#include "vireo/codec/bytes.h"
 
 #include <utility>
 

@@ -32,8 +32,8 @@
 #include <string>
 #include <string_view>
 
-#include "codec/input.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/input.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 

@@ -1,5 +1,5 @@
 // Bytes: owned values, slices of received blocks, copies and moves.
-#include "codec/bytes.h"
+#include "vireo/codec/bytes.h"
 
 #include <set>
 #include <sstream>
@@ -7,9 +7,9 @@
 #include <unordered_set>
 #include <utility>
 
-#include "codec/input.h"
 #include "gtest/gtest.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/input.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 namespace {

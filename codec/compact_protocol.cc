@@ -1,7 +1,7 @@
-#include "codec/compact_protocol.h"
+#include "vireo/codec/compact_protocol.h"
 
 #include "absl/strings/str_cat.h"
-#include "codec/internal/wire.h"
+#include "vireo/codec/internal/wire.h"
 
 namespace vireo::codec {
 namespace {

@@ -59,10 +59,10 @@
 
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
-#include "codec/input.h"
-#include "codec/output.h"
-#include "codec/thrift_types.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/input.h"
+#include "vireo/codec/output.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 

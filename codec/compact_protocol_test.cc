@@ -2,7 +2,7 @@
 // field-id deltas, bool packing, collection headers), and the malformed
 // inputs only Compact can meet. What both protocols share is in
 // protocol_conformance_test.cc.
-#include "codec/compact_protocol.h"
+#include "vireo/codec/compact_protocol.h"
 
 #include <array>
 #include <cctype>

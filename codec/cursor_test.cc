@@ -1,9 +1,9 @@
 // Input and Output: the cursors every codec reads and writes through.
 #include <string>
 
-#include "codec/input.h"
-#include "codec/output.h"
 #include "gtest/gtest.h"
+#include "vireo/codec/input.h"
+#include "vireo/codec/output.h"
 
 namespace vireo::codec {
 namespace {

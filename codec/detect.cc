@@ -1,4 +1,4 @@
-#include "codec/detect.h"
+#include "vireo/codec/detect.h"
 
 #include <sys/uio.h>
 

@@ -39,9 +39,9 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
-#include "codec/frame.h"
-#include "codec/thrift_types.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 

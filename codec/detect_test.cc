@@ -1,5 +1,5 @@
 // Detect: framing and protocol from a connection's first bytes.
-#include "codec/detect.h"
+#include "vireo/codec/detect.h"
 
 #include <string>
 #include <vector>

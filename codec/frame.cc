@@ -1,4 +1,4 @@
-#include "codec/frame.h"
+#include "vireo/codec/frame.h"
 
 #include <sys/uio.h>
 
@@ -8,10 +8,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "codec/internal/wire.h"
-#include "codec/theader.h"
-#include "codec/ttheader.h"
-#include "codec/zlib_transform.h"
+#include "vireo/codec/internal/wire.h"
+#include "vireo/codec/theader.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/codec/zlib_transform.h"
 
 namespace vireo::codec {
 namespace {

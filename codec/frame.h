@@ -45,9 +45,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "codec/message_scanner.h"
-#include "codec/thrift_types.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/message_scanner.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 

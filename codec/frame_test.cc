@@ -1,5 +1,5 @@
 // Frames: Framed, THeader, TTHeader and Buffered, encoded and decoded.
-#include "codec/frame.h"
+#include "vireo/codec/frame.h"
 
 #include <sys/resource.h>
 
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "codec/theader.h"
-#include "codec/ttheader.h"
-#include "codec/zlib_transform.h"
 #include "gtest/gtest.h"
+#include "vireo/codec/theader.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/codec/zlib_transform.h"
 
 namespace vireo::codec {
 namespace {

@@ -1,9 +1,9 @@
-#include "codec/generated.h"
+#include "vireo/codec/generated.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "codec/internal/wire.h"
+#include "vireo/codec/internal/wire.h"
 
 namespace vireo::codec {
 namespace internal {

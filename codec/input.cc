@@ -1,4 +1,4 @@
-#include "codec/input.h"
+#include "vireo/codec/input.h"
 
 namespace vireo::codec {
 

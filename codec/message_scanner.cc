@@ -1,4 +1,4 @@
-#include "codec/message_scanner.h"
+#include "vireo/codec/message_scanner.h"
 
 #include <sys/uio.h>
 
@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "codec/internal/wire.h"
+#include "vireo/codec/internal/wire.h"
 
 namespace vireo::codec {
 namespace {

@@ -1,5 +1,5 @@
 // MessageScanner: finding where a Buffered message ends, resumably.
-#include "codec/message_scanner.h"
+#include "vireo/codec/message_scanner.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "codec/output.h"
+#include "vireo/codec/output.h"
 
 #include <algorithm>
 

@@ -25,7 +25,7 @@
 #include <string_view>
 
 #include "absl/base/optimization.h"
-#include "transport/link_buffer.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
 
 namespace vireo::codec {
 namespace {

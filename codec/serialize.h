@@ -30,13 +30,13 @@
 #include <cstddef>
 
 #include "absl/status/status.h"
-#include "codec/binary_protocol.h"
-#include "codec/bytes.h"
-#include "codec/compact_protocol.h"
-#include "codec/generated.h"
-#include "codec/input.h"
-#include "codec/thrift_types.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/bytes.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/generated.h"
+#include "vireo/codec/input.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 

@@ -1,4 +1,4 @@
-#include "codec/theader.h"
+#include "vireo/codec/theader.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "codec/internal/wire.h"
-#include "codec/thrift_types.h"
+#include "vireo/codec/internal/wire.h"
+#include "vireo/codec/thrift_types.h"
 
 namespace vireo::codec {
 namespace {

@@ -1,4 +1,4 @@
-#include "codec/ttheader.h"
+#include "vireo/codec/ttheader.h"
 
 #include <cstdint>
 #include <cstring>
@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "codec/internal/wire.h"
-#include "codec/thrift_types.h"
+#include "vireo/codec/internal/wire.h"
+#include "vireo/codec/thrift_types.h"
 
 namespace vireo::codec {
 namespace {

@@ -34,7 +34,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "codec/frame.h"
+#include "vireo/codec/frame.h"
 
 namespace vireo::codec {
 

@@ -1,4 +1,4 @@
-#include "codec/zlib_transform.h"
+#include "vireo/codec/zlib_transform.h"
 
 #include <sys/uio.h>
 #include <zlib.h>
@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "codec/thrift_types.h"
+#include "vireo/codec/thrift_types.h"
 
 namespace vireo::codec {
 namespace {

@@ -21,7 +21,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
-#include "transport/link_buffer.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
 

@@ -1,5 +1,5 @@
 // zlib over LinkBuffers: round trips, the inflated-size cap, bad streams.
-#include "codec/zlib_transform.h"
+#include "vireo/codec/zlib_transform.h"
 
 #include <random>
 #include <string>

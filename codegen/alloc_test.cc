@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "codec/serialize.h"
 #include "codec_test_types.h"
 #include "complex_types.h"
 #include "gtest/gtest.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace {
 

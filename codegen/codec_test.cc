@@ -12,14 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "codec/serialize.h"
 #include "codec_test_types.h"
 #include "complex_types.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::codectest {
 namespace {

@@ -18,8 +18,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "codegen/generator.h"
-#include "idl/frontend.h"
+#include "vireo/codegen/generator.h"
+#include "vireo/idl/frontend.h"
 
 namespace vireo::codegen {
 

@@ -1,7 +1,7 @@
 // The text vireo-gen writes: the pieces a user relies on, the order of
 // definitions, determinism, and the errors it reports.
 
-#include "codegen/generator.h"
+#include "vireo/codegen/generator.h"
 
 #include <pthread.h>
 
@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "codegen/cpp_types.h"
-#include "codegen/generate_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "idl/frontend.h"
+#include "vireo/codegen/cpp_types.h"
+#include "vireo/codegen/generate_test_util.h"
+#include "vireo/idl/frontend.h"
 
 namespace vireo::codegen {
 namespace {
@@ -89,8 +89,8 @@ TEST(Generator, ComplexThriftHasTheContractedShape) {
   EXPECT_THAT(h,
               HasSubstr("  static constexpr std::array<vireo::codec::FieldInfo, 2> kFields = {{\n"
                         "      {1, \"x\", vireo::codec::TType::kDouble, false, true},\n"));
-  EXPECT_THAT(h, HasSubstr("#include \"codec/bytes.h\"\n"));
-  EXPECT_THAT(h, HasSubstr("#include \"codec/generated.h\"\n"));
+  EXPECT_THAT(h, HasSubstr("#include \"vireo/codec/bytes.h\"\n"));
+  EXPECT_THAT(h, HasSubstr("#include \"vireo/codec/generated.h\"\n"));
   EXPECT_THAT(h, HasSubstr("#ifndef VIREO_GEN_BENCH_COMPLEX_TYPES_H_"));
   // Services are not types: nothing of ComplexService here.
   EXPECT_THAT(h, Not(HasSubstr("ComplexService")));

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "codegen/generator.h"
-#include "codegen/rpc_gen.h"
-#include "idl/frontend.h"
+#include "vireo/codegen/generator.h"
+#include "vireo/codegen/rpc_gen.h"
+#include "vireo/idl/frontend.h"
 
 namespace {
 

@@ -3,17 +3,17 @@
 // inheritance across files, names that need care, determinism and errors.
 // rpc_test.cc compiles and runs the same output.
 
-#include "codegen/rpc_gen.h"
+#include "vireo/codegen/rpc_gen.h"
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "codegen/generate_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "idl/frontend.h"
+#include "vireo/codegen/generate_test_util.h"
+#include "vireo/idl/frontend.h"
 
 namespace vireo::codegen {
 namespace {
@@ -55,8 +55,8 @@ TEST(RpcGen, EchoHandlerHasTheContractedShape) {
   const std::string& h = f.header;
   EXPECT_TRUE(Has(h, "#ifndef VIREO_GEN_BENCH_ECHO_RPC_H_\n"));
   EXPECT_TRUE(Has(h,
-                  "#include \"core/client.h\"\n#include \"core/service.h\"\n"
-                  "#include \"core/task.h\"\n#include \"echo_types.h\"\n"));
+                  "#include \"vireo/core/client.h\"\n#include \"vireo/core/service.h\"\n"
+                  "#include \"vireo/core/task.h\"\n#include \"echo_types.h\"\n"));
   EXPECT_TRUE(Has(h, "namespace bench {\n"));
   EXPECT_TRUE(Has(h,
                   "class EchoServiceHandler : public ::vireo::Service {\n"
@@ -294,7 +294,7 @@ TEST(RpcGen, EmptyServiceAndFileWithoutServices) {
   EXPECT_EQ(none.header_name, "plain_rpc.h");
   EXPECT_EQ(none.source_name, "plain_rpc.cc");
   EXPECT_TRUE(Has(none.header, "#include \"plain_types.h\"\n"));
-  EXPECT_TRUE(Has(none.header, "#include \"core/client.h\"\n"));
+  EXPECT_TRUE(Has(none.header, "#include \"vireo/core/client.h\"\n"));
   EXPECT_TRUE(Lacks(none.header, "class "));
   EXPECT_TRUE(Has(none.source, "#include \"plain_rpc.h\"\n"));
   EXPECT_TRUE(Lacks(none.source, "namespace {"));

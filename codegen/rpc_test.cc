@@ -14,15 +14,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
-#include "codec/serialize.h"
-#include "core/client.h"
-#include "core/service.h"
-#include "core/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rpc_base_rpc.h"
 #include "rpc_test_rpc.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/core/client.h"
+#include "vireo/core/service.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::rpctest {
 namespace {

@@ -14,10 +14,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "codec/bytes.h"
-#include "codec/generated.h"
 #include "gtest/gtest.h"
 #include "types_test_types.h"
+#include "vireo/codec/bytes.h"
+#include "vireo/codec/generated.h"
 
 namespace vireo::gentest {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/access_log.h"
+#include "vireo/core/access_log.h"
 
 #include <string>
 #include <string_view>

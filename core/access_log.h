@@ -15,7 +15,7 @@
 
 #include <memory>
 
-#include "core/server_middleware.h"
+#include "vireo/core/server_middleware.h"
 
 namespace spdlog {
 class logger;

@@ -1,4 +1,4 @@
-#include "core/call_context.h"
+#include "vireo/core/call_context.h"
 
 namespace vireo {
 

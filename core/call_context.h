@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "codec/frame.h"
-#include "codec/thrift_types.h"
-#include "transport/inet_address.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/inet_address.h"
 
 namespace vireo {
 

@@ -1,4 +1,4 @@
-#include "core/client.h"
+#include "vireo/core/client.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,13 +12,13 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "core/internal/str_cat.h"
-#include "codec/application_exception.h"
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "codec/ttheader.h"
-#include "mux/client_connection.h"
-#include "transport/event_loop.h"
+#include "vireo/codec/application_exception.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/core/internal/str_cat.h"
+#include "vireo/mux/client_connection.h"
+#include "vireo/transport/event_loop.h"
 
 namespace vireo {
 

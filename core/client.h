@@ -41,15 +41,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/cord.h"
 #include "absl/time/time.h"
-#include "codec/frame.h"
-#include "codec/serialize.h"
-#include "codec/thrift_types.h"
-#include "core/call_context.h"
-#include "core/load_balancer.h"
-#include "core/resolver.h"
-#include "core/task.h"
-#include "transport/event_loop_group.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/core/call_context.h"
+#include "vireo/core/load_balancer.h"
+#include "vireo/core/resolver.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo {
 
@@ -208,6 +208,6 @@ absl::Status IdlExceptionToStatus(std::string_view name, const E& e);
 
 }  // namespace vireo
 
-#include "core/internal/client_inl.h"  // IWYU pragma: keep
+#include "vireo/core/internal/client_inl.h"  // IWYU pragma: keep
 
 #endif  // VIREO_CORE_CLIENT_H_

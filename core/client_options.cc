@@ -1,9 +1,9 @@
 // ClientOptions::FromYaml: the client's option file.
 #include <string>
 
-#include "core/client.h"
-#include "core/internal/str_cat.h"
-#include "core/internal/yaml_util.h"
+#include "vireo/core/client.h"
+#include "vireo/core/internal/str_cat.h"
+#include "vireo/core/internal/yaml_util.h"
 
 namespace vireo {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/client.h"
+#include "vireo/core/client.h"
 
 namespace vireo {
 namespace {

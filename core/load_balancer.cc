@@ -1,4 +1,4 @@
-#include "core/load_balancer.h"
+#include "vireo/core/load_balancer.h"
 
 namespace vireo {
 

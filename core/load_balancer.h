@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/call_context.h"
-#include "core/resolver.h"
+#include "vireo/core/call_context.h"
+#include "vireo/core/resolver.h"
 
 namespace vireo {
 

@@ -1,4 +1,4 @@
-#include "core/resolver.h"
+#include "vireo/core/resolver.h"
 
 #include <utility>
 

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "transport/inet_address.h"
+#include "vireo/transport/inet_address.h"
 
 namespace vireo {
 

@@ -1,4 +1,4 @@
-#include "core/server.h"
+#include "vireo/core/server.h"
 
 #include <unistd.h>
 
@@ -8,11 +8,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
-#include "core/internal/server_connection.h"
-#include "core/internal/server_core.h"
-#include "core/internal/str_cat.h"
 #include "spdlog/spdlog.h"
-#include "transport/listener.h"
+#include "vireo/core/internal/server_connection.h"
+#include "vireo/core/internal/server_core.h"
+#include "vireo/core/internal/str_cat.h"
+#include "vireo/transport/listener.h"
 
 namespace vireo {
 

@@ -53,11 +53,11 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "core/server_middleware.h"
-#include "core/server_options.h"
-#include "core/service.h"
-#include "transport/event_loop_group.h"
-#include "transport/inet_address.h"
+#include "vireo/core/server_middleware.h"
+#include "vireo/core/server_options.h"
+#include "vireo/core/service.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/inet_address.h"
 
 namespace vireo {
 

@@ -38,8 +38,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
-#include "core/call_context.h"
-#include "core/task.h"
+#include "vireo/core/call_context.h"
+#include "vireo/core/task.h"
 
 namespace vireo {
 

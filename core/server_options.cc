@@ -1,12 +1,12 @@
 // ServerOptions::FromYaml: the server's option file.
-#include "core/server_options.h"
+#include "vireo/core/server_options.h"
 
 #include <cstdint>
 #include <string>
 
 #include "absl/strings/numbers.h"
-#include "core/internal/str_cat.h"
-#include "core/internal/yaml_util.h"
+#include "vireo/core/internal/str_cat.h"
+#include "vireo/core/internal/yaml_util.h"
 
 namespace vireo {
 

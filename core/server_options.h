@@ -41,7 +41,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "codec/thrift_types.h"
+#include "vireo/codec/thrift_types.h"
 
 namespace vireo {
 

@@ -1,4 +1,4 @@
-#include "core/server_options.h"
+#include "vireo/core/server_options.h"
 
 #include <gtest/gtest.h>
 

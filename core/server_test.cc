@@ -1,4 +1,4 @@
-#include "core/server.h"
+#include "vireo/core/server.h"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +11,11 @@
 #include <thread>
 #include <vector>
 
-#include "codec/ttheader.h"
-#include "core/access_log.h"
-#include "core/server_test_util.h"
 #include "spdlog/sinks/ostream_sink.h"
 #include "spdlog/spdlog.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/core/access_log.h"
+#include "vireo/core/server_test_util.h"
 
 namespace vireo::servertest {
 namespace {

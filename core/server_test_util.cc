@@ -1,4 +1,4 @@
-#include "core/server_test_util.h"
+#include "vireo/core/server_test_util.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,10 +12,10 @@
 #include <stdexcept>
 #include <utility>
 
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
 #include "gtest/gtest.h"
 #include "spdlog/spdlog.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
 
 namespace vireo::servertest {
 

@@ -27,14 +27,14 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
-#include "codec/application_exception.h"
-#include "codec/frame.h"
-#include "codec/serialize.h"
-#include "core/service.h"
-#include "core/task.h"
 #include "server_test_types.h"
 #include "spdlog/sinks/base_sink.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/application_exception.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/core/service.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::servertest {
 

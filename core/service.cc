@@ -1,6 +1,6 @@
-#include "core/service.h"
+#include "vireo/core/service.h"
 
-#include "core/internal/str_cat.h"
+#include "vireo/core/internal/str_cat.h"
 
 namespace vireo {
 

@@ -37,11 +37,11 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "codec/serialize.h"
-#include "codec/thrift_types.h"
-#include "core/call_context.h"
-#include "core/task.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/core/call_context.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo {
 

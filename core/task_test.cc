@@ -1,4 +1,4 @@
-#include "core/task.h"
+#include "vireo/core/task.h"
 
 #include <stdexcept>
 #include <string>

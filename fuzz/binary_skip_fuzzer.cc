@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "codec/binary_protocol.h"
 #include "fuzz/skip_check.h"
+#include "vireo/codec/binary_protocol.h"
 
 namespace {
 

@@ -17,9 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include "codec/bytes.h"
 #include "complex_types.h"
 #include "tests/interop/complex_fixtures.h"
+#include "vireo/codec/bytes.h"
 
 namespace vireo::fuzz {
 

@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "codec/thrift_types.h"
 #include "fuzz/complex_check.h"
+#include "vireo/codec/thrift_types.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   return vireo::fuzz::ComplexOneInput(data, size, vireo::codec::ProtocolId::kBinary);

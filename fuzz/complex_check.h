@@ -28,12 +28,12 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "codec/serialize.h"
-#include "codec/thrift_types.h"
 #include "complex_types.h"
 #include "fuzz/complex_api.h"
 #include "fuzz/fuzz_util.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::fuzz {
 

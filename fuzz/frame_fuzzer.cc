@@ -28,13 +28,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "codec/detect.h"
-#include "codec/frame.h"
-#include "codec/thrift_types.h"
 #include "fuzz/fuzz_util.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/detect.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::fuzz {
 namespace {

@@ -33,8 +33,8 @@
 #include <string_view>
 #include <vector>
 
-#include "transport/block_pool.h"
-#include "transport/link_buffer.h"
+#include "vireo/transport/block_pool.h"
+#include "vireo/transport/link_buffer.h"
 
 // Aborts the run (libFuzzer then saves the input) when `cond` is false.
 #define VIREO_FUZZ_CHECK(cond, what)                                                     \

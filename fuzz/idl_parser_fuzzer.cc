@@ -21,13 +21,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "codegen/generator.h"
-#include "codegen/rpc_gen.h"
-#include "idl/apache_json.h"
-#include "idl/frontend.h"
-#include "idl/model.h"
-#include "idl/parser.h"
-#include "idl/sema.h"
+#include "vireo/codegen/generator.h"
+#include "vireo/codegen/rpc_gen.h"
+#include "vireo/idl/apache_json.h"
+#include "vireo/idl/frontend.h"
+#include "vireo/idl/model.h"
+#include "vireo/idl/parser.h"
+#include "vireo/idl/sema.h"
 
 namespace vireo::fuzz {
 namespace {

@@ -38,17 +38,17 @@
 #include <utility>
 #include <vector>
 
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "codec/frame.h"
-#include "codec/serialize.h"
-#include "codec/thrift_types.h"
-#include "codec/ttheader.h"
 #include "complex_types.h"
 #include "fuzz/complex_api.h"
 #include "fuzz/fuzz_util.h"
 #include "tests/interop/complex_fixtures.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::fuzz {
 namespace {

@@ -1,4 +1,4 @@
-#include "idl/apache_json.h"
+#include "vireo/idl/apache_json.h"
 
 #include <cmath>
 #include <cstdint>

@@ -30,7 +30,7 @@
 #include <string>
 #include <string_view>
 
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::idl {
 

@@ -1,4 +1,4 @@
-#include "idl/apache_json.h"
+#include "vireo/idl/apache_json.h"
 
 #include <cmath>
 #include <memory>
@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "gtest/gtest.h"
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::idl {
 namespace {

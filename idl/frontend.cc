@@ -1,4 +1,4 @@
-#include "idl/frontend.h"
+#include "vireo/idl/frontend.h"
 
 #include <filesystem>
 #include <fstream>
@@ -6,8 +6,8 @@
 #include <system_error>
 #include <utility>
 
-#include "idl/parser.h"
-#include "idl/sema.h"
+#include "vireo/idl/parser.h"
+#include "vireo/idl/sema.h"
 
 namespace vireo::idl {
 

@@ -27,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::idl {
 

@@ -1,4 +1,4 @@
-#include "idl/frontend.h"
+#include "vireo/idl/frontend.h"
 
 #include <unistd.h>
 

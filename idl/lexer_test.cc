@@ -1,4 +1,4 @@
-#include "idl/lexer.h"
+#include "vireo/idl/lexer.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "idl/parser.h"
+#include "vireo/idl/parser.h"
 
 #include <cstdint>
 #include <map>
@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "idl/lexer.h"
+#include "vireo/idl/lexer.h"
 
 namespace vireo::idl::internal {
 namespace {

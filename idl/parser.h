@@ -22,8 +22,8 @@
 #include <string>
 #include <string_view>
 
-#include "idl/frontend.h"
-#include "idl/model.h"
+#include "vireo/idl/frontend.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::idl::internal {
 

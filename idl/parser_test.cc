@@ -1,10 +1,10 @@
-#include "idl/parser.h"
+#include "vireo/idl/parser.h"
 
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
-#include "idl/frontend.h"
+#include "vireo/idl/frontend.h"
 
 namespace vireo::idl {
 namespace {

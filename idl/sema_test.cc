@@ -1,11 +1,11 @@
-#include "idl/sema.h"
+#include "vireo/idl/sema.h"
 
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
-#include "idl/frontend.h"
+#include "vireo/idl/frontend.h"
 
 namespace vireo::idl {
 namespace {

@@ -1,4 +1,4 @@
-#include "mux/client_connection.h"
+#include "vireo/mux/client_connection.h"
 
 #include <algorithm>
 #include <deque>
@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "codec/ttheader.h"
-#include "mux/pending_calls.h"
 #include "spdlog/spdlog.h"
-#include "transport/dialer.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/mux/pending_calls.h"
+#include "vireo/transport/dialer.h"
 
 namespace vireo::mux {
 namespace {

@@ -71,12 +71,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "codec/frame.h"
-#include "codec/thrift_types.h"
-#include "transport/connection.h"
-#include "transport/event_loop.h"
-#include "transport/inet_address.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/connection.h"
+#include "vireo/transport/event_loop.h"
+#include "vireo/transport/inet_address.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::mux {
 

@@ -4,7 +4,7 @@
 // whose body is the request's body (a struct { 1: i32 id }), so each reply
 // tells which call it belongs to. Knobs make it answer late (random delays:
 // out of order), never (held until released), with garbage, or go away.
-#include "mux/client_connection.h"
+#include "vireo/mux/client_connection.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -25,13 +25,13 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "codec/frame.h"
-#include "codec/ttheader.h"
 #include "gtest/gtest.h"
-#include "transport/event_loop_group.h"
-#include "transport/tcp_server.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/tcp_server.h"
 
 namespace vireo::mux {
 namespace {

@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "mux/client_connection.h"
-#include "transport/event_loop.h"
+#include "vireo/mux/client_connection.h"
+#include "vireo/transport/event_loop.h"
 
 namespace vireo::mux {
 

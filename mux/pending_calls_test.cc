@@ -1,4 +1,4 @@
-#include "mux/pending_calls.h"
+#include "vireo/mux/pending_calls.h"
 
 #include <atomic>
 #include <thread>

@@ -1,4 +1,4 @@
-#include "transport/block_pool.h"
+#include "vireo/transport/block_pool.h"
 
 #include <sys/mman.h>
 

@@ -44,9 +44,9 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "transport/event_loop.h"
-#include "transport/inet_address.h"
-#include "transport/link_buffer.h"
+#include "vireo/transport/event_loop.h"
+#include "vireo/transport/inet_address.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::transport {
 

@@ -1,5 +1,5 @@
 // Connections, listeners, dialers and the TCP server over loopback.
-#include "transport/connection.h"
+#include "vireo/transport/connection.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "transport/dialer.h"
-#include "transport/event_loop_group.h"
-#include "transport/listener.h"
-#include "transport/tcp_server.h"
+#include "vireo/transport/dialer.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/listener.h"
+#include "vireo/transport/tcp_server.h"
 
 namespace vireo::transport {
 namespace {

@@ -1,4 +1,4 @@
-#include "transport/dialer.h"
+#include "vireo/transport/dialer.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -9,7 +9,7 @@
 #include <future>
 
 #include "absl/strings/str_cat.h"
-#include "transport/internal/errors.h"
+#include "vireo/transport/internal/errors.h"
 
 namespace vireo::transport {
 namespace {

@@ -1,4 +1,4 @@
-#include "transport/event_loop.h"
+#include "vireo/transport/event_loop.h"
 
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <functional>
 
 #include "spdlog/spdlog.h"
-#include "transport/internal/errors.h"
+#include "vireo/transport/internal/errors.h"
 
 namespace vireo::transport {
 

@@ -1,4 +1,4 @@
-#include "transport/event_loop_group.h"
+#include "vireo/transport/event_loop_group.h"
 
 #include <pthread.h>
 

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "transport/event_loop.h"
+#include "vireo/transport/event_loop.h"
 
 namespace vireo::transport {
 

@@ -1,4 +1,4 @@
-#include "transport/event_loop.h"
+#include "vireo/transport/event_loop.h"
 
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "transport/event_loop_group.h"
+#include "vireo/transport/event_loop_group.h"
 
 namespace vireo::transport {
 namespace {

@@ -1,4 +1,4 @@
-#include "transport/inet_address.h"
+#include "vireo/transport/inet_address.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>

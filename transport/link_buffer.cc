@@ -1,4 +1,4 @@
-#include "transport/link_buffer.h"
+#include "vireo/transport/link_buffer.h"
 
 #include <algorithm>
 #include <cstring>

@@ -45,7 +45,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "transport/block_pool.h"
+#include "vireo/transport/block_pool.h"
 
 namespace vireo::transport {
 

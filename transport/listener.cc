@@ -1,4 +1,4 @@
-#include "transport/listener.h"
+#include "vireo/transport/listener.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
-#include "transport/internal/errors.h"
+#include "vireo/transport/internal/errors.h"
 
 namespace vireo::transport {
 namespace {

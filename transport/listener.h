@@ -27,8 +27,8 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "transport/event_loop.h"
-#include "transport/inet_address.h"
+#include "vireo/transport/event_loop.h"
+#include "vireo/transport/inet_address.h"
 
 namespace vireo::transport {
 

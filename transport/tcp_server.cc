@@ -1,4 +1,4 @@
-#include "transport/tcp_server.h"
+#include "vireo/transport/tcp_server.h"
 
 #include <unistd.h>
 

@@ -28,10 +28,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "transport/connection.h"
-#include "transport/event_loop_group.h"
-#include "transport/inet_address.h"
-#include "transport/listener.h"
+#include "vireo/transport/connection.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/inet_address.h"
+#include "vireo/transport/listener.h"
 
 namespace vireo::transport {
 

@@ -11,7 +11,7 @@
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "codec/thrift_types.h"
+#include "vireo/codec/thrift_types.h"
 
 // Returns the status of `expr` from the enclosing function when it is not OK.
 #define VIREO_RETURN_IF_ERROR(expr)                                    \

@@ -14,10 +14,10 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
-#include "core/internal/str_cat.h"
-#include "codec/serialize.h"
-#include "core/task.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/core/internal/str_cat.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo {
 namespace internal {

@@ -1,16 +1,16 @@
-#include "core/internal/server_connection.h"
+#include "vireo/core/internal/server_connection.h"
 
 #include <exception>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
-#include "codec/detect.h"
-#include "codec/ttheader.h"
-#include "core/internal/str_cat.h"
 #include "spdlog/spdlog.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/detect.h"
+#include "vireo/codec/ttheader.h"
+#include "vireo/core/internal/str_cat.h"
 
 namespace vireo::internal {
 

@@ -45,11 +45,11 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "codec/frame.h"
-#include "core/internal/server_core.h"
-#include "core/service.h"
-#include "transport/connection.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/frame.h"
+#include "vireo/core/internal/server_core.h"
+#include "vireo/core/service.h"
+#include "vireo/transport/connection.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::internal {
 

@@ -1,8 +1,8 @@
-#include "core/internal/server_core.h"
+#include "vireo/core/internal/server_core.h"
 
 #include <algorithm>
 
-#include "core/internal/str_cat.h"
+#include "vireo/core/internal/str_cat.h"
 
 namespace vireo::internal {
 

@@ -32,13 +32,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "codec/application_exception.h"
-#include "codec/frame.h"
-#include "codec/serialize.h"
-#include "core/internal/server_worker_pool.h"
-#include "core/server_middleware.h"
-#include "core/server_options.h"
-#include "core/service.h"
+#include "vireo/codec/application_exception.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/core/internal/server_worker_pool.h"
+#include "vireo/core/server_middleware.h"
+#include "vireo/core/server_options.h"
+#include "vireo/core/service.h"
 
 namespace vireo::internal {
 

@@ -1,4 +1,4 @@
-#include "core/internal/server_worker_pool.h"
+#include "vireo/core/internal/server_worker_pool.h"
 
 #include <pthread.h>
 

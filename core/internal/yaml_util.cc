@@ -1,10 +1,10 @@
-#include "core/internal/yaml_util.h"
+#include "vireo/core/internal/yaml_util.h"
 
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "core/internal/str_cat.h"
+#include "vireo/core/internal/str_cat.h"
 
 namespace vireo::internal {
 

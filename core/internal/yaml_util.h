@@ -27,7 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "codec/thrift_types.h"
+#include "vireo/codec/thrift_types.h"
 
 namespace vireo::internal {
 

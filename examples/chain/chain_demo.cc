@@ -27,9 +27,9 @@
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
 #include "chain_rpc.h"
-#include "core/client.h"
-#include "core/server.h"
 #include "examples/common/flags.h"
+#include "vireo/core/client.h"
+#include "vireo/core/server.h"
 
 ABSL_FLAG(std::string, framing, "theader", "theader or ttheader.");
 ABSL_FLAG(int, timeout_ms, 800, "The caller's timeout for a call to A.");

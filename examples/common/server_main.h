@@ -21,7 +21,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "core/server.h"
+#include "vireo/core/server.h"
 
 namespace vireo::examples {
 

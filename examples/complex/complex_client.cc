@@ -21,9 +21,9 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
-#include "core/client.h"
 #include "examples/common/flags.h"
 #include "inventory_rpc.h"
+#include "vireo/core/client.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1", "Server host.");
 ABSL_FLAG(int, port, 8889, "Server port.");

@@ -17,11 +17,11 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "core/access_log.h"
-#include "core/server.h"
 #include "examples/common/flags.h"
 #include "examples/common/server_main.h"
 #include "inventory_rpc.h"
+#include "vireo/core/access_log.h"
+#include "vireo/core/server.h"
 
 ABSL_FLAG(int, port, 8889, "TCP port to listen on; 0 lets the kernel choose.");
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on.");

@@ -12,9 +12,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "core/client.h"
 #include "echo_rpc.h"
 #include "examples/common/flags.h"
+#include "vireo/core/client.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1", "Server host.");
 ABSL_FLAG(int, port, 8888, "Server port.");

@@ -12,10 +12,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "core/server.h"
 #include "echo_rpc.h"
 #include "examples/common/flags.h"
 #include "examples/common/server_main.h"
+#include "vireo/core/server.h"
 
 ABSL_FLAG(int, port, 8888, "TCP port to listen on; 0 lets the kernel choose.");
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on.");

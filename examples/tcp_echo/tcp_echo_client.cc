@@ -33,11 +33,11 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "examples/common/flags.h"
-#include "transport/connection.h"
-#include "transport/dialer.h"
-#include "transport/event_loop_group.h"
-#include "transport/inet_address.h"
-#include "transport/link_buffer.h"
+#include "vireo/transport/connection.h"
+#include "vireo/transport/dialer.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/inet_address.h"
+#include "vireo/transport/link_buffer.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1", "Echo server address (numeric or a name).");
 ABSL_FLAG(int, port, 0, "Echo server port (required).");

@@ -22,11 +22,11 @@
 #include "absl/status/status.h"
 #include "examples/common/flags.h"
 #include "examples/common/server_main.h"
-#include "transport/connection.h"
-#include "transport/event_loop_group.h"
-#include "transport/inet_address.h"
-#include "transport/link_buffer.h"
-#include "transport/tcp_server.h"
+#include "vireo/transport/connection.h"
+#include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/inet_address.h"
+#include "vireo/transport/link_buffer.h"
+#include "vireo/transport/tcp_server.h"
 
 ABSL_FLAG(int, port, 9090, "TCP port to listen on; 0 lets the kernel choose.");
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on (numeric or a name).");

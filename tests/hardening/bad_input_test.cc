@@ -42,11 +42,11 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bad_input_rpc.h"
-#include "core/server.h"
 #include "spdlog/sinks/base_sink.h"
 #include "spdlog/spdlog.h"
-#include "transport/block_pool.h"
-#include "transport/event_loop.h"
+#include "vireo/core/server.h"
+#include "vireo/transport/block_pool.h"
+#include "vireo/transport/event_loop.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 // AddressSanitizer keeps freed memory in a quarantine (256 MiB by default)

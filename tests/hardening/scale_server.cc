@@ -15,10 +15,10 @@
 #include <cstring>
 #include <string>
 
-#include "codec/bytes.h"
-#include "core/server.h"
 #include "examples/common/server_main.h"
 #include "scale_service_rpc.h"
+#include "vireo/codec/bytes.h"
+#include "vireo/core/server.h"
 
 namespace scaletest {
 namespace {

@@ -37,10 +37,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "codec/bytes.h"
-#include "core/client.h"
 #include "gtest/gtest.h"
 #include "scale_service_rpc.h"
+#include "vireo/codec/bytes.h"
+#include "vireo/core/client.h"
 
 extern char** environ;
 

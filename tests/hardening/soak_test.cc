@@ -67,15 +67,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "codec/bytes.h"
-#include "core/client.h"
-#include "core/server.h"
-#include "core/task.h"
 #include "gtest/gtest.h"
 #include "soak_service_rpc.h"
 #include "tests/rpc/timers.h"
-#include "transport/block_pool.h"
-#include "transport/event_loop_group.h"
+#include "vireo/codec/bytes.h"
+#include "vireo/core/client.h"
+#include "vireo/core/server.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/block_pool.h"
+#include "vireo/transport/event_loop_group.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 // ASan's quarantine (256 MiB by default) keeps freed memory resident for a

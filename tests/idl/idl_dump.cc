@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "idl/apache_json.h"
-#include "idl/frontend.h"
+#include "vireo/idl/apache_json.h"
+#include "vireo/idl/frontend.h"
 
 namespace {
 

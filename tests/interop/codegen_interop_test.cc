@@ -17,11 +17,11 @@
 #include <utility>
 #include <vector>
 
-#include "codec/serialize.h"
 #include "complex_types.h"
 #include "gtest/gtest.h"
 #include "tests/interop/complex_fixtures.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace vireo::interop {
 

@@ -19,10 +19,10 @@
 #include <utility>
 #include <vector>
 
-#include "codec/application_exception.h"
-#include "codec/binary_protocol.h"
-#include "codec/compact_protocol.h"
 #include "gtest/gtest.h"
+#include "vireo/codec/application_exception.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/compact_protocol.h"
 
 namespace vireo::codec {
 namespace {

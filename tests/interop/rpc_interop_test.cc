@@ -33,13 +33,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "core/client.h"
-#include "core/server.h"
-#include "core/task.h"
 #include "gtest/gtest.h"
 #include "rpc_interop_extra_rpc.h"
 #include "rpc_interop_rpc.h"
 #include "tests/interop/rpc_peer_process.h"
+#include "vireo/core/client.h"
+#include "vireo/core/server.h"
+#include "vireo/core/task.h"
 
 namespace vireo::interop_test {
 namespace {

@@ -16,10 +16,10 @@
 #include <utility>
 #include <vector>
 
-#include "codec/detect.h"
-#include "codec/frame.h"
-#include "codec/message_scanner.h"
 #include "gtest/gtest.h"
+#include "vireo/codec/detect.h"
+#include "vireo/codec/frame.h"
+#include "vireo/codec/message_scanner.h"
 
 namespace vireo::codec {
 namespace {

@@ -15,8 +15,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "core/client.h"
 #include "rpc_test_rpc.h"
+#include "vireo/core/client.h"
 
 extern char** environ;
 

@@ -17,11 +17,11 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "core/client.h"
-#include "core/server.h"
 #include "rpc_test_rpc.h"
 #include "test_service.h"
-#include "transport/event_loop.h"
+#include "vireo/core/client.h"
+#include "vireo/core/server.h"
+#include "vireo/transport/event_loop.h"
 
 namespace rpctest {
 namespace {

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/server.h"
 #include "examples/common/server_main.h"
 #include "test_service.h"
+#include "vireo/core/server.h"
 
 int main(int argc, char** argv) {
   int port = 0;

@@ -19,11 +19,11 @@
 #include <thread>
 
 #include "absl/time/clock.h"
-#include "core/client.h"
-#include "core/task.h"
 #include "rpc_test_rpc.h"
 #include "tests/rpc/timers.h"
-#include "transport/event_loop.h"
+#include "vireo/core/client.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/event_loop.h"
 
 namespace rpctest {
 

@@ -16,8 +16,8 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/time/time.h"
-#include "core/task.h"
-#include "transport/event_loop.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/event_loop.h"
 
 namespace rpctest {
 

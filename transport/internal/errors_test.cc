@@ -1,4 +1,4 @@
-#include "transport/internal/errors.h"
+#include "vireo/transport/internal/errors.h"
 
 #include <cerrno>
 

@@ -2,7 +2,9 @@
 // into a LinkBuffer and reads it back, encodes a struct generated from
 // hello.thrift and decodes it again in both protocols, and calls the
 // generated Greeter service through a vireo::Server and vireo::Client.
-// Exits 0 iff all of it works.
+// Exits 0 iff all of it works. The project has its own core/ and
+// transport/ folders, first on its include path: Vireo's headers and the
+// generated ones must not pick them up.
 
 #include <cstdio>
 #include <cstring>
@@ -11,12 +13,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "codec/serialize.h"
 #include "core/client.h"
-#include "core/server.h"
 #include "hello_rpc.h"
 #include "hello_types.h"
 #include "transport/link_buffer.h"
+#include "vireo/codec/serialize.h"
+#include "vireo/core/client.h"
+#include "vireo/core/server.h"
+#include "vireo/transport/link_buffer.h"
 
 namespace {
 
@@ -108,6 +112,7 @@ int main() {
   if (!StructRoundTrip(vireo::codec::ProtocolId::kBinary)) return 1;
   if (!StructRoundTrip(vireo::codec::ProtocolId::kCompact)) return 1;
   if (!RpcRoundTrip()) return 1;
-  std::puts("consumer: ok");
+  std::printf("consumer: ok (beside %s and %s)\n", consumer::kOwnCoreClient,
+              consumer::kOwnLinkBuffer);
   return 0;
 }
