@@ -48,6 +48,27 @@ function(vireo_add_thrift)
     set(gen_depends vireo-gen)
   endif()
 
+  # vireo-gen names its output after the file's base name (common.thrift ->
+  # common_types.h, common_rpc.h), and other IDL files and generated code
+  # refer to a file by that name (`common.Point`, "common_types.h"), as in
+  # Apache Thrift: two files of one base name cannot share a target.
+  set(seen_names)
+  foreach(file IN LISTS ARG_FILES)
+    get_filename_component(name ${file} NAME_WLE)
+    if(name IN_LIST seen_names)
+      list(FIND seen_names ${name} first_index)
+      list(GET seen_files ${first_index} first_file)
+      message(FATAL_ERROR
+        "vireo_add_thrift(${ARG_TARGET}): ${first_file} and ${file} have the same base name "
+        "'${name}'. vireo-gen writes ${name}_types.h and ${name}_rpc.h for each, and IDL and "
+        "generated code name a file by its base name, so one target cannot hold both. Rename "
+        "one of the files, or generate them in two vireo_add_thrift() targets that no IDL file "
+        "and no source file use together.")
+    endif()
+    list(APPEND seen_names ${name})
+    list(APPEND seen_files ${file})
+  endforeach()
+
   set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TARGET}_gen)
   set(include_args)
   foreach(dir IN LISTS ARG_INCLUDE_DIRS)

@@ -51,6 +51,8 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -61,12 +63,13 @@
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
-#include "codec/binary_protocol.h"
-#include "codec/bytes.h"
-#include "codec/compact_protocol.h"
-#include "codec/input.h"
-#include "codec/thrift_types.h"
-#include "transport/link_buffer.h"
+#include "vireo/codec/binary_protocol.h"
+#include "vireo/codec/box.h"
+#include "vireo/codec/bytes.h"
+#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/input.h"
+#include "vireo/codec/thrift_types.h"
+#include "vireo/transport/link_buffer.h"
 
 // Returns the status of `expr` from the enclosing function when it is not OK.
 #define VIREO_CODEC_RETURN_IF_ERROR(expr)                                \
@@ -1699,6 +1702,84 @@ inline absl::Status ReadField(D& d, typename D::FieldState& state, T* v) {
     return Codec<Tag>::Read(d, v);
   }
 }
+
+// ---- Fields held indirectly (idl::Field::Indirection) ----
+
+namespace internal {
+
+// Makes the holder of a field about to be decoded hold a value that only it
+// owns: kept (with its storage) when it already does; a fresh one when it
+// is empty, or shared with another owner, or const.
+template <class T>
+void PrepareHolder(std::optional<T>& v) {
+  if (!v) v.emplace();
+}
+template <class T>
+void PrepareHolder(Box<T>& v) {
+  if (!v) v.emplace();
+}
+template <class T>
+void PrepareHolder(std::unique_ptr<T>& v) {
+  if (!v) v = std::make_unique<T>();
+}
+template <class T>
+void PrepareHolder(std::shared_ptr<T>& v) {
+  if (!v || v.use_count() != 1) v = std::make_shared<T>();
+}
+template <class T>
+void PrepareHolder(std::shared_ptr<const T>& v) {
+  v = std::make_shared<T>();
+}
+
+// The value a prepared holder holds, writable (a shared_ptr<const T> was
+// just made from a fresh, non-const T by PrepareHolder).
+template <class H>
+auto* HeldValue(H& v) {
+  return const_cast<std::remove_const_t<std::remove_reference_t<decltype(*v)>>*>(&*v);
+}
+
+}  // namespace internal
+
+// Reads a field the IDL marks as a reference (a std::unique_ptr or
+// std::shared_ptr holder) into its holder. A struct that arrives empty (its
+// stop byte alone) leaves the holder null: Apache Thrift's C++ writes a null
+// reference as an empty struct and reads an empty one back as null, and
+// this reads its bytes the same way.
+template <class Tag, class D, class H>
+absl::Status ReadReference(D& d, typename D::FieldState& state, H& holder) {
+  internal::PrepareHolder(holder);
+  const size_t before = d.input().remaining();
+  absl::Status s = ReadField<Tag>(d, state, internal::HeldValue(holder));
+  if constexpr (std::is_same_v<Tag, wire::Struct>) {
+    if (s.ok() && before - d.input().remaining() == 1) holder.reset();
+  }
+  return s;
+}
+
+namespace internal {
+
+// Field equality for generated operator==: pointers compare what they
+// point at (both null is equal), everything else with ==.
+template <class A>
+bool FieldEquals(const A& a, const A& b) {
+  return a == b;
+}
+template <class T>
+bool FieldEquals(const std::unique_ptr<T>& a, const std::unique_ptr<T>& b) {
+  return a == nullptr || b == nullptr ? a == b : *a == *b;
+}
+template <class T>
+bool FieldEquals(const std::shared_ptr<T>& a, const std::shared_ptr<T>& b) {
+  return a == nullptr || b == nullptr ? a == b : (a == b || *a == *b);
+}
+
+// A deep copy of a unique_ptr field for generated copy constructors.
+template <class T>
+std::unique_ptr<T> CopyHeld(const std::unique_ptr<T>& v) {
+  return v == nullptr ? nullptr : std::make_unique<T>(*v);
+}
+
+}  // namespace internal
 
 // A default-constructed T, made once: generated readers copy a field's
 // default back from it when the field is absent from the input.

@@ -1,4 +1,4 @@
-#include "codegen/codec_gen.h"
+#include "vireo/codegen/codec_gen.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -122,6 +122,18 @@ bool IsOptional(const Struct& s, const Field& f) {
 bool IsRequired(const Struct& s, const Field& f) {
   return !IsUnion(s) && f.requiredness == Requiredness::kRequired;
 }
+// Held through a pointer or box (idl::Field::Indirection).
+bool IsIndirect(const Field& f) { return f.indirection != Field::Indirection::kValue; }
+// A struct member written only when set: an optional one, or one held
+// indirectly (present when its holder is non-null).
+bool IsPresenceChecked(const Struct& s, const Field& f) {
+  return !IsUnion(s) && (IsOptional(s, f) || IsIndirect(f));
+}
+// The condition under which such a member is written.
+std::string PresentExpr(const Field& f) {
+  return IsIndirect(f) ? "static_cast<bool>(this->" + f.cpp_name + ")"
+                       : "this->" + f.cpp_name + ".has_value()";
+}
 
 // Indexes of s.fields in wire order: by id, as Apache Thrift writes them.
 std::vector<size_t> WireOrder(const Struct& s) {
@@ -139,20 +151,23 @@ enum class Access { kMember, kPointer };
 // How the struct's generated code names field i's value (for reading, a
 // const reference to it; for unions, the variant alternative).
 std::string ValueExpr(const Struct& s, size_t i, Access access) {
-  if (IsUnion(s)) return "std::get<" + std::to_string(i + 1) + ">(this->value_)";
   const Field& f = s.fields[i];
-  if (IsOptional(s, f) || access == Access::kPointer) return "(*this->" + f.cpp_name + ")";
+  if (IsUnion(s)) {
+    const std::string held = "std::get<" + std::to_string(i + 1) + ">(this->value_)";
+    return IsIndirect(f) ? "(*" + held + ")" : held;
+  }
+  if (IsPresenceChecked(s, f) || access == Access::kPointer) return "(*this->" + f.cpp_name + ")";
   return "this->" + f.cpp_name;
 }
 
 std::string SizeFunction(const Struct& s, Access access) {
   const std::string& name = s.cpp_name;
-  std::string out = "template <class P>\nsize_t " + name + "::VireoSize() const {\n";
+  std::string out = "template <class VireoP>\nsize_t " + name + "::VireoSize() const {\n";
   out += "  [[maybe_unused]] int16_t vireo_last = 0;\n";
-  out += "  size_t vireo_n = P::kStopSize;\n";
+  out += "  size_t vireo_n = VireoP::kStopSize;\n";
   auto term = [&](size_t i) {
     const Field& f = s.fields[i];
-    return std::string(kNs) + "FieldSize<P, " + WireTag(*f.type) + ">(" + std::to_string(f.id) +
+    return std::string(kNs) + "FieldSize<VireoP, " + WireTag(*f.type) + ">(" + std::to_string(f.id) +
            ", vireo_last, " + ValueExpr(s, i, access) + ")";
   };
   if (IsUnion(s)) {
@@ -167,9 +182,8 @@ std::string SizeFunction(const Struct& s, Access access) {
   } else {
     for (size_t i : WireOrder(s)) {
       const Field& f = s.fields[i];
-      if (IsOptional(s, f)) {
-        out +=
-            "  if (this->" + f.cpp_name + ".has_value()) {\n    vireo_n += " + term(i) + ";\n  }\n";
+      if (IsPresenceChecked(s, f)) {
+        out += "  if (" + PresentExpr(f) + ") {\n    vireo_n += " + term(i) + ";\n  }\n";
       } else {
         out += "  vireo_n += " + term(i) + ";\n";
       }
@@ -181,11 +195,11 @@ std::string SizeFunction(const Struct& s, Access access) {
 
 std::string WriteFunction(const Struct& s, Access access) {
   const std::string& name = s.cpp_name;
-  std::string out = "template <class P>\nchar* " + name + "::VireoWrite(char* vireo_p) const {\n";
+  std::string out = "template <class VireoP>\nchar* " + name + "::VireoWrite(char* vireo_p) const {\n";
   out += "  [[maybe_unused]] int16_t vireo_last = 0;\n";
   auto stmt = [&](size_t i) {
     const Field& f = s.fields[i];
-    return "vireo_p = " + std::string(kNs) + "WriteField<P, " + WireTag(*f.type) + ">(vireo_p, " +
+    return "vireo_p = " + std::string(kNs) + "WriteField<VireoP, " + WireTag(*f.type) + ">(vireo_p, " +
            std::to_string(f.id) + ", vireo_last, " + ValueExpr(s, i, access) + ");";
   };
   if (IsUnion(s)) {
@@ -199,21 +213,21 @@ std::string WriteFunction(const Struct& s, Access access) {
   } else {
     for (size_t i : WireOrder(s)) {
       const Field& f = s.fields[i];
-      if (IsOptional(s, f)) {
-        out += "  if (this->" + f.cpp_name + ".has_value()) {\n    " + stmt(i) + "\n  }\n";
+      if (IsPresenceChecked(s, f)) {
+        out += "  if (" + PresentExpr(f) + ") {\n    " + stmt(i) + "\n  }\n";
       } else {
         out += "  " + stmt(i) + "\n";
       }
     }
   }
-  out += "  return P::WriteStop(vireo_p);\n}\n";
+  out += "  return VireoP::WriteStop(vireo_p);\n}\n";
   return out;
 }
 
 std::string ChunkedFunction(const Struct& s, Access access) {
   const std::string& name = s.cpp_name;
   std::string out =
-      "template <class W>\nvoid " + name + "::VireoWriteChunked(W& vireo_w) const {\n";
+      "template <class VireoW>\nvoid " + name + "::VireoWriteChunked(VireoW& vireo_w) const {\n";
   out += "  vireo_w.WriteStructBegin();\n";
   auto stmt = [&](size_t i) {
     const Field& f = s.fields[i];
@@ -231,8 +245,8 @@ std::string ChunkedFunction(const Struct& s, Access access) {
   } else {
     for (size_t i : WireOrder(s)) {
       const Field& f = s.fields[i];
-      if (IsOptional(s, f)) {
-        out += "  if (this->" + f.cpp_name + ".has_value()) {\n    " + stmt(i) + "\n  }\n";
+      if (IsPresenceChecked(s, f)) {
+        out += "  if (" + PresentExpr(f) + ") {\n    " + stmt(i) + "\n  }\n";
       } else {
         out += "  " + stmt(i) + "\n";
       }
@@ -257,6 +271,22 @@ std::string ReadFieldStatements(const Struct& s, size_t i, const std::string& in
     out +=
         indent + "if (this->value_.index() != " + idx + ") this->value_.emplace<" + idx + ">();\n";
     target = "&std::get<" + idx + ">(this->value_)";
+    if (IsIndirect(f)) {
+      const std::string held = "std::get<" + idx + ">(this->value_)";
+      out += indent + kNs + "internal::PrepareHolder(" + held + ");\n";
+      target = std::string(kNs) + "internal::HeldValue(" + held + ")";
+    }
+  } else if (f.indirection == Field::Indirection::kBox) {
+    out += indent + kNs + "internal::PrepareHolder(this->" + f.cpp_name + ");\n";
+    target = std::string(kNs) + "internal::HeldValue(this->" + f.cpp_name + ")";
+  } else if (IsIndirect(f)) {
+    // A reference: read as Apache's C++ reads one (an empty struct is null).
+    out += indent + "VIREO_CODEC_RETURN_IF_FIELD_ERROR(\n" + indent + "    (" + kNs +
+           "ReadReference<" + WireTag(*f.type) + ">(vireo_d, vireo_state, this->" + f.cpp_name +
+           ")),\n" + indent + "    " + Quote(s.name + "." + f.name) + ");\n";
+    out += indent + "vireo_seen[" + std::to_string(i / 64) + "] |= uint64_t{1} << " +
+           std::to_string(i % 64) + ";\n";
+    return out;
   } else if (IsOptional(s, f)) {
     out +=
         indent + "if (!this->" + f.cpp_name + ".has_value()) this->" + f.cpp_name + ".emplace();\n";
@@ -303,10 +333,10 @@ std::string ReadFieldBegin(const Struct& s, const std::string& indent) {
 
 std::string Prologue(const Struct& s) {
   const std::string& name = s.cpp_name;
-  std::string out = "template <class D>\n::absl::Status " + name + "::VireoRead(D& vireo_d) {\n";
+  std::string out = "template <class VireoD>\n::absl::Status " + name + "::VireoRead(VireoD& vireo_d) {\n";
   out += "  if (ABSL_PREDICT_FALSE(!vireo_d.TryEnter())) {\n    return " + std::string(kNs) +
          "internal::FieldError(vireo_d.DepthError(), " + Quote(s.name) + ");\n  }\n";
-  out += "  typename D::FieldState vireo_state;\n";
+  out += "  typename VireoD::FieldState vireo_state;\n";
   out += "  " + std::string(kNs) + "TType vireo_type = " + kNs + "TType::kStop;\n";
   out += "  int16_t vireo_id = 0;\n";
   return out;
@@ -346,7 +376,7 @@ std::string FixedStructFastPath(const Struct& s) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < s.fields.size(); ++i) {
     const Field& f = s.fields[i];
-    if (IsDuplicateId(s, i) || IsOptional(s, f)) return "";
+    if (IsDuplicateId(s, i) || IsOptional(s, f) || IsIndirect(f)) return "";
     const std::string tag = WireTag(*f.type);
     const std::string w = std::string(kNs) + "wire::";
     if (tag != w + "Bool" && tag != w + "Byte" && tag != w + "I16" && tag != w + "I32" &&
@@ -433,7 +463,7 @@ std::string StructReadFunction(const Struct& s) {
     out += "  if (ABSL_PREDICT_FALSE(" + all + ")) {\n";
     bool needs_default = false;
     for (const Field& f : s.fields) {
-      needs_default = needs_default || (!IsOptional(s, f) && !IsRequired(s, f));
+      needs_default = needs_default || (!IsPresenceChecked(s, f) && !IsRequired(s, f));
     }
     if (needs_default) {
       out += "    const auto& vireo_default =\n        " + std::string(kNs) + "DefaultInstance<" +
@@ -446,7 +476,7 @@ std::string StructReadFunction(const Struct& s) {
       if (IsRequired(s, f)) {
         out += "{\n      return " + std::string(kNs) + "RequiredFieldMissing(" + Quote(s.name) +
                ", " + Quote(f.name) + ");\n    }\n";
-      } else if (IsOptional(s, f)) {
+      } else if (IsPresenceChecked(s, f)) {
         out += "this->" + f.cpp_name + ".reset();\n";
       } else {
         out += "this->" + f.cpp_name + " = vireo_default." + f.cpp_name + ";\n";
@@ -509,12 +539,12 @@ std::string EncodeMembers(std::string_view chunked) {
 }
 
 // The templates behind the entry points, defined in the generated .cc.
-constexpr std::string_view kEncodeTemplates = R"(  template <class P>
+constexpr std::string_view kEncodeTemplates = R"(  template <class VireoP>
   size_t VireoSize() const;
-  template <class P>
+  template <class VireoP>
   char* VireoWrite(char* out) const;
-  template <class W>
-  void VireoWriteChunked(W& w) const;
+  template <class VireoW>
+  void VireoWriteChunked(VireoW& w) const;
 )";
 
 }  // namespace
@@ -532,7 +562,7 @@ std::string GenerateCodecMembers(const idl::Struct& s) {
   // Behind the above, per protocol; defined in the generated .cc.
 )";
   out += kEncodeTemplates;
-  out += "  template <class D>\n  ::absl::Status VireoRead(D& d);\n";
+  out += "  template <class VireoD>\n  ::absl::Status VireoRead(VireoD& d);\n";
   return out;
 }
 
@@ -570,6 +600,6 @@ std::string GenerateViewCodecDefinitions(const idl::Struct& s) {
   return out;
 }
 
-std::vector<std::string> CodecIncludes() { return {"\"codec/serialize.h\""}; }
+std::vector<std::string> CodecIncludes() { return {"\"vireo/codec/serialize.h\""}; }
 
 }  // namespace vireo::codegen

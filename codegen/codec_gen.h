@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::codegen {
 

@@ -1,4 +1,4 @@
-#include "codegen/cpp_types.h"
+#include "vireo/codegen/cpp_types.h"
 
 #include <charconv>
 #include <cmath>
@@ -164,7 +164,43 @@ std::string CppTypeName(const Type& type, const idl::Program& current, bool qual
   return "void";
 }
 
+std::string CppValueType(const idl::Field& field, const idl::Program& current,
+                         bool qualify_local) {
+  const Type* t = field.type.get();
+  if (field.indirection != idl::Field::Indirection::kValue && t->kind == Type::Kind::kNamed &&
+      t->resolved != nullptr && t->resolved->kind == idl::Definition::Kind::kTypedef &&
+      idl::FindAnnotation(t->resolved->annotations, "cpp.type") == nullptr &&
+      idl::AsStruct(idl::TrueType(*t)) != nullptr) {
+    // A typedef of a struct may be declared only after the struct that
+    // holds it (the typedef needs it complete for its by-value users): a
+    // holder names the struct itself, which is declared up front.
+    t = &idl::TrueType(*t);
+  }
+  return CppTypeName(*t, current, qualify_local);
+}
+
+std::string CppHeldType(const idl::Field& field, const idl::Program& current,
+                        bool qualify_local) {
+  const std::string value_type = CppValueType(field, current, qualify_local);
+  switch (field.indirection) {
+    case idl::Field::Indirection::kValue:
+      return value_type;
+    case idl::Field::Indirection::kUnique:
+      return "std::unique_ptr<" + value_type + ">";
+    case idl::Field::Indirection::kShared:
+      return "std::shared_ptr<" + value_type + ">";
+    case idl::Field::Indirection::kSharedConst:
+      return "std::shared_ptr<const " + value_type + ">";
+    case idl::Field::Indirection::kBox:
+      return "::vireo::codec::Box<" + value_type + ">";
+  }
+  return value_type;
+}
+
 std::string CppFieldType(const idl::Field& field, const idl::Program& current, bool qualify_local) {
+  if (field.indirection != idl::Field::Indirection::kValue) {
+    return CppHeldType(field, current, qualify_local);
+  }
   std::string t = CppTypeName(*field.type, current, qualify_local);
   if (field.requiredness == idl::Requiredness::kOptional) return "std::optional<" + t + ">";
   return t;
@@ -356,7 +392,13 @@ std::string CppConstValue(const ConstValue& value, const Type& type, const idl::
 
 std::string FieldInitializer(const idl::Field& field, const idl::Program& current,
                              bool qualify_local) {
-  if (field.requiredness == idl::Requiredness::kOptional) return "";
+  // Optional and indirect fields start empty: an indirect field's IDL
+  // default is not applied (it would allocate in every constructor, and a
+  // recursive default could not end).
+  if (field.requiredness == idl::Requiredness::kOptional ||
+      field.indirection != idl::Field::Indirection::kValue) {
+    return "";
+  }
   if (field.default_value.has_value()) {
     return " = " + CppConstValue(*field.default_value, *field.type, current, qualify_local, 2);
   }

@@ -30,7 +30,7 @@
 #include <string>
 #include <string_view>
 
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::codegen {
 
@@ -48,10 +48,22 @@ std::string CppDefinitionName(const idl::Definition& def, const idl::Program& cu
 std::string CppTypeName(const idl::Type& type, const idl::Program& current,
                         bool qualify_local = false);
 
-// The declared type of a struct member: std::optional<T> for an `optional`
-// field of a struct or exception, else T. (Union members live in a variant
-// and use CppTypeName.)
+// The declared type of a struct member: the holder its indirection names
+// (std::unique_ptr<T>, std::shared_ptr<T>, std::shared_ptr<const T>,
+// vireo::codec::Box<T>) for a field held indirectly, else std::optional<T>
+// for an `optional` field of a struct or exception, else T. (Union members
+// live in a variant: CppHeldType.)
 std::string CppFieldType(const idl::Field& field, const idl::Program& current,
+                         bool qualify_local = false);
+
+// What a union's variant holds for `field`: CppValueType in the holder
+// field.indirection names (the value type itself for kValue).
+std::string CppHeldType(const idl::Field& field, const idl::Program& current,
+                        bool qualify_local = false);
+
+// The C++ type of the value `field` holds: CppTypeName of its type, except
+// that a field held indirectly names a typedef of a struct as the struct.
+std::string CppValueType(const idl::Field& field, const idl::Program& current,
                          bool qualify_local = false);
 
 // The wire type of a type expression (typedefs followed, annotations
@@ -86,7 +98,7 @@ std::string CppConstValue(const idl::ConstValue& value, const idl::Type& type,
 // The initializer of a struct member, with its leading " = " or as "{}":
 // the IDL default if there is one; else 0, false or `{}` for numbers, bools
 // and enums (so no member is left indeterminate); "" for the rest and for
-// optional fields (which start empty).
+// optional and indirect fields (which start empty).
 std::string FieldInitializer(const idl::Field& field, const idl::Program& current,
                              bool qualify_local = false);
 

@@ -1,4 +1,4 @@
-#include "codegen/generator.h"
+#include "vireo/codegen/generator.h"
 
 #include <cctype>
 #include <map>
@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "codegen/codec_gen.h"
-#include "codegen/cpp_types.h"
-#include "codegen/types_gen.h"
+#include "vireo/codegen/codec_gen.h"
+#include "vireo/codegen/cpp_types.h"
+#include "vireo/codegen/types_gen.h"
 
 namespace vireo::codegen {
 namespace {
@@ -25,7 +25,6 @@ struct Edge {
   // union member, a typedef naming it), not merely declared (a container
   // element).
   bool hard = false;
-  std::string via;  // the field that makes the edge, "" for a typedef
 };
 
 struct Node {
@@ -37,81 +36,63 @@ struct Node {
 using NodeIndex = std::map<const Definition*, size_t>;
 
 void CollectEdges(const Type& type, bool in_container, const idl::Program& program,
-                  const NodeIndex& index, const std::string& via, std::vector<Edge>* out) {
+                  const NodeIndex& index, std::vector<Edge>* out) {
   switch (type.kind) {
     case Type::Kind::kBase:
       return;
     case Type::Kind::kList:
     case Type::Kind::kSet:
     case Type::Kind::kMap:
-      if (type.elem != nullptr) CollectEdges(*type.elem, true, program, index, via, out);
-      if (type.value != nullptr) CollectEdges(*type.value, true, program, index, via, out);
+      if (type.elem != nullptr) CollectEdges(*type.elem, true, program, index, out);
+      if (type.value != nullptr) CollectEdges(*type.value, true, program, index, out);
       return;
     case Type::Kind::kNamed: {
       if (type.resolved == nullptr || type.resolved->program != &program) return;
       auto it = index.find(type.resolved);
-      if (it != index.end()) out->push_back(Edge{it->second, !in_container, via});
+      if (it != index.end()) out->push_back(Edge{it->second, !in_container});
       return;
     }
   }
 }
 
-std::string LocationPrefix(const Definition& def, const idl::Program& program) {
-  std::string file = def.loc.file != nullptr ? *def.loc.file : program.path;
-  return file + ":" + std::to_string(def.loc.line) + ":" + std::to_string(def.loc.col) + ": ";
+// `file:line:col` of a definition.
+std::string Where(const Definition& def) {
+  const std::string file = def.loc.file != nullptr ? *def.loc.file
+                           : def.program != nullptr ? def.program->path
+                                                    : "";
+  return file + ":" + std::to_string(def.loc.line) + ":" + std::to_string(def.loc.col);
 }
 
-// Finds a cycle of hard edges; on success returns an empty string, else the
-// chain "A.b -> B.a -> A".
-std::string FindHardCycle(const std::vector<Node>& nodes, size_t* start) {
-  enum class Color { kWhite, kGrey, kBlack };
-  std::vector<Color> color(nodes.size(), Color::kWhite);
-  // A depth-first walk with its stack on the heap: a chain of by-value
-  // members or typedefs is as long as the file makes it (the front end's
-  // nesting limit does not bound it), and a recursive walk overflowed the
-  // call stack on a few hundred thousand lines.
-  struct Frame {
-    size_t node;
-    size_t next_edge;
-  };
-  std::vector<Frame> stack;
-  // The hard edges from the root to the top of the stack.
-  std::vector<std::pair<size_t, const Edge*>> path;
-  for (size_t root = 0; root < nodes.size(); ++root) {
-    if (color[root] != Color::kWhite) continue;
-    color[root] = Color::kGrey;
-    stack.push_back(Frame{root, 0});
-    while (!stack.empty()) {
-      const size_t n = stack.back().node;
-      const std::vector<Edge>& edges = nodes[n].edges;
-      if (stack.back().next_edge == edges.size()) {
-        color[n] = Color::kBlack;
-        stack.pop_back();
-        if (!stack.empty()) path.pop_back();  // the edge that led to n
-        continue;
+// The generated header of `program` includes those of every file it
+// includes, directly or not: all of their definitions meet in one C++
+// translation unit, where one name in one namespace can be defined once.
+// Apache Thrift's output does not compile there; this says why instead.
+absl::Status CheckOneDefinitionPerCppName(const idl::Program& program) {
+  std::vector<const idl::Program*> files = {&program};
+  std::set<const idl::Program*> queued = {&program};
+  for (size_t i = 0; i < files.size(); ++i) {
+    for (const idl::Include& inc : files[i]->includes) {
+      if (inc.program != nullptr && queued.insert(inc.program).second) {
+        files.push_back(inc.program);
       }
-      const Edge& e = edges[stack.back().next_edge++];
-      if (!e.hard || color[e.to] == Color::kBlack) continue;
-      path.emplace_back(n, &e);
-      if (color[e.to] == Color::kGrey) {
-        size_t first = 0;
-        while (path[first].first != e.to) ++first;
-        std::string found;
-        for (size_t i = first; i < path.size(); ++i) {
-          const Edge* edge = path[i].second;
-          found += nodes[path[i].first].def->name;
-          if (!edge->via.empty()) found += "." + edge->via;
-          found += " -> ";
-        }
-        found += nodes[e.to].def->name;
-        *start = e.to;
-        return found;
-      }
-      color[e.to] = Color::kGrey;
-      stack.push_back(Frame{e.to, 0});
     }
   }
-  return "";
+  std::map<std::pair<std::string, std::string>, const Definition*> seen;
+  for (const idl::Program* file : files) {
+    const std::string ns = CppNamespace(*file);
+    for (const Definition* d : file->definitions) {
+      auto [it, fresh] = seen.emplace(std::make_pair(ns, d->cpp_name), d);
+      if (fresh || it->second->program == file) continue;
+      return absl::InvalidArgumentError(
+          Where(*d) + ": error: " + d->cpp_name + " is defined in " +
+          (ns.empty() ? "the global C++ namespace" : "C++ namespace ::" + ns) +
+          " by both this file and " + Where(*it->second) + ", and " +
+          program.name +
+          ".thrift includes both: C++ cannot hold two definitions of one name; give one of the "
+          "files another `namespace cpp`, or rename one definition");
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string Upper(const std::string& s) {
@@ -159,23 +140,17 @@ absl::StatusOr<std::vector<const Definition*>> OrderTypes(const idl::Program& pr
   for (Node& node : nodes) {
     if (node.def->kind == Definition::Kind::kTypedef) {
       const auto* t = static_cast<const idl::Typedef*>(node.def);
-      CollectEdges(*t->type, false, program, index, "", &node.edges);
+      CollectEdges(*t->type, false, program, index, &node.edges);
     } else {
       const auto* s = static_cast<const idl::Struct*>(node.def);
       for (const idl::Field& f : s->fields) {
-        CollectEdges(*f.type, false, program, index, f.name, &node.edges);
+        // A field held through a pointer or box needs its type declared,
+        // not complete, as a container element does.
+        const bool held = f.indirection != idl::Field::Indirection::kValue;
+        CollectEdges(*f.type, held, program, index, &node.edges);
       }
     }
   }
-  size_t start = 0;
-  std::string cycle = FindHardCycle(nodes, &start);
-  if (!cycle.empty()) {
-    const Definition& def = *nodes[start].def;
-    return absl::InvalidArgumentError(
-        LocationPrefix(def, program) + "error: " + def.name + " contains itself by value (" +
-        cycle + "); C++ cannot hold such a type: break the cycle with a list, set or map");
-  }
-
   // Declaration order, except that a definition waits for what it needs:
   // first everything it uses, else (in a cycle through containers) at least
   // what it needs complete.
@@ -196,6 +171,8 @@ absl::StatusOr<std::vector<const Definition*>> OrderTypes(const idl::Program& pr
       }
       if (pick != nodes.size()) break;
     }
+    // The front end boxes a field of every by-value cycle, so there is
+    // always one.
     if (pick == nodes.size()) return absl::InternalError("vireo-gen: no order for the types");
     emitted[pick] = true;
     order.push_back(nodes[pick].def);
@@ -204,6 +181,7 @@ absl::StatusOr<std::vector<const Definition*>> OrderTypes(const idl::Program& pr
 }
 
 absl::StatusOr<GeneratedFiles> GenerateTypes(const idl::Program& program) {
+  if (absl::Status st = CheckOneDefinitionPerCppName(program); !st.ok()) return st;
   absl::StatusOr<std::vector<const Definition*>> order = OrderTypes(program);
   if (!order.ok()) return order.status();
 
@@ -223,10 +201,10 @@ absl::StatusOr<GeneratedFiles> GenerateTypes(const idl::Program& program) {
   h += "#ifndef " + guard + "\n#define " + guard + "\n\n";
 
   std::set<std::string> system = {"<array>",  "<compare>",     "<cstdint>", "<exception>",
-                                  "<map>",    "<optional>",    "<ostream>", "<set>",
+                                  "<map>",    "<memory>",     "<optional>",    "<ostream>", "<set>",
                                   "<string>", "<string_view>", "<utility>", "<variant>",
                                   "<vector>"};
-  std::set<std::string> local = {"\"codec/bytes.h\"", "\"codec/generated.h\""};
+  std::set<std::string> local = {"\"vireo/codec/bytes.h\"", "\"vireo/codec/generated.h\""};
   CollectTypes(program, &system);
   for (const std::string& inc : CodecIncludes()) {
     (inc.empty() || inc.front() != '<' ? local : system).insert(inc);

@@ -9,7 +9,7 @@
 //   idl::Frontend frontend(options);
 //   const idl::Program* program = frontend.Load("complex.thrift");
 //   absl::StatusOr<GeneratedFiles> files = GenerateTypes(*program);
-//   if (!files.ok()) { ... }          // e.g. a struct that contains itself
+//   if (!files.ok()) { ... }          // e.g. two included files clash
 //   WriteFile(dir + "/" + files->header_name, files->header);
 //
 // Thread rules: pure functions of an immutable model; any thread.
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::codegen {
 
@@ -35,16 +35,18 @@ struct GeneratedFiles {
 };
 
 // Generates the types (and, through codec_gen.h, the codec) of `program`.
-// Fails with InvalidArgument, naming the file, line and the chain of
-// fields, when structs contain each other by value in a cycle (directly or
-// through std::optional or a union), which no C++ type can represent.
+// Fails with InvalidArgument (`file:line:col: error: ...`) when two files
+// that `program` includes, directly or not, or `program` and one of them,
+// define one C++ name in one C++ namespace. By-value cycles need no check
+// here: the front end boxes a field of each (idl/indirection.h).
 absl::StatusOr<GeneratedFiles> GenerateTypes(const idl::Program& program);
 
 // The structs and typedefs of `program` in an order in which each is
 // declared after everything it needs complete: a by-value member, an
 // optional or union member, a typedef it names. Container elements are
 // ordered first when possible, but may follow (a struct may hold a
-// std::vector of itself). Fails as GenerateTypes does on a by-value cycle.
+// std::vector of itself), and a field held through a pointer or box needs
+// its type only declared.
 absl::StatusOr<std::vector<const idl::Definition*>> OrderTypes(const idl::Program& program);
 
 }  // namespace vireo::codegen

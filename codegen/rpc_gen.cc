@@ -1,4 +1,4 @@
-#include "codegen/rpc_gen.h"
+#include "vireo/codegen/rpc_gen.h"
 
 #include <cctype>
 #include <memory>
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "codegen/codec_gen.h"
-#include "codegen/cpp_types.h"
-#include "codegen/types_gen.h"
+#include "vireo/codegen/codec_gen.h"
+#include "vireo/codegen/cpp_types.h"
+#include "vireo/codegen/types_gen.h"
 
 namespace vireo::codegen {
 namespace {
@@ -33,6 +33,30 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
+// The last space of `piece` outside a string or character literal, where a
+// declaration may break between its type and its name; npos when there is
+// none. A break inside a literal would split it across lines, which does
+// not compile.
+size_t LastBreakableSpace(const std::string& piece) {
+  size_t found = std::string::npos;
+  char quote = 0;
+  for (size_t i = 0; i < piece.size(); ++i) {
+    const char c = piece[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == ' ') {
+      found = i;
+    }
+  }
+  return found;
+}
+
 // Packs `items` (comma-separated, the last followed by `tail`) into lines
 // that start at `column`, the first continuing `out`'s current line. False
 // when some line still passes the column limit.
@@ -52,7 +76,7 @@ bool Pack(const std::vector<std::string>& items, const std::string& tail, size_t
       *out += " ";
       ++col;
     }
-    const size_t space = piece.rfind(' ');
+    const size_t space = LastBreakableSpace(piece);
     const bool split = first_on_line && col + piece.size() > kColumns && space != std::string::npos;
     if (split) {
       // One declaration wider than the line: its name goes on the next,
@@ -207,6 +231,9 @@ Field CopyField(const Field& f, Requiredness requiredness) {
   out.requiredness = requiredness;
   out.default_value = f.default_value;
   out.reference = f.reference;
+  // Arguments, results and throws-clause fields are held by value: the
+  // handler and client take them by reference already.
+  out.indirection = idl::Field::Indirection::kValue;
   out.annotations = f.annotations;
   out.loc = f.loc;
   return out;
@@ -326,6 +353,14 @@ class ServiceGen {
     }
     return out;
   }
+  // The coroutine form's parameters: all by value, so that the lazy task
+  // owns its arguments (`co_m(MakeRequest())` is awaited after the
+  // temporary is gone). Pass with std::move to avoid the copy.
+  std::vector<std::string> ValueParams(const Function& f) const {
+    std::vector<std::string> out;
+    for (const Field& a : f.arguments) out.push_back(TypeName(*a.type) + " " + a.cpp_name);
+    return out;
+  }
   std::vector<std::string> ArgNames(const Function& f, const std::string& prefix) const {
     std::vector<std::string> out;
     for (const Field& a : f.arguments) out.push_back(prefix + a.cpp_name);
@@ -411,14 +446,15 @@ std::string ServiceGen::ClientDeclaration() const {
   std::string out = "// A typed client of service " + s_.name +
                     ".\n"
                     "//\n"
-                    "// It calls through a vireo::Client (core/client.h). Per method:\n"
-                    "//   Ret m(args..., options)             blocking\n"
-                    "//   absl::Status m(args..., R* out, options)\n"
-                    "//                                       blocking, decoding into *out and\n"
+                    "// It calls through a vireo::Client (vireo/core/client.h). Per method:\n"
+                    "//   Ret m(args..., options)             blocking (`m(args..., {})` too)\n"
+                    "//   absl::Status m(args..., &out, options)\n"
+                    "//                                       blocking, decoding into out and\n"
                     "//                                       reusing its storage\n"
                     "//   void m(args..., done, options)      callback: `done` runs once, on a\n"
                     "//                                       loop thread\n"
-                    "//   Task<Ret> co_m(args..., options)    coroutine: the arguments and this\n"
+                    "//   Task<Ret> co_m(args..., options)    coroutine: takes the arguments by\n"
+                    "//                                       value (the task owns them); this\n"
                     "//                                       object must live until the task is\n"
                     "//                                       first awaited\n"
                     "// where Ret is absl::StatusOr<R>, or absl::Status for void and oneway\n"
@@ -464,16 +500,17 @@ std::string ServiceGen::ClientDeclaration() const {
                 with({"const ::vireo::CallOptions& " + options + " = {}"}), ");");
     if (!IsVoid(*f.return_type)) {
       out += Wrap("  ", "::absl::Status " + f.cpp_name + "(",
-                  with({TypeName(*f.return_type) + "* " + FreeName(f, "out"),
+                  with({"::vireo::Out<" + TypeName(*f.return_type) + "> " + FreeName(f, "out"),
                         "const ::vireo::CallOptions& " + options + " = {}"}),
                   ");");
     }
     out += Wrap("  ", "void " + f.cpp_name + "(",
-                with({"::absl::AnyInvocable<void(" + ret + ") &&> " + FreeName(f, "done"),
+                with({"::vireo::Callback<" + ret + "> " + FreeName(f, "done"),
                       "const ::vireo::CallOptions& " + options + " = {}"}),
                 ");");
-    out += Wrap("  ", "::vireo::Task<" + ret + "> " + CoName(f) + "(",
-                with({"::vireo::CallOptions " + options + " = {}"}), ");");
+    std::vector<std::string> co_params = ValueParams(f);
+    co_params.push_back("::vireo::CallOptions " + options + " = {}");
+    out += Wrap("  ", "::vireo::Task<" + ret + "> " + CoName(f) + "(", co_params, ");");
   }
   if (s_.extends == nullptr) {
     out += "\n private:\n";
@@ -720,7 +757,7 @@ std::string ServiceGen::ClientDefinitions() const {
       const std::string out_name = FreeName(f, "out");
       out += "\n";
       out += Wrap("", "::absl::Status " + name + "::" + f.cpp_name + "(",
-                  with({TypeName(*f.return_type) + "* " + out_name,
+                  with({"::vireo::Out<" + TypeName(*f.return_type) + "> " + out_name,
                         "const ::vireo::CallOptions& " + options}),
                   ") {");
       out += pargs_line;
@@ -728,7 +765,7 @@ std::string ServiceGen::ClientDefinitions() const {
       out += "      vireo_client(), " + info + ", VireoEncoder(args), " + options + ",\n";
       out += "      [" + out_name + "](::absl::Status status, ::vireo::ClientReply& reply) {\n";
       out += Wrap("        ", "return VireoDecodeInto_" + suffix + "(",
-                  {out_name, "std::move(status)", "reply"}, ");");
+                  {out_name + ".get()", "std::move(status)", "reply"}, ");");
       out += "      });\n}\n";
     }
 
@@ -736,21 +773,24 @@ std::string ServiceGen::ClientDefinitions() const {
     const std::string done = FreeName(f, "done");
     out += "\n";
     out += Wrap("", "void " + name + "::" + f.cpp_name + "(",
-                with({"::absl::AnyInvocable<void(" + ret + ") &&> " + done,
+                with({"::vireo::Callback<" + ret + "> " + done,
                       "const ::vireo::CallOptions& " + options}),
                 ") {");
     out += pargs_line;
     out += Wrap(
         "  ", "::vireo::internal::CallAsync<" + ret + ">(",
-        {"vireo_client()", info, "VireoEncoder(args)", options, decode, "std::move(" + done + ")"},
+        {"vireo_client()", info, "VireoEncoder(args)", options, decode,
+         "std::move(" + done + ").Take()"},
         ");");
     out += "}\n";
 
     // Coroutine: one full-expression, so the encoder lives until the call
-    // has encoded.
+    // has encoded. The arguments are the task's own (ValueParams).
     out += "\n";
-    out += Wrap("", "::vireo::Task<" + ret + "> " + name + "::" + CoName(f) + "(",
-                with({"::vireo::CallOptions " + options}), ") {");
+    std::vector<std::string> co_params = ValueParams(f);
+    co_params.push_back("::vireo::CallOptions " + options);
+    out += Wrap("", "::vireo::Task<" + ret + "> " + name + "::" + CoName(f) + "(", co_params,
+                ") {");
     out += pargs_line;
     out += Wrap(
         "  ", "co_return co_await ::vireo::internal::CallCoroutine<" + ret + ">(",
@@ -842,12 +882,12 @@ absl::StatusOr<GeneratedFiles> GenerateRpc(const idl::Program& program) {
       for (const Field& a : f.arguments) CollectTemplateIncludes(*a.type, &system);
     }
   }
-  std::set<std::string> local = {"\"absl/functional/any_invocable.h\"",
-                                 "\"absl/status/status.h\"",
+  std::set<std::string> local = {"\"absl/status/status.h\"",
                                  "\"absl/status/statusor.h\"",
-                                 "\"core/client.h\"",
-                                 "\"core/service.h\"",
-                                 "\"core/task.h\""};
+                                 "\"vireo/core/call_args.h\"",
+                                 "\"vireo/core/client.h\"",
+                                 "\"vireo/core/service.h\"",
+                                 "\"vireo/core/task.h\""};
   for (const std::string& inc : system) h += "#include " + inc + "\n";
   h += "\n";
   local.insert("\"" + program.name + "_types.h\"");

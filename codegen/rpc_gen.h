@@ -22,8 +22,8 @@
 #define VIREO_CODEGEN_RPC_GEN_H_
 
 #include "absl/status/statusor.h"
-#include "codegen/generator.h"
-#include "idl/model.h"
+#include "vireo/codegen/generator.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::codegen {
 

@@ -55,8 +55,9 @@ TEST(RpcGen, EchoHandlerHasTheContractedShape) {
   const std::string& h = f.header;
   EXPECT_TRUE(Has(h, "#ifndef VIREO_GEN_BENCH_ECHO_RPC_H_\n"));
   EXPECT_TRUE(Has(h,
+                  "#include \"echo_types.h\"\n#include \"vireo/core/call_args.h\"\n"
                   "#include \"vireo/core/client.h\"\n#include \"vireo/core/service.h\"\n"
-                  "#include \"vireo/core/task.h\"\n#include \"echo_types.h\"\n"));
+                  "#include \"vireo/core/task.h\"\n"));
   EXPECT_TRUE(Has(h, "namespace bench {\n"));
   EXPECT_TRUE(Has(h,
                   "class EchoServiceHandler : public ::vireo::Service {\n"
@@ -114,16 +115,15 @@ TEST(RpcGen, EchoClientHasTheContractedShape) {
                   "  ::absl::StatusOr<Response> echo(const Request& req, const "
                   "::vireo::CallOptions& options = {});\n"));
   EXPECT_TRUE(Has(h,
-                  "  ::absl::Status echo(const Request& req, Response* out, const "
-                  "::vireo::CallOptions& options = {});\n"));
+                  "  ::absl::Status echo(const Request& req, ::vireo::Out<Response> out,\n"
+                  "                      const ::vireo::CallOptions& options = {});\n"));
   EXPECT_TRUE(Has(h,
-                  "  void echo(const Request& req, ::absl::AnyInvocable<void("
-                  "::absl::StatusOr<Response>) &&> done,\n"
+                  "  void echo(const Request& req, ::vireo::Callback<::absl::StatusOr<Response>> "
+                  "done,\n"
                   "            const ::vireo::CallOptions& options = {});\n"));
+  // The coroutine form owns its arguments: by value.
   EXPECT_TRUE(Has(h,
-                  "  ::vireo::Task<::absl::StatusOr<Response>> co_echo(const Request& "
-                  "req,\n"
-                  "                                                    "
+                  "  ::vireo::Task<::absl::StatusOr<Response>> co_echo(Request req, "
                   "::vireo::CallOptions options = {});\n"));
   // The wire structs, after the classes a reader looks for.
   EXPECT_LT(Pos(h, "class EchoServiceClient {"), Pos(h, "struct EchoService_echo_args {"));
@@ -277,9 +277,8 @@ TEST(RpcGen, KeywordAndCollidingNames) {
                   "                      const ::vireo::CallOptions& vireo_options = "
                   "{});\n"));
   EXPECT_TRUE(Has(h,
-                  "int64_t out,\n                         bool* vireo_out, const "
-                  "::vireo::CallOptions& vireo_options = {});"));
-  EXPECT_TRUE(Has(h, "::absl::AnyInvocable<void(::absl::StatusOr<bool>) &&> vireo_done,"));
+                  "int64_t out,\n                         ::vireo::Out<bool> vireo_out,"));
+  EXPECT_TRUE(Has(h, "::vireo::Callback<::absl::StatusOr<bool>> vireo_done,"));
 }
 
 TEST(RpcGen, EmptyServiceAndFileWithoutServices) {

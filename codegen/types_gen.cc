@@ -1,11 +1,11 @@
-#include "codegen/types_gen.h"
+#include "vireo/codegen/types_gen.h"
 
 #include <set>
 #include <string>
 #include <vector>
 
-#include "codegen/codec_gen.h"
-#include "codegen/cpp_types.h"
+#include "vireo/codegen/codec_gen.h"
+#include "vireo/codegen/cpp_types.h"
 
 namespace vireo::codegen {
 namespace {
@@ -40,6 +40,36 @@ std::string JoinWrapped(const std::vector<std::string>& items, const std::string
 
 bool IsUnion(const Struct& s) { return s.flavor == Struct::Flavor::kUnion; }
 bool IsException(const Struct& s) { return s.flavor == Struct::Flavor::kException; }
+
+using Indirection = Field::Indirection;
+bool IsIndirect(const Field& f) { return f.indirection != Indirection::kValue; }
+// Held by a std::unique_ptr or std::shared_ptr, whose == compares
+// addresses, not values.
+bool IsPointer(const Field& f) {
+  return f.indirection == Indirection::kUnique || f.indirection == Indirection::kShared ||
+         f.indirection == Indirection::kSharedConst;
+}
+bool HasPointer(const Struct& s) {
+  for (const Field& f : s.fields) {
+    if (IsPointer(f)) return true;
+  }
+  return false;
+}
+// A std::unique_ptr member makes the struct move-only unless it gets a copy
+// constructor that copies the pointee.
+bool HasUnique(const Struct& s) {
+  for (const Field& f : s.fields) {
+    if (f.indirection == Indirection::kUnique) return true;
+  }
+  return false;
+}
+// `a == vireo_other.a`, or, for a pointer, a comparison of the values.
+std::string EqualsTerm(const Field& f) {
+  if (IsPointer(f)) {
+    return "::vireo::codec::internal::FieldEquals(" + f.cpp_name + ", vireo_other." + f.cpp_name + ")";
+  }
+  return f.cpp_name + " == vireo_other." + f.cpp_name;
+}
 
 // A member whose name is also the name of a type of this file hides that
 // type inside the class body; the struct then names its own file's types
@@ -97,7 +127,8 @@ std::string StructBody(const Struct& s, const idl::Program& program) {
     for (const Field& f : s.fields) {
       params.push_back(CppFieldType(f, program, q) + " " + f.cpp_name + "_arg");
       inits.push_back(f.cpp_name + "(" +
-                      (IsScalar(*f.type) && f.requiredness != Requiredness::kOptional
+                      (IsScalar(*f.type) && f.requiredness != Requiredness::kOptional &&
+                               !IsIndirect(f)
                            ? f.cpp_name + "_arg"
                            : "std::move(" + f.cpp_name + "_arg)") +
                       ")");
@@ -113,6 +144,15 @@ std::string StructBody(const Struct& s, const idl::Program& program) {
       out += "      : " + JoinWrapped(inits, ",", 8, 8) + " {}\n\n";
     }
   }
+  if (HasUnique(s)) {
+    // Copies copy what the std::unique_ptr members point at.
+    if (!IsException(s)) out += "  " + s.cpp_name + "() = default;\n";
+    out += "  " + s.cpp_name + "(const " + s.cpp_name + "& vireo_other);\n";
+    out += "  " + s.cpp_name + "(" + s.cpp_name + "&&) noexcept = default;\n";
+    out += "  " + s.cpp_name + "& operator=(const " + s.cpp_name + "& vireo_other);\n";
+    out += "  " + s.cpp_name + "& operator=(" + s.cpp_name + "&&) noexcept = default;\n";
+    out += "  ~" + s.cpp_name + "()" + (IsException(s) ? " override" : "") + " = default;\n\n";
+  }
   for (const Field& f : s.fields) {
     out += DocComment(f.doc, "  ");
     out += "  " + CppFieldType(f, program, q) + " " + f.cpp_name + FieldInitializer(f, program, q) +
@@ -124,12 +164,12 @@ std::string StructBody(const Struct& s, const idl::Program& program) {
   out += "\n";
   if (IsException(s)) {
     // std::exception has no operator==, so a defaulted one would be deleted.
-    const std::string head = "  bool operator==(const " + s.cpp_name + "& other) const {";
+    const std::string head = "  bool operator==(const " + s.cpp_name + "& vireo_other) const {";
     if (s.fields.empty()) {
-      out += head + "\n    static_cast<void>(other);\n    return true;\n  }\n";
+      out += head + "\n    static_cast<void>(vireo_other);\n    return true;\n  }\n";
     } else {
       std::vector<std::string> terms;
-      for (const Field& f : s.fields) terms.push_back(f.cpp_name + " == other." + f.cpp_name);
+      for (const Field& f : s.fields) terms.push_back(EqualsTerm(f));
       std::string one_line = head + " return " + JoinWrapped(terms, " &&", 0, 1000) + "; }";
       if (one_line.size() <= 100) {
         out += one_line + "\n";
@@ -137,6 +177,12 @@ std::string StructBody(const Struct& s, const idl::Program& program) {
         out += head + "\n    return " + JoinWrapped(terms, " &&", 11, 11) + ";\n  }\n";
       }
     }
+  } else if (HasPointer(s)) {
+    // Pointers compare their values; such a struct has no ordering.
+    std::vector<std::string> terms;
+    for (const Field& f : s.fields) terms.push_back(EqualsTerm(f));
+    const std::string head = "  bool operator==(const " + s.cpp_name + "& vireo_other) const {";
+    out += head + "\n    return " + JoinWrapped(terms, " &&", 11, 11) + ";\n  }\n";
   } else {
     out += "  bool operator==(const " + s.cpp_name + "&) const = default;\n";
     out += OrderingLine(s);
@@ -175,19 +221,28 @@ std::string UnionBody(const Struct& s, const idl::Program& program) {
   for (size_t i = 0; i < s.fields.size(); ++i) {
     const Field& f = s.fields[i];
     std::string idx = std::to_string(i + 1);
-    std::string t = CppTypeName(*f.type, program, q);
+    std::string t = CppValueType(f, program, q);
     const std::string& n = f.cpp_name;
+    // A member held in a Box (a reference, or a cycle's back edge) reads
+    // like the others: the accessors reach through the box.
+    const std::string held = "std::get<" + idx + ">(value_)";
     out += "\n";
     out += DocComment(f.doc, "  ");
     out += "  bool has_" + n + "() const { return value_.index() == " + idx + "; }\n";
     out += "  // Precondition: has_" + n + "().\n";
-    out += "  const " + t + "& " + n + "() const { return std::get<" + idx + ">(value_); }\n";
+    out += "  const " + t + "& " + n + "() const { return " + (IsIndirect(f) ? "*" : "") + held +
+           "; }\n";
     out += "  // Makes " + n +
            " the set field (value-initialised if another was set; kept,\n"
            "  // with its capacity, if it already was) and returns it.\n";
     out += "  " + t + "& mutable_" + n + "() {\n";
     out += "    if (value_.index() != " + idx + ") value_.emplace<" + idx + ">();\n";
-    out += "    return std::get<" + idx + ">(value_);\n  }\n";
+    if (IsIndirect(f)) {
+      out += "    if (!" + held + ") " + held + ".emplace();\n";
+      out += "    return *" + held + ";\n  }\n";
+    } else {
+      out += "    return " + held + ";\n  }\n";
+    }
     if (IsScalar(*f.type)) {
       out += "  void set_" + n + "(" + t + " v) { value_.emplace<" + idx + ">(v); }\n";
     } else {
@@ -215,7 +270,7 @@ std::string UnionBody(const Struct& s, const idl::Program& program) {
   out += "\n private:\n";
   out += "  // Index 0: nothing set; index i: the i-th field of the IDL.\n";
   out += "  std::variant<std::monostate";
-  for (const Field& f : s.fields) out += ", " + CppTypeName(*f.type, program, q);
+  for (const Field& f : s.fields) out += ", " + CppHeldType(f, program, q);
   out += "> value_;\n";
   return out;
 }
@@ -365,6 +420,24 @@ std::string GenerateStructDefinitions(const Struct& s, const idl::Program& /*pro
     if (s.fields.empty()) out += "  static_cast<void>(value);\n";
   }
   out += "  return os << \")\";\n}\n\n";
+  if (HasUnique(s)) {
+    std::vector<std::string> inits;
+    std::vector<std::string> assigns;
+    if (IsException(s)) inits.push_back("std::exception(vireo_other)");
+    for (const Field& f : s.fields) {
+      const std::string from = f.indirection == Indirection::kUnique
+                                   ? "::vireo::codec::internal::CopyHeld(vireo_other." + f.cpp_name + ")"
+                                   : "vireo_other." + f.cpp_name;
+      inits.push_back(f.cpp_name + "(" + from + ")");
+      assigns.push_back("    " + f.cpp_name + " = " + from + ";\n");
+    }
+    out += n + "::" + n + "(const " + n + "& vireo_other)\n    : " + JoinWrapped(inits, ",", 6, 6) +
+           " {}\n\n";
+    out += n + "& " + n + "::operator=(const " + n + "& vireo_other) {\n";
+    out += "  if (this == &vireo_other) return *this;\n";
+    for (const std::string& a : assigns) out += a.substr(2);
+    out += "  return *this;\n}\n\n";
+  }
   out += "std::string " + n + "::DebugString() const {\n";
   out += "  std::ostringstream os;\n  os << *this;\n  return os.str();\n}\n";
   if (IsException(s)) {
@@ -430,10 +503,17 @@ concept VireoRange = requires(const T& t) {
 };
 template <class T>
 concept VireoStreamable = requires(std::ostream& os, const T& t) { os << t; };
+// What may be empty: std::optional, and the holders of indirect fields.
 template <class T>
 struct VireoIsOptional : std::false_type {};
 template <class T>
 struct VireoIsOptional<std::optional<T>> : std::true_type {};
+template <class T>
+struct VireoIsOptional<vireo::codec::Box<T>> : std::true_type {};
+template <class T>
+struct VireoIsOptional<std::unique_ptr<T>> : std::true_type {};
+template <class T>
+struct VireoIsOptional<std::shared_ptr<T>> : std::true_type {};
 
 template <class T>
 void VireoPrintValue(std::ostream& os, const T& v) {
@@ -458,7 +538,7 @@ void VireoPrintValue(std::ostream& os, const T& v) {
       os << kHex[v[i] >> 4] << kHex[v[i] & 15];
     }
   } else if constexpr (VireoIsOptional<T>::value) {
-    if (v.has_value()) {
+    if (static_cast<bool>(v)) {
       VireoPrintValue(os, *v);
     } else {
       os << "<null>";

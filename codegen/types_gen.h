@@ -16,7 +16,7 @@
 
 #include <string>
 
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::codegen {
 

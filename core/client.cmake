@@ -1,7 +1,7 @@
 # The client: calling styles, connection modes, resolver, load balancer.
 list(APPEND VIREO_CORE_SOURCES
   client.cc client_options.cc load_balancer.cc resolver.cc internal/yaml_util.cc)
-list(APPEND VIREO_CORE_HEADERS client.h load_balancer.h resolver.h)
+list(APPEND VIREO_CORE_HEADERS call_args.h client.h load_balancer.h resolver.h)
 
 function(vireo_core_client_tests)
   vireo_add_test(NAME client_options_test SOURCES client_options_test.cc

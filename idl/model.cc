@@ -1,4 +1,4 @@
-#include "idl/model.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::idl {
 

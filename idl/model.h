@@ -144,6 +144,17 @@ struct Field {
   std::optional<ConstValue> default_value;
   // `1: Foo & foo`: Apache's C++ generator holds such a field by pointer.
   bool reference = false;
+  // How generated code holds the value; set by the semantic pass. A field
+  // held indirectly (anything but kValue) is present when its holder is
+  // non-null, whatever its requiredness.
+  enum class Indirection {
+    kValue,        // by value (std::optional<T> when optional)
+    kUnique,       // `&`, cpp.ref / cpp2.ref, ref_type "unique": std::unique_ptr<T>
+    kShared,       // cpp.ref_type / cpp2.ref_type "shared": std::shared_ptr<T>
+    kSharedConst,  // ref_type "shared_const": std::shared_ptr<const T>
+    kBox,          // closes a by-value cycle: a heap box with value semantics
+  };
+  Indirection indirection = Indirection::kValue;
   Annotations annotations;
   std::string doc;
   Location loc;

@@ -1,4 +1,4 @@
-#include "idl/sema.h"
+#include "vireo/idl/sema.h"
 
 #include <cmath>
 #include <cstdint>
@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "vireo/idl/indirection.h"
 
 namespace vireo::idl::internal {
 namespace {
@@ -33,67 +35,20 @@ constexpr std::string_view kReserved[] = {
     "yield",
 };
 
-// C++20 keywords (and alternative tokens) that Apache accepts as names: the
-// generated code appends `_` to them.
+// C++20 keywords and alternative tokens: the generated code appends `_` to
+// them. Some are also among Apache's reserved words above.
 constexpr std::string_view kCppKeywords[] = {
-    "alignas",
-    "alignof",
-    "and_eq",
-    "asm",
-    "auto",
-    "bitand",
-    "bitor",
-    "bool",
-    "char",
-    "char8_t",
-    "char16_t",
-    "char32_t",
-    "compl",
-    "concept",
-    "const",
-    "consteval",
-    "constexpr",
-    "constinit",
-    "const_cast",
-    "co_await",
-    "co_return",
-    "co_yield",
-    "decltype",
-    "double",
-    "dynamic_cast",
-    "enum",
-    "explicit",
-    "export",
-    "extern",
-    "false",
-    "friend",
-    "int",
-    "long",
-    "mutable",
-    "namespace",
-    "noexcept",
-    "not_eq",
-    "nullptr",
-    "operator",
-    "or_eq",
-    "reinterpret_cast",
-    "requires",
-    "short",
-    "signed",
-    "static_assert",
-    "static_cast",
-    "struct",
-    "template",
-    "thread_local",
-    "true",
-    "typedef",
-    "typeid",
-    "typename",
-    "union",
-    "using",
-    "void",
-    "wchar_t",
-    "xor_eq",
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
+    "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await", "co_return",
+    "co_yield", "compl", "concept", "const", "const_cast", "consteval", "constexpr", "constinit",
+    "continue", "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum",
+    "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline",
+    "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr",
+    "operator", "or", "or_eq", "private", "protected", "public", "register", "reinterpret_cast",
+    "requires", "return", "short", "signed", "sizeof", "static", "static_assert", "static_cast",
+    "struct", "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef",
+    "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t",
+    "while", "xor", "xor_eq",
 };
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
@@ -144,6 +99,7 @@ class Analyzer {
   // Replaces identifiers in `value` and checks it against `type`.
   void ResolveValue(const Type& type, ConstValue* value, const std::string& what);
   bool ResolveIdentifier(ConstValue* value, const std::string& what);
+  bool ResolveInDeclaredEnum(const Type& declared, ConstValue* value, const std::string& what);
   bool DefinedLater(const Definition* d) const;
 
   // Program::Find, through a per-program index (files may be large).
@@ -159,10 +115,19 @@ class Analyzer {
 
 void Analyzer::Name(const std::string& name, std::string* cpp_name, const Location& loc) {
   *cpp_name = name;
+  // A name C++ cannot take as it is gets a `_`: a keyword, or a name of the
+  // implementation's (`__FILE__`).
+  const bool rename = IsCppKeyword(name) || name.rfind("__", 0) == 0;
+  if (rename) *cpp_name = name + "_";
   if (IsReservedWord(name)) {
-    Error(loc, "cannot use reserved language keyword: " + Quote(name));
-  } else if (IsCppKeyword(name)) {
-    *cpp_name = name + "_";
+    // Apache 0.17 refuses these (it reserves the keywords of every language
+    // it targets); Kitex's thriftgo accepts them, and so do we.
+    diagnostics_->Warning(loc, Quote(name) +
+                                   " is reserved by Apache Thrift 0.17, whose compiler rejects "
+                                   "it; accepted" +
+                                   (rename ? ", and generated code names it " + Quote(*cpp_name)
+                                           : std::string()));
+  } else if (rename) {
     diagnostics_->Warning(
         loc, Quote(name) + " is a C++ keyword; generated code names it " + Quote(*cpp_name));
   }
@@ -384,8 +349,52 @@ bool Analyzer::ResolveIdentifier(ConstValue* value, const std::string& what) {
   return false;
 }
 
+// Apache 0.17 reads a dotted identifier given where an enum is expected as
+// a value of that enum, whatever the part before the last dot names:
+// `MyEnum2 x = MyEnum1.ME2_2` is MyEnum2.ME2_2. Does the same, with a
+// warning, when the prefix names anything but the expected enum and the
+// expected enum has the value; returns false (and leaves the value to the
+// usual resolution) otherwise.
+bool Analyzer::ResolveInDeclaredEnum(const Type& declared, ConstValue* value,
+                                     const std::string& what) {
+  const Enum* e = AsEnum(TrueType(declared));
+  const std::string& name = value->string_value;
+  const size_t dot = name.rfind('.');
+  if (e == nullptr || dot == std::string::npos) return false;
+  const Definition* prefix = Lookup(name.substr(0, dot));
+  if (prefix != nullptr && prefix->kind == Definition::Kind::kTypedef) {
+    const Enum* aliased = AsEnum(TrueType(*static_cast<const Typedef*>(prefix)->type));
+    if (aliased != nullptr) prefix = aliased;
+  }
+  if (prefix == e) return false;
+  const std::string last = name.substr(dot + 1);
+  const EnumValue* found = nullptr;
+  for (const auto& v : e->values) {
+    if (v->name == last) found = v.get();
+  }
+  if (found == nullptr) return false;
+  const std::string named =
+      prefix == nullptr ? "nothing" : (prefix->kind == Definition::Kind::kEnum ? "enum " : "") +
+                                          Quote(prefix->name);
+  diagnostics_->Warning(value->loc, Quote(name) + " is given for " + what + " of enum " +
+                                        Quote(e->name) + ", but " + Quote(name.substr(0, dot)) +
+                                        " names " + named + "; read as " + e->name + "." + last +
+                                        " (= " + std::to_string(found->value) +
+                                        "), as Apache Thrift 0.17 reads it");
+  const Location loc = value->loc;
+  *value = ConstValue{};
+  value->kind = ConstValue::Kind::kInt;
+  value->int_value = found->value;
+  value->enum_value = found;
+  value->loc = loc;
+  return true;
+}
+
 void Analyzer::ResolveValue(const Type& declared, ConstValue* value, const std::string& what) {
-  if (value->kind == ConstValue::Kind::kIdentifier && !ResolveIdentifier(value, what)) return;
+  if (value->kind == ConstValue::Kind::kIdentifier && !ResolveInDeclaredEnum(declared, value, what) &&
+      !ResolveIdentifier(value, what)) {
+    return;
+  }
   const Type& type = TrueType(declared);
   auto mismatch = [&](const std::string& expected) {
     Error(value->loc,
@@ -439,6 +448,11 @@ void Analyzer::ResolveValue(const Type& declared, ConstValue* value, const std::
     }
     case Type::Kind::kList:
     case Type::Kind::kSet:
+      // Apache 0.17 takes an empty `{}` as an empty list or set (its own
+      // ThriftTest.thrift writes `set<binary> bin_set = {}`), and an empty
+      // `[]` as an empty map. The value keeps the kind it was written with,
+      // as Apache's JSON shows it; it is empty either way.
+      if (value->kind == ConstValue::Kind::kMap && value->map.empty()) return;
       if (value->kind != ConstValue::Kind::kList) {
         mismatch(type.kind == Type::Kind::kList ? "a list [...]" : "a set [...]");
         return;
@@ -446,6 +460,7 @@ void Analyzer::ResolveValue(const Type& declared, ConstValue* value, const std::
       for (ConstValue& e : value->list) ResolveValue(*type.elem, &e, what + "<elem>");
       return;
     case Type::Kind::kMap:
+      if (value->kind == ConstValue::Kind::kList && value->list.empty()) return;
       if (value->kind != ConstValue::Kind::kMap) {
         mismatch("a map {...}");
         return;
@@ -540,6 +555,16 @@ bool Analyzer::Run() {
       }
     } else if (d->kind == Definition::Kind::kStruct) {
       NameFields(&static_cast<Struct*>(d)->fields);
+      for (Field& f : static_cast<Struct*>(d)->fields) {
+        // C++ lets no member but a data member take its class's name, and
+        // that only in a class without constructors; generated structs
+        // may have them.
+        if (f.cpp_name != d->cpp_name) continue;
+        f.cpp_name += "_";
+        diagnostics_->Warning(f.loc, "field " + Quote(f.name) + " has the name of its " +
+                                         "struct, which C++ does not allow; generated code " +
+                                         "names it " + Quote(f.cpp_name));
+      }
     } else if (d->kind == Definition::Kind::kService) {
       for (Function& f : static_cast<Service*>(d)->functions) {
         Name(f.name, &f.cpp_name, f.loc);
@@ -608,7 +633,7 @@ bool IsCppKeyword(std::string_view name) {
 
 bool Analyze(Program* program, Diagnostics* diagnostics) {
   Analyzer analyzer(program, diagnostics);
-  return analyzer.Run();
+  return analyzer.Run() && AssignIndirections(program, diagnostics);
 }
 
 }  // namespace vireo::idl::internal

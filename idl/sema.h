@@ -16,8 +16,8 @@
 
 #include <string_view>
 
-#include "idl/frontend.h"
-#include "idl/model.h"
+#include "vireo/idl/frontend.h"
+#include "vireo/idl/model.h"
 
 namespace vireo::idl::internal {
 

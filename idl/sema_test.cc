@@ -35,17 +35,49 @@ std::string ErrorsOf(std::string_view text) {
   return l.errors();
 }
 
-TEST(Sema, ReservedWordsAreErrors) {
-  EXPECT_EQ(ErrorsOf("struct class {}"), "1:8: cannot use reserved language keyword: \"class\"\n");
-  EXPECT_EQ(ErrorsOf("struct S { 1: i32 self }"),
-            "1:12: cannot use reserved language keyword: \"self\"\n");
-  EXPECT_EQ(ErrorsOf("enum E { A, yield }"),
-            "1:13: cannot use reserved language keyword: \"yield\"\n");
-  EXPECT_EQ(ErrorsOf("service S { void from(1: i32 in) }"),
-            "1:18: cannot use reserved language keyword: \"from\"\n"
-            "1:23: cannot use reserved language keyword: \"in\"\n");
+// Apache 0.17 rejects the words it reserves for its other languages;
+// Kitex's thriftgo accepts them, and so do we: with a warning, and with a
+// `_` where C++ cannot take the name.
+TEST(Sema, ReservedWordsAreAcceptedWithAWarning) {
+  Loaded l(
+      "struct class { 1: i32 self }\n"
+      "enum E { A, yield }\n"
+      "service S { void from(1: i32 in, 2: i32 __FILE__) }");
+  ASSERT_NE(l.program, nullptr) << l.errors();
+  const Struct& c = *l.program->structs[0];
+  EXPECT_EQ(c.cpp_name, "class_");
+  EXPECT_EQ(c.fields[0].cpp_name, "self");
+  EXPECT_EQ(l.program->enums[0]->values[1]->cpp_name, "yield");
+  const Function& f = l.program->services[0]->functions[0];
+  EXPECT_EQ(f.cpp_name, "from");
+  EXPECT_EQ(f.arguments[0].cpp_name, "in");
+  EXPECT_EQ(f.arguments[1].cpp_name, "__FILE___");
+  EXPECT_EQ(l.warnings(),
+            "1:8: \"class\" is reserved by Apache Thrift 0.17, whose compiler rejects it; "
+            "accepted, and generated code names it \"class_\"\n"
+            "1:16: \"self\" is reserved by Apache Thrift 0.17, whose compiler rejects it; "
+            "accepted\n"
+            "2:13: \"yield\" is reserved by Apache Thrift 0.17, whose compiler rejects it; "
+            "accepted\n"
+            "3:18: \"from\" is reserved by Apache Thrift 0.17, whose compiler rejects it; "
+            "accepted\n"
+            "3:23: \"in\" is reserved by Apache Thrift 0.17, whose compiler rejects it; "
+            "accepted\n"
+            "3:34: \"__FILE__\" is reserved by Apache Thrift 0.17, whose compiler rejects it; "
+            "accepted, and generated code names it \"__FILE___\"\n");
   EXPECT_TRUE(internal::IsReservedWord("__NAMESPACE__"));
   EXPECT_FALSE(internal::IsReservedWord("int"));
+  EXPECT_TRUE(internal::IsCppKeyword("delete"));
+  EXPECT_FALSE(internal::IsCppKeyword("self"));
+}
+
+TEST(Sema, AFieldNamedLikeItsStructIsRenamed) {
+  Loaded l("struct delegate { 1: string partial, 2: list<delegate> delegate }");
+  ASSERT_NE(l.program, nullptr) << l.errors();
+  EXPECT_EQ(l.program->structs[0]->fields[1].cpp_name, "delegate_");
+  EXPECT_EQ(l.warnings(),
+            "1:38: field \"delegate\" has the name of its struct, which C++ does not allow; "
+            "generated code names it \"delegate_\"\n");
 }
 
 TEST(Sema, CppKeywordsAreRenamed) {
@@ -226,7 +258,7 @@ TEST(Sema, ConstValueErrors) {
             "1:25: value of constant \"X\"<elem> must be an i32, not a string\n");
   EXPECT_EQ(ErrorsOf("const map<string, i32> X = {\"a\": 1, 2: 3}"),
             "1:37: value of constant \"X\"<key> must be a string, not an integer\n");
-  EXPECT_EQ(ErrorsOf("const set<i32> X = {}"),
+  EXPECT_EQ(ErrorsOf("const set<i32> X = {1: 2}"),
             "1:20: value of constant \"X\" must be a set [...], not a map\n");
   EXPECT_EQ(ErrorsOf("struct P { 1: i32 x }\nconst P X = {\"x\": 1, \"y\": 2}"),
             "2:22: \"P\" has no field \"y\" (in constant \"X\")\n");
@@ -245,7 +277,8 @@ TEST(Sema, EnumConstErrors) {
             "2:13: \"B\" is not a value of enum \"E\"\n");
   EXPECT_EQ(ErrorsOf("enum E { A }\nconst E X = 7"),
             "2:13: enum \"E\" has no value 7 (for constant \"X\")\n");
-  EXPECT_EQ(ErrorsOf("enum E { A }\nenum F { A }\nconst E X = F.A"),
+  // (F.A would be read as E.A, as Apache reads it: E has an A.)
+  EXPECT_EQ(ErrorsOf("enum E { A }\nenum F { B }\nconst E X = F.B"),
             "3:13: value of constant \"X\" must be a value of enum \"E\", not of \"F\"\n");
   EXPECT_EQ(ErrorsOf("enum E { A }\nconst E X = \"A\""),
             "2:13: value of constant \"X\" must be a value of enum \"E\", not a string\n");
@@ -256,6 +289,139 @@ TEST(Sema, ConstantsMustBeDefinedFirst) {
             "1:15: constant \"A\" is used in constant \"B\" before it is defined\n");
   EXPECT_EQ(ErrorsOf("struct S { 1: E e = E.A }\nenum E { A }"),
             "1:21: \"E.A\" is used in \"e\" before enum \"E\" is defined\n");
+}
+
+// As Apache 0.17 (its own EnumTest.thrift relies on it): a dotted name
+// given where an enum is expected is read as a value of that enum by the
+// part after the last dot, whatever the part before names.
+TEST(Sema, AnEnumValueMayBeSpelledThroughAnotherName) {
+  Loaded l(R"(enum MyEnum1 { ME1_0, ME1_1, ME2_2 = 7 }
+enum MyEnum2 { ME2_0, ME2_1, ME2_2 }
+struct S { 1: MyEnum2 me2_2 = MyEnum1.ME2_2 }
+const MyEnum2 B = Nope.ME2_1
+const i32 I = MyEnum1.ME2_2
+const map<MyEnum2, MyEnum1> M = {MyEnum1.ME2_2: MyEnum2.ME2_2}
+const MyEnum2 Same = MyEnum2.ME2_2
+)");
+  ASSERT_NE(l.program, nullptr) << l.errors();
+  const ConstValue& d = *l.program->structs[0]->fields[0].default_value;
+  EXPECT_EQ(d.int_value, 2);
+  ASSERT_NE(d.enum_value, nullptr);
+  EXPECT_EQ(d.enum_value->parent->name, "MyEnum2");
+  const auto& c = l.program->consts;
+  EXPECT_EQ(c[0]->value.int_value, 1);
+  EXPECT_EQ(c[1]->value.int_value, 7);  // an i32: the name's own value
+  ASSERT_EQ(c[2]->value.map.size(), 1u);
+  EXPECT_EQ(c[2]->value.map[0].first.int_value, 2);
+  EXPECT_EQ(c[2]->value.map[0].second.int_value, 7);
+  EXPECT_EQ(c[3]->value.int_value, 2);
+  EXPECT_EQ(l.warnings(),
+            "3:31: \"MyEnum1.ME2_2\" is given for \"me2_2\" of enum \"MyEnum2\", but "
+            "\"MyEnum1\" names enum \"MyEnum1\"; read as MyEnum2.ME2_2 (= 2), as Apache Thrift "
+            "0.17 reads it\n"
+            "4:19: \"Nope.ME2_1\" is given for constant \"B\" of enum \"MyEnum2\", but \"Nope\" "
+            "names nothing; read as MyEnum2.ME2_1 (= 1), as Apache Thrift 0.17 reads it\n"
+            "6:34: \"MyEnum1.ME2_2\" is given for constant \"M\"<key> of enum \"MyEnum2\", but "
+            "\"MyEnum1\" names enum \"MyEnum1\"; read as MyEnum2.ME2_2 (= 2), as Apache Thrift "
+            "0.17 reads it\n"
+            "6:49: \"MyEnum2.ME2_2\" is given for constant \"M\"<val> of enum \"MyEnum1\", but "
+            "\"MyEnum2\" names enum \"MyEnum2\"; read as MyEnum1.ME2_2 (= 7), as Apache Thrift "
+            "0.17 reads it\n");
+  // A name the expected enum lacks is an error, as in Apache.
+  EXPECT_EQ(ErrorsOf("enum E1 { A }\nenum E2 { B }\nconst E2 X = E1.A"),
+            "3:14: value of constant \"X\" must be a value of enum \"E2\", not of \"E1\"\n");
+}
+
+TEST(Sema, EmptyBracesAreEmptyContainersOfAnyKind) {
+  Loaded l(R"(struct S {
+  1: optional set<binary> bin_set = {}
+  2: list<i32> l = {}
+  3: map<i32, i32> m = []
+  4: set<string> s = []
+}
+const list<i32> L = {}
+)");
+  ASSERT_NE(l.program, nullptr) << l.errors();
+  EXPECT_EQ(l.warnings(), "");
+  // Only empty ones: a map literal is no list.
+  EXPECT_EQ(ErrorsOf("const list<i32> L = {1: 2}"),
+            "1:21: value of constant \"L\" must be a list [...], not a map\n");
+  EXPECT_EQ(ErrorsOf("const map<i32, i32> M = [1]"),
+            "1:25: value of constant \"M\" must be a map {...}, not a list\n");
+}
+
+using Indirection = Field::Indirection;
+
+TEST(Sema, ReferencesChooseTheirHolder) {
+  Loaded l(R"(struct Node {
+  1: Node & link
+  2: Node a (cpp.ref = "true")
+  3: Node b (cpp2.ref = "true")
+  4: Node c (cpp.ref_type = "unique")
+  5: Node d (cpp.ref_type = "shared")
+  6: Node e (cpp2.ref_type = "shared_const")
+  7: list<Node> children
+  8: i32 plain
+}
+union U { 1: Node & n, 2: i32 x }
+service S { void f(1: Node & n) }
+)");
+  ASSERT_NE(l.program, nullptr) << l.errors();
+  const auto& f = l.program->structs[0]->fields;
+  EXPECT_EQ(f[0].indirection, Indirection::kUnique);
+  EXPECT_EQ(f[1].indirection, Indirection::kUnique);
+  EXPECT_EQ(f[2].indirection, Indirection::kUnique);
+  EXPECT_EQ(f[3].indirection, Indirection::kUnique);
+  EXPECT_EQ(f[4].indirection, Indirection::kShared);
+  EXPECT_EQ(f[5].indirection, Indirection::kSharedConst);
+  EXPECT_EQ(f[6].indirection, Indirection::kValue);
+  EXPECT_EQ(f[7].indirection, Indirection::kValue);
+  // A union's variant must stay copyable: its references are boxes.
+  EXPECT_EQ(l.program->structs[1]->fields[0].indirection, Indirection::kBox);
+  // Arguments are passed by reference already.
+  EXPECT_EQ(l.program->services[0]->functions[0].arguments[0].indirection, Indirection::kValue);
+  EXPECT_EQ(l.warnings(), "");  // references break every cycle here
+
+  EXPECT_EQ(ErrorsOf("struct N { 1: N n (cpp.ref_type = \"weak\") }"),
+            "1:12: cpp.ref_type of field \"n\" is \"weak\"; it must be \"unique\", \"shared\" "
+            "or \"shared_const\"\n");
+}
+
+TEST(Sema, ByValueCyclesAreBrokenByBoxingOneField) {
+  Loaded l(R"(struct delegate { 1: string partial, 2: delegate link }
+exception CoError { 1: CoError2 other }
+exception CoError2 { 1: CoError other }
+struct A { 1: B b }
+struct B { 1: optional C c }
+struct C { 1: AA a, 2: A again }
+typedef A AA
+union U { 1: i32 x, 2: U me }
+struct Tree { 1: list<Tree> children, 2: map<string, Tree> named }
+)");
+  ASSERT_NE(l.program, nullptr) << l.errors();
+  auto field = [&](size_t s, size_t f) { return l.program->structs[s]->fields[f].indirection; };
+  EXPECT_EQ(field(0, 1), Indirection::kBox);
+  EXPECT_EQ(field(1, 0), Indirection::kValue);
+  EXPECT_EQ(field(2, 0), Indirection::kBox);
+  EXPECT_EQ(field(3, 0), Indirection::kValue);
+  EXPECT_EQ(field(4, 0), Indirection::kValue);
+  // C closes two cycles, through the typedef and directly.
+  EXPECT_EQ(field(5, 0), Indirection::kBox);
+  EXPECT_EQ(field(5, 1), Indirection::kBox);
+  EXPECT_EQ(field(6, 1), Indirection::kBox);
+  // Containers hold their elements on the heap already.
+  EXPECT_EQ(field(7, 0), Indirection::kValue);
+  EXPECT_EQ(field(7, 1), Indirection::kValue);
+  const std::string box =
+      "; generated code holds it in a vireo::codec::Box (a heap value that copies deeply and "
+      "compares by value; empty = absent)\n";
+  EXPECT_EQ(l.warnings(),
+            "1:38: field \"delegate.link\" closes a by-value cycle (delegate.link -> delegate)" +
+                box + "3:22: field \"CoError2.other\" closes a by-value cycle (CoError.other -> "
+                "CoError2.other -> CoError)" + box +
+                "6:12: field \"C.a\" closes a by-value cycle (A.b -> B.c -> C.a -> AA -> A)" +
+                box + "6:21: field \"C.again\" closes a by-value cycle (A.b -> B.c -> C.again -> A)" +
+                box + "8:21: field \"U.me\" closes a by-value cycle (U.me -> U)" + box);
 }
 
 TEST(Sema, LongTypedefChainsResolve) {

@@ -1,4 +1,5 @@
-// Used by codegen_cli_test: structs that contain each other by value.
+// Used by codegen_cli_test: structs that contain each other by value (the
+// front end boxes B.a, with a warning).
 struct A {
   1: B b,
 }
