@@ -164,19 +164,22 @@ std::string CppTypeName(const Type& type, const idl::Program& current, bool qual
   return "void";
 }
 
+const Type& CppValueTypeOf(const idl::Field& field) {
+  const Type& t = *field.type;
+  if (field.indirection != idl::Field::Indirection::kValue && t.kind == Type::Kind::kNamed &&
+      t.resolved != nullptr && t.resolved->kind == idl::Definition::Kind::kTypedef &&
+      idl::FindAnnotation(t.resolved->annotations, "cpp.type") == nullptr &&
+      idl::AsStruct(idl::TrueType(t)) != nullptr) {
+    // A typedef of a struct may be declared only after the struct that
+    // holds it: a holder names the struct itself, declared up front.
+    return idl::TrueType(t);
+  }
+  return t;
+}
+
 std::string CppValueType(const idl::Field& field, const idl::Program& current,
                          bool qualify_local) {
-  const Type* t = field.type.get();
-  if (field.indirection != idl::Field::Indirection::kValue && t->kind == Type::Kind::kNamed &&
-      t->resolved != nullptr && t->resolved->kind == idl::Definition::Kind::kTypedef &&
-      idl::FindAnnotation(t->resolved->annotations, "cpp.type") == nullptr &&
-      idl::AsStruct(idl::TrueType(*t)) != nullptr) {
-    // A typedef of a struct may be declared only after the struct that
-    // holds it (the typedef needs it complete for its by-value users): a
-    // holder names the struct itself, which is declared up front.
-    t = &idl::TrueType(*t);
-  }
-  return CppTypeName(*t, current, qualify_local);
+  return CppTypeName(CppValueTypeOf(field), current, qualify_local);
 }
 
 std::string CppHeldType(const idl::Field& field, const idl::Program& current,

@@ -65,6 +65,8 @@ std::string CppHeldType(const idl::Field& field, const idl::Program& current,
 // that a field held indirectly names a typedef of a struct as the struct.
 std::string CppValueType(const idl::Field& field, const idl::Program& current,
                          bool qualify_local = false);
+// The type expression CppValueType spells.
+const idl::Type& CppValueTypeOf(const idl::Field& field);
 
 // The wire type of a type expression (typedefs followed, annotations
 // ignored), as an enumerator name of vireo::codec::TType: "kI32", "kList".

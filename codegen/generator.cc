@@ -21,9 +21,10 @@ using idl::Type;
 // One use of a typedef or struct of this file by another.
 struct Edge {
   size_t to = 0;
-  // The user needs the target complete (a by-value member, an optional or
-  // union member, a typedef naming it), not merely declared (a container
-  // element).
+  // The user needs the target first: a struct complete (held by value, in
+  // a std::optional or a union), a typedef declared (it cannot be declared
+  // ahead, unlike a struct). A soft edge (a struct as a container element,
+  // in a holder, or named by a typedef) only prefers the target first.
   bool hard = false;
 };
 
@@ -35,7 +36,9 @@ struct Node {
 // The index in the node list of each typedef and struct of the file.
 using NodeIndex = std::map<const Definition*, size_t>;
 
-void CollectEdges(const Type& type, bool in_container, const idl::Program& program,
+// The edges a use of `type` makes; `by_value`: the user holds the value
+// itself.
+void CollectEdges(const Type& type, bool by_value, const idl::Program& program,
                   const NodeIndex& index, std::vector<Edge>* out) {
   switch (type.kind) {
     case Type::Kind::kBase:
@@ -43,13 +46,24 @@ void CollectEdges(const Type& type, bool in_container, const idl::Program& progr
     case Type::Kind::kList:
     case Type::Kind::kSet:
     case Type::Kind::kMap:
-      if (type.elem != nullptr) CollectEdges(*type.elem, true, program, index, out);
-      if (type.value != nullptr) CollectEdges(*type.value, true, program, index, out);
+      if (type.elem != nullptr) CollectEdges(*type.elem, false, program, index, out);
+      if (type.value != nullptr) CollectEdges(*type.value, false, program, index, out);
       return;
     case Type::Kind::kNamed: {
       if (type.resolved == nullptr || type.resolved->program != &program) return;
       auto it = index.find(type.resolved);
-      if (it != index.end()) out->push_back(Edge{it->second, !in_container});
+      if (it == index.end()) return;
+      if (type.resolved->kind != Definition::Kind::kTypedef) {
+        out->push_back(Edge{it->second, by_value});
+        return;
+      }
+      out->push_back(Edge{it->second, true});
+      // Held by value through typedefs: what they finally name must be
+      // complete too.
+      const Type& final_type = idl::TrueType(type);
+      if (by_value && final_type.kind == Type::Kind::kNamed) {
+        CollectEdges(final_type, true, program, index, out);
+      }
       return;
     }
   }
@@ -140,6 +154,7 @@ absl::StatusOr<std::vector<const Definition*>> OrderTypes(const idl::Program& pr
   for (Node& node : nodes) {
     if (node.def->kind == Definition::Kind::kTypedef) {
       const auto* t = static_cast<const idl::Typedef*>(node.def);
+      // `using T = S;` needs S only declared; `using T = U;` needs U.
       CollectEdges(*t->type, false, program, index, &node.edges);
     } else {
       const auto* s = static_cast<const idl::Struct*>(node.def);
@@ -147,7 +162,7 @@ absl::StatusOr<std::vector<const Definition*>> OrderTypes(const idl::Program& pr
         // A field held through a pointer or box needs its type declared,
         // not complete, as a container element does.
         const bool held = f.indirection != idl::Field::Indirection::kValue;
-        CollectEdges(*f.type, held, program, index, &node.edges);
+        CollectEdges(CppValueTypeOf(f), !held, program, index, &node.edges);
       }
     }
   }

@@ -198,7 +198,7 @@ std::string StructBody(const Struct& s, const idl::Program& program) {
   }
   out += CodecMembers(s);
   if (IsException(s)) {
-    out += "\n private:\n  mutable std::string what_;\n";
+    out += "\n private:\n  mutable std::string vireo_what_;\n";
   }
   return out;
 }
@@ -442,8 +442,8 @@ std::string GenerateStructDefinitions(const Struct& s, const idl::Program& /*pro
   out += "  std::ostringstream os;\n  os << *this;\n  return os.str();\n}\n";
   if (IsException(s)) {
     out += "\nconst char* " + n + "::what() const noexcept {\n";
-    out += "  try {\n    what_ = DebugString();\n  } catch (...) {\n";
-    out += "    return \"" + n + "\";\n  }\n  return what_.c_str();\n}\n";
+    out += "  try {\n    vireo_what_ = DebugString();\n  } catch (...) {\n";
+    out += "    return \"" + n + "\";\n  }\n  return vireo_what_.c_str();\n}\n";
   }
   std::string codec = GenerateCodecDefinitions(s);
   if (!codec.empty()) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "gtest/gtest.h"
 
@@ -47,6 +49,36 @@ std::string Errors(const Frontend& f) {
     if (d.severity == Diagnostic::Severity::kError) out += d.message + "\n";
   }
   return out;
+}
+
+// As Apache 0.17: a type may reuse the name of an included file's type
+// when the two files' namespaces differ (with a warning when some are
+// shared); with the same namespaces (or none) it is an error.
+TEST(Frontend, ATypeMayReuseAnIncludedNameInAnotherNamespace) {
+  auto load = [](const std::string& lib, const std::string& top) {
+    TempDir dir;
+    dir.Write("lib.thrift", lib + "\nstruct S { 1: i32 v }\n");
+    const std::string main =
+        dir.Write("main.thrift", "include \"lib.thrift\"\n" + top + "\nstruct S {}\n");
+    Frontend f;
+    const bool ok = f.Load(main) != nullptr;
+    return std::make_pair(ok, f.diagnostics().Format());
+  };
+  auto [ok, text] = load("namespace cpp a", "namespace cpp b");
+  EXPECT_TRUE(ok) << text;
+  EXPECT_EQ(text.find("warning"), std::string::npos) << text;
+  std::tie(ok, text) = load("namespace cpp a\nnamespace py x", "namespace cpp b\nnamespace py x");
+  EXPECT_TRUE(ok) << text;
+  EXPECT_NE(text.find("warning: type \"S\" is also defined in the included file \"lib.thrift\""),
+            std::string::npos)
+      << text;
+  std::tie(ok, text) = load("namespace cpp a", "namespace cpp a");
+  EXPECT_FALSE(ok);
+  EXPECT_NE(text.find("error: type \"S\" is already defined in the included file"),
+            std::string::npos)
+      << text;
+  std::tie(ok, text) = load("", "");
+  EXPECT_FALSE(ok) << text;
 }
 
 TEST(Frontend, IncludesAndScopedNames) {

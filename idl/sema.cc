@@ -51,6 +51,42 @@ constexpr std::string_view kCppKeywords[] = {
     "while", "xor", "xor_eq",
 };
 
+// Names that the C and C++ standard headers (and POSIX's errno.h, and GCC
+// in its GNU modes) define as macros: as a C++ name they would expand. The
+// generated code appends `_` to them.
+constexpr std::string_view kStandardMacros[] = {
+    "BUFSIZ",     "CHAR_BIT",   "CHAR_MAX",     "CHAR_MIN",     "EACCES",     "EAGAIN",
+    "EBADF",      "ECONNREFUSED", "ECONNRESET", "EDOM",         "EEXIST",     "EILSEQ",
+    "EINTR",      "EINVAL",     "EIO",          "ENOENT",       "ENOMEM",     "EOF",
+    "EPERM",      "EPIPE",      "ERANGE",       "ETIMEDOUT",    "EWOULDBLOCK", "EXIT_FAILURE",
+    "EXIT_SUCCESS", "FILENAME_MAX", "HUGE_VAL", "INFINITY",     "INT16_MAX",  "INT16_MIN",
+    "INT32_MAX",  "INT32_MIN",  "INT64_MAX",    "INT64_MIN",    "INT8_MAX",   "INT8_MIN",
+    "INT_MAX",    "INT_MIN",    "LLONG_MAX",    "LLONG_MIN",    "LONG_MAX",   "LONG_MIN",
+    "MB_CUR_MAX", "NAN",        "NULL",         "RAND_MAX",     "SCHAR_MAX",  "SCHAR_MIN",
+    "SHRT_MAX",   "SHRT_MIN",   "SIZE_MAX",     "UCHAR_MAX",    "UINT16_MAX", "UINT32_MAX",
+    "UINT64_MAX", "UINT8_MAX",  "UINT_MAX",     "ULLONG_MAX",   "ULONG_MAX",  "USHRT_MAX",
+    "assert",     "errno",      "i386",         "linux",        "stderr",     "stdin",
+    "stdout",     "unix",
+};
+
+// Members every generated struct declares, and the standard type names its
+// members use unqualified: a field of that name would clash or hide them.
+constexpr std::string_view kGeneratedMembers[] = {
+    "BinarySize",   "CompactSize", "DebugString", "Read",       "VireoRead",
+    "VireoSize",    "VireoWrite",  "VireoWriteChunked", "WriteBinaryTo", "WriteChunked",
+    "WriteCompactTo", "int16_t",   "int32_t",     "int64_t",    "int8_t",
+    "kFields",      "size_t",      "uint16_t",    "uint32_t",   "uint64_t",
+    "uint8_t",
+};
+
+template <size_t N>
+bool IsOneOf(const std::string_view (&words)[N], std::string_view name) {
+  for (std::string_view w : words) {
+    if (w == name) return true;
+  }
+  return false;
+}
+
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 
 std::string Where(const Location& loc) {
@@ -74,6 +110,24 @@ std::string ValueKindName(const ConstValue& v) {
       return "a map";
   }
   return "a value";
+}
+
+// How the namespaces of two files compare, as Apache 0.17 compares them
+// for a type defined in both: every scope the same (no namespaces at all
+// included), some scope the same, or none.
+enum class NamespaceOverlap { kSame, kSome, kNone };
+
+NamespaceOverlap Overlap(const Program& a, const Program& b) {
+  std::set<std::string> scopes;
+  for (const auto& [scope, ns] : a.namespaces) scopes.insert(scope);
+  for (const auto& [scope, ns] : b.namespaces) scopes.insert(scope);
+  size_t same = 0;
+  for (const std::string& scope : scopes) {
+    // Namespace() falls back to the `*` scope, as the generators do.
+    if (a.Namespace(scope) == b.Namespace(scope)) ++same;
+  }
+  if (same == scopes.size()) return NamespaceOverlap::kSame;
+  return same > 0 ? NamespaceOverlap::kSome : NamespaceOverlap::kNone;
 }
 
 class Analyzer {
@@ -117,9 +171,15 @@ void Analyzer::Name(const std::string& name, std::string* cpp_name, const Locati
   *cpp_name = name;
   // A name C++ cannot take as it is gets a `_`: a keyword, or a name of the
   // implementation's (`__FILE__`).
-  const bool rename = IsCppKeyword(name) || name.rfind("__", 0) == 0;
+  const bool macro = IsOneOf(kStandardMacros, name);
+  const bool rename = IsCppKeyword(name) || name.rfind("__", 0) == 0 || macro;
   if (rename) *cpp_name = name + "_";
-  if (IsReservedWord(name)) {
+  if (macro) {
+    diagnostics_->Warning(loc, Quote(name) +
+                                   " is a macro of the C and C++ standard headers; generated "
+                                   "code names it " +
+                                   Quote(*cpp_name));
+  } else if (IsReservedWord(name)) {
     // Apache 0.17 refuses these (it reserves the keywords of every language
     // it targets); Kitex's thriftgo accepts them, and so do we.
     diagnostics_->Warning(loc, Quote(name) +
@@ -532,14 +592,24 @@ bool Analyzer::Run() {
       Error(d->loc, Quote(d->name) + " is already defined (at " + Where(it->second->loc) + ")");
     }
     // Apache Thrift keeps one type namespace across a file and the files it
-    // includes: a type may not reuse the name of an included file's type.
+    // includes when their namespaces are the same: a type may not reuse the
+    // name of such an included file's type. With some namespace in common
+    // (say the same `py` one but another `cpp` one), 0.17 only warns.
     if (d->kind != Definition::Kind::kConst) {
       for (const Include& inc : program_->includes) {
         const Definition* other = inc.program == nullptr ? nullptr : inc.program->Find(d->name);
-        if (other != nullptr && other->kind != Definition::Kind::kConst) {
+        if (other == nullptr || other->kind == Definition::Kind::kConst) continue;
+        const NamespaceOverlap overlap = Overlap(*program_, *inc.program);
+        if (overlap == NamespaceOverlap::kSame) {
           Error(d->loc, "type " + Quote(d->name) + " is already defined in the included file " +
                             Quote(inc.path) + " (at " + Where(other->loc) + ")");
           break;
+        }
+        if (overlap == NamespaceOverlap::kSome) {
+          diagnostics_->Warning(d->loc, "type " + Quote(d->name) + " is also defined in the " +
+                                            "included file " + Quote(inc.path) + " (at " +
+                                            Where(other->loc) + "), which shares a namespace " +
+                                            "with this file");
         }
       }
     }
@@ -555,15 +625,27 @@ bool Analyzer::Run() {
       }
     } else if (d->kind == Definition::Kind::kStruct) {
       NameFields(&static_cast<Struct*>(d)->fields);
-      for (Field& f : static_cast<Struct*>(d)->fields) {
+      auto* st = static_cast<Struct*>(d);
+      for (Field& f : st->fields) {
         // C++ lets no member but a data member take its class's name, and
         // that only in a class without constructors; generated structs
-        // may have them.
-        if (f.cpp_name != d->cpp_name) continue;
+        // may have them. Other names are the generated members' own
+        // (std::exception's what() for exceptions).
+        std::string why;
+        if (f.cpp_name == d->cpp_name) {
+          why = "has the name of its struct, which C++ does not allow";
+        } else if (IsOneOf(kGeneratedMembers, f.cpp_name) ||
+                   (st->flavor == Struct::Flavor::kException && f.cpp_name == "what") ||
+                   (st->flavor == Struct::Flavor::kUnion &&
+                    (f.cpp_name == "which" || f.cpp_name == "Which" || f.cpp_name == "clear" ||
+                     f.cpp_name == "value_"))) {
+          why = "has the name of a member generated code declares";
+        } else {
+          continue;
+        }
         f.cpp_name += "_";
-        diagnostics_->Warning(f.loc, "field " + Quote(f.name) + " has the name of its " +
-                                         "struct, which C++ does not allow; generated code " +
-                                         "names it " + Quote(f.cpp_name));
+        diagnostics_->Warning(f.loc, "field " + Quote(f.name) + " " + why +
+                                         "; generated code names it " + Quote(f.cpp_name));
       }
     } else if (d->kind == Definition::Kind::kService) {
       for (Function& f : static_cast<Service*>(d)->functions) {

@@ -71,6 +71,37 @@ TEST(Sema, ReservedWordsAreAcceptedWithAWarning) {
   EXPECT_FALSE(internal::IsCppKeyword("self"));
 }
 
+// Names that would not compile as C++ in generated code get a `_`: macros
+// of the standard headers, and fields named like a generated member.
+TEST(Sema, MacroAndGeneratedMemberNamesAreRenamed) {
+  Loaded l(R"(enum Sentinel { NULL, EOF, OK }
+exception Oops { 1: string what, 2: i32 size_t }
+struct S { 1: i32 kFields, 2: string DebugString, 3: i32 errno }
+union U { 1: i32 which, 2: i32 clear }
+)");
+  ASSERT_NE(l.program, nullptr) << l.errors();
+  const auto& values = l.program->enums[0]->values;
+  EXPECT_EQ(values[0]->cpp_name, "NULL_");
+  EXPECT_EQ(values[1]->cpp_name, "EOF_");
+  EXPECT_EQ(values[2]->cpp_name, "OK");
+  const auto& structs = l.program->structs;
+  EXPECT_EQ(structs[0]->fields[0].cpp_name, "what_");  // std::exception::what()
+  EXPECT_EQ(structs[0]->fields[1].cpp_name, "size_t_");
+  EXPECT_EQ(structs[1]->fields[0].cpp_name, "kFields_");
+  EXPECT_EQ(structs[1]->fields[1].cpp_name, "DebugString_");
+  EXPECT_EQ(structs[1]->fields[2].cpp_name, "errno_");
+  EXPECT_EQ(structs[2]->fields[0].cpp_name, "which_");
+  EXPECT_EQ(structs[2]->fields[1].cpp_name, "clear_");
+  EXPECT_NE(l.warnings().find("1:17: \"NULL\" is a macro of the C and C++ standard headers; "
+                              "generated code names it \"NULL_\""),
+            std::string::npos)
+      << l.warnings();
+  EXPECT_NE(l.warnings().find("2:18: field \"what\" has the name of a member generated code "
+                              "declares; generated code names it \"what_\""),
+            std::string::npos)
+      << l.warnings();
+}
+
 TEST(Sema, AFieldNamedLikeItsStructIsRenamed) {
   Loaded l("struct delegate { 1: string partial, 2: list<delegate> delegate }");
   ASSERT_NE(l.program, nullptr) << l.errors();
