@@ -37,7 +37,7 @@ class Box {
   Box() noexcept = default;
   Box(std::nullopt_t) noexcept {}  // NOLINT: converts like std::optional
   // Holding a copy of / the moved `value`.
-  Box(const T& value) : p_(std::make_unique<T>(value)) {}       // NOLINT
+  Box(const T& value) : p_(std::make_unique<T>(value)) {}        // NOLINT
   Box(T&& value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT
 
   Box(const Box& other) : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}

@@ -353,14 +353,6 @@ class ServiceGen {
     }
     return out;
   }
-  // The coroutine form's parameters: all by value, so that the lazy task
-  // owns its arguments (`co_m(MakeRequest())` is awaited after the
-  // temporary is gone). Pass with std::move to avoid the copy.
-  std::vector<std::string> ValueParams(const Function& f) const {
-    std::vector<std::string> out;
-    for (const Field& a : f.arguments) out.push_back(TypeName(*a.type) + " " + a.cpp_name);
-    return out;
-  }
   std::vector<std::string> ArgNames(const Function& f, const std::string& prefix) const {
     std::vector<std::string> out;
     for (const Field& a : f.arguments) out.push_back(prefix + a.cpp_name);
@@ -453,10 +445,10 @@ std::string ServiceGen::ClientDeclaration() const {
                     "//                                       reusing its storage\n"
                     "//   void m(args..., done, options)      callback: `done` runs once, on a\n"
                     "//                                       loop thread\n"
-                    "//   Task<Ret> co_m(args..., options)    coroutine: takes the arguments by\n"
-                    "//                                       value (the task owns them); this\n"
-                    "//                                       object must live until the task is\n"
-                    "//                                       first awaited\n"
+                    "//   Task<Ret> co_m(args..., options)    coroutine: encodes the arguments\n"
+                    "//                                       when called (the task owns the\n"
+                    "//                                       bytes); this object must live\n"
+                    "//                                       until the task is first awaited\n"
                     "// where Ret is absl::StatusOr<R>, or absl::Status for void and oneway\n"
                     "// methods. A declared exception arrives as UNKNOWN \"<Name>: <what>\" and\n"
                     "// vireo::IdlException<E>(status) returns it; the other errors are\n"
@@ -508,9 +500,8 @@ std::string ServiceGen::ClientDeclaration() const {
                 with({"::vireo::Callback<" + ret + "> " + FreeName(f, "done"),
                       "const ::vireo::CallOptions& " + options + " = {}"}),
                 ");");
-    std::vector<std::string> co_params = ValueParams(f);
-    co_params.push_back("::vireo::CallOptions " + options + " = {}");
-    out += Wrap("  ", "::vireo::Task<" + ret + "> " + CoName(f) + "(", co_params, ");");
+    out += Wrap("  ", "::vireo::Task<" + ret + "> " + CoName(f) + "(",
+                with({"::vireo::CallOptions " + options + " = {}"}), ");");
   }
   if (s_.extends == nullptr) {
     out += "\n private:\n";
@@ -524,9 +515,9 @@ std::string ServiceGen::ClientDeclaration() const {
 std::string ServiceGen::SourceStructs() const {
   std::string out;
   for (const MethodStructs& m : structs_) {
-    out += "\n" + GenerateStructDefinitions(*m.args, program_);
+    out += "\n" + GenerateStructDefinitions(*m.args, program_, ReadShape::kLoop);
     out += "\n" + GenerateViewCodecDefinitions(*m.pargs);
-    if (m.result) out += "\n" + GenerateStructDefinitions(*m.result, program_);
+    if (m.result) out += "\n" + GenerateStructDefinitions(*m.result, program_, ReadShape::kLoop);
   }
   return out;
 }
@@ -706,12 +697,17 @@ std::string ServiceGen::HandlerDefinitions() const {
                 ") {");
     std::vector<std::string> args = {ctx};
     for (const std::string& a : ArgNames(f, "")) args.push_back(a);
-    // this->: a parameter may have the method's name.
+    // Not a coroutine of its own: it runs the blocking form now (an
+    // exception leaves at once, where the invoker catches it) and hands
+    // back a ready task, one coroutine per result type for the whole
+    // program. this->: a parameter may have the method's name.
     if (IsVoid(*f.return_type)) {
       out += Wrap("  ", "this->" + f.cpp_name + "(", args, ");");
-      out += "  co_return;\n}\n\n";
+      out += "  return ::vireo::ReadyTask();\n}\n\n";
     } else {
-      out += Wrap("  ", "co_return this->" + f.cpp_name + "(", args, ");");
+      out +=
+          Wrap("  ", "return ::vireo::ReadyTask<" + ResultType(f) + ">(this->" + f.cpp_name + "(",
+               args, "));");
       out += "}\n\n";
     }
     out += Invoker(f, structs_[i]);
@@ -761,40 +757,38 @@ std::string ServiceGen::ClientDefinitions() const {
                         "const ::vireo::CallOptions& " + options}),
                   ") {");
       out += pargs_line;
-      out += "  return ::vireo::internal::CallBlocking<::absl::Status>(\n";
-      out += "      vireo_client(), " + info + ", VireoEncoder(args), " + options + ",\n";
-      out += "      [" + out_name + "](::absl::Status status, ::vireo::ClientReply& reply) {\n";
-      out += Wrap("        ", "return VireoDecodeInto_" + suffix + "(",
-                  {out_name + ".get()", "std::move(status)", "reply"}, ");");
-      out += "      });\n}\n";
+      out += Wrap("  ", "return ::vireo::internal::CallBlockingInto(",
+                  {"vireo_client()", info, "VireoEncoder(args)", options, out_name + ".get()",
+                   "&VireoDecodeInto_" + suffix},
+                  ");");
+      out += "}\n";
     }
 
     // Callback.
     const std::string done = FreeName(f, "done");
     out += "\n";
-    out += Wrap("", "void " + name + "::" + f.cpp_name + "(",
-                with({"::vireo::Callback<" + ret + "> " + done,
-                      "const ::vireo::CallOptions& " + options}),
-                ") {");
-    out += pargs_line;
     out += Wrap(
-        "  ", "::vireo::internal::CallAsync<" + ret + ">(",
-        {"vireo_client()", info, "VireoEncoder(args)", options, decode,
-         "std::move(" + done + ").Take()"},
-        ");");
+        "", "void " + name + "::" + f.cpp_name + "(",
+        with({"::vireo::Callback<" + ret + "> " + done, "const ::vireo::CallOptions& " + options}),
+        ") {");
+    out += pargs_line;
+    out += Wrap("  ", "::vireo::internal::CallAsync<" + ret + ">(",
+                {"vireo_client()", info, "VireoEncoder(args)", options, decode,
+                 "std::move(" + done + ").Take()"},
+                ");");
     out += "}\n";
 
-    // Coroutine: one full-expression, so the encoder lives until the call
-    // has encoded. The arguments are the task's own (ValueParams).
+    // Coroutine: not a coroutine of its own. The arguments are encoded
+    // now, so the task owns bytes, not references; one coroutine serves
+    // every method with this result type.
     out += "\n";
-    std::vector<std::string> co_params = ValueParams(f);
-    co_params.push_back("::vireo::CallOptions " + options);
-    out += Wrap("", "::vireo::Task<" + ret + "> " + name + "::" + CoName(f) + "(", co_params,
-                ") {");
+    out += Wrap("", "::vireo::Task<" + ret + "> " + name + "::" + CoName(f) + "(",
+                with({"::vireo::CallOptions " + options}), ") {");
     out += pargs_line;
-    out += Wrap(
-        "  ", "co_return co_await ::vireo::internal::CallCoroutine<" + ret + ">(",
-        {"vireo_client()", info, "VireoEncoder(args)", "std::move(" + options + ")", decode}, ");");
+    out += Wrap("  ", "return ::vireo::internal::CallCoroutine<" + ret + ">(",
+                {"vireo_client()", info, "::vireo::internal::EncodeNow(vireo_client(), args)",
+                 "std::move(" + options + ")", decode},
+                ");");
     out += "}\n";
   }
   return out;
@@ -882,12 +876,9 @@ absl::StatusOr<GeneratedFiles> GenerateRpc(const idl::Program& program) {
       for (const Field& a : f.arguments) CollectTemplateIncludes(*a.type, &system);
     }
   }
-  std::set<std::string> local = {"\"absl/status/status.h\"",
-                                 "\"absl/status/statusor.h\"",
-                                 "\"vireo/core/call_args.h\"",
-                                 "\"vireo/core/client.h\"",
-                                 "\"vireo/core/service.h\"",
-                                 "\"vireo/core/task.h\""};
+  std::set<std::string> local = {"\"absl/status/status.h\"",   "\"absl/status/statusor.h\"",
+                                 "\"vireo/core/call_args.h\"", "\"vireo/core/client.h\"",
+                                 "\"vireo/core/service.h\"",   "\"vireo/core/task.h\""};
   for (const std::string& inc : system) h += "#include " + inc + "\n";
   h += "\n";
   local.insert("\"" + program.name + "_types.h\"");

@@ -66,7 +66,8 @@ bool HasUnique(const Struct& s) {
 // `a == vireo_other.a`, or, for a pointer, a comparison of the values.
 std::string EqualsTerm(const Field& f) {
   if (IsPointer(f)) {
-    return "::vireo::codec::internal::FieldEquals(" + f.cpp_name + ", vireo_other." + f.cpp_name + ")";
+    return "::vireo::codec::internal::FieldEquals(" + f.cpp_name + ", vireo_other." + f.cpp_name +
+           ")";
   }
   return f.cpp_name + " == vireo_other." + f.cpp_name;
 }
@@ -126,12 +127,12 @@ std::string StructBody(const Struct& s, const idl::Program& program) {
     std::vector<std::string> inits;
     for (const Field& f : s.fields) {
       params.push_back(CppFieldType(f, program, q) + " " + f.cpp_name + "_arg");
-      inits.push_back(f.cpp_name + "(" +
-                      (IsScalar(*f.type) && f.requiredness != Requiredness::kOptional &&
-                               !IsIndirect(f)
-                           ? f.cpp_name + "_arg"
-                           : "std::move(" + f.cpp_name + "_arg)") +
-                      ")");
+      inits.push_back(
+          f.cpp_name + "(" +
+          (IsScalar(*f.type) && f.requiredness != Requiredness::kOptional && !IsIndirect(f)
+               ? f.cpp_name + "_arg"
+               : "std::move(" + f.cpp_name + "_arg)") +
+          ")");
     }
     std::string head =
         "  " + std::string(s.fields.size() == 1 ? "explicit " : "") + s.cpp_name + "(";
@@ -398,7 +399,8 @@ std::string GenerateStructDeclaration(const Struct& s, const idl::Program& progr
   return out;
 }
 
-std::string GenerateStructDefinitions(const Struct& s, const idl::Program& /*program*/) {
+std::string GenerateStructDefinitions(const Struct& s, const idl::Program& /*program*/,
+                                      ReadShape shape) {
   const std::string& n = s.cpp_name;
   std::string out = "std::ostream& operator<<(std::ostream& os, const " + n + "& value) {\n";
   out += "  os << \"" + n + "(\";\n";
@@ -425,9 +427,10 @@ std::string GenerateStructDefinitions(const Struct& s, const idl::Program& /*pro
     std::vector<std::string> assigns;
     if (IsException(s)) inits.push_back("std::exception(vireo_other)");
     for (const Field& f : s.fields) {
-      const std::string from = f.indirection == Indirection::kUnique
-                                   ? "::vireo::codec::internal::CopyHeld(vireo_other." + f.cpp_name + ")"
-                                   : "vireo_other." + f.cpp_name;
+      const std::string from =
+          f.indirection == Indirection::kUnique
+              ? "::vireo::codec::internal::CopyHeld(vireo_other." + f.cpp_name + ")"
+              : "vireo_other." + f.cpp_name;
       inits.push_back(f.cpp_name + "(" + from + ")");
       assigns.push_back("    " + f.cpp_name + " = " + from + ";\n");
     }
@@ -445,7 +448,7 @@ std::string GenerateStructDefinitions(const Struct& s, const idl::Program& /*pro
     out += "  try {\n    vireo_what_ = DebugString();\n  } catch (...) {\n";
     out += "    return \"" + n + "\";\n  }\n  return vireo_what_.c_str();\n}\n";
   }
-  std::string codec = GenerateCodecDefinitions(s);
+  std::string codec = GenerateCodecDefinitions(s, shape);
   if (!codec.empty()) {
     if (codec.back() != '\n') codec += '\n';
     out += "\n" + codec;

@@ -16,6 +16,7 @@
 
 #include <string>
 
+#include "vireo/codegen/codec_gen.h"
 #include "vireo/idl/model.h"
 
 namespace vireo::codegen {
@@ -37,7 +38,8 @@ std::string GenerateConst(const idl::Const& c, const idl::Program& program);
 // operator<< declaration.
 std::string GenerateStructDeclaration(const idl::Struct& s, const idl::Program& program);
 // operator<<, DebugString, what() and the codec definitions for the .cc.
-std::string GenerateStructDefinitions(const idl::Struct& s, const idl::Program& program);
+std::string GenerateStructDefinitions(const idl::Struct& s, const idl::Program& program,
+                                      ReadShape shape = ReadShape::kPredicted);
 
 // The printing helpers every generated .cc holds in an unnamed namespace.
 std::string GeneratePrintHelpers();

@@ -49,9 +49,9 @@ template <class Ret>
 class Callback {
  public:
   template <class F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, Callback> &&
-             std::is_invocable_v<std::remove_cvref_t<F>&&, Ret>)
-  Callback(F&& fn) : fn_(std::forward<F>(fn)) {}  // NOLINT: a lambda converts implicitly
+  requires(!std::is_same_v<std::remove_cvref_t<F>, Callback> &&
+           std::is_invocable_v<std::remove_cvref_t<F>&&, Ret>) Callback(F&& fn)
+      : fn_(std::forward<F>(fn)) {}  // NOLINT: a lambda converts implicitly
 
   // The callable, moved out.
   absl::AnyInvocable<void(Ret) &&> Take() && { return std::move(fn_); }

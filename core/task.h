@@ -201,6 +201,16 @@ inline Task<void> Promise<void>::get_return_object() {
 }
 }  // namespace internal
 
+// A task that, when awaited, yields `value` at once (no suspension beyond
+// its own start). For code that has its result before any asynchronous
+// work, e.g. a generated handler's coroutine form calling the blocking one:
+// one coroutine per result type instead of one per method.
+template <class T>
+Task<T> ReadyTask(T value) {
+  co_return std::move(value);
+}
+inline Task<void> ReadyTask() { co_return; }
+
 // Runs `task` and blocks the calling thread until it finishes; returns its
 // value or rethrows its exception. For tests, main() and blocking adaptors;
 // never on an event-loop thread (it would stall every connection there).

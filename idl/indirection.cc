@@ -122,11 +122,10 @@ void CycleBreaker::Box(Field* field, const std::vector<std::pair<size_t, const E
   for (const auto& [node, edge] : cycle) {
     if (edge->field == field) owner = nodes_[node].def->name + ".";
   }
-  diagnostics_->Warning(field->loc,
-                        "field " + Quote(owner + field->name) + " closes a by-value cycle (" +
-                            chain +
-                            "); generated code holds it in a vireo::codec::Box (a heap value "
-                            "that copies deeply and compares by value; empty = absent)");
+  diagnostics_->Warning(
+      field->loc, "field " + Quote(owner + field->name) + " closes a by-value cycle (" + chain +
+                      "); generated code holds it in a vireo::codec::Box (a heap value "
+                      "that copies deeply and compares by value; empty = absent)");
 }
 
 bool CycleBreaker::Walk() {

@@ -52,13 +52,12 @@ Ret CallBlocking(Client& client, const MethodInfo& method, Client::EncodeFn enco
   std::mutex mu;
   std::condition_variable cv;
   std::optional<Ret> result;
-  client.Call(method, encode, options,
-              [&](absl::Status status, ClientReply& reply) {
-                Ret r = decode(std::move(status), reply);
-                std::lock_guard<std::mutex> lock(mu);
-                result.emplace(std::move(r));
-                cv.notify_one();
-              });
+  client.Call(method, encode, options, [&](absl::Status status, ClientReply& reply) {
+    Ret r = decode(std::move(status), reply);
+    std::lock_guard<std::mutex> lock(mu);
+    result.emplace(std::move(r));
+    cv.notify_one();
+  });
   std::unique_lock<std::mutex> lock(mu);
   cv.wait(lock, [&] { return result.has_value(); });
   return std::move(*result);
@@ -68,21 +67,48 @@ template <class Ret, class Decode>
 void CallAsync(Client& client, const MethodInfo& method, Client::EncodeFn encode,
                const CallOptions& options, Decode decode, absl::AnyInvocable<void(Ret) &&> done) {
   client.Call(method, encode, options,
-              [decode = std::move(decode), done = std::move(done)](
-                  absl::Status status, ClientReply& reply) mutable {
+              [decode = std::move(decode), done = std::move(done)](absl::Status status,
+                                                                   ClientReply& reply) mutable {
                 std::move(done)(decode(std::move(status), reply));
               });
 }
 
+// The decode-into form: `decode` reads the reply into *out.
+template <class R>
+absl::Status CallBlockingInto(Client& client, const MethodInfo& method, Client::EncodeFn encode,
+                              const CallOptions& options, R* out,
+                              absl::Status (*decode)(R*, absl::Status, ClientReply&)) {
+  return CallBlocking<absl::Status>(client, method, encode, options,
+                                    [out, decode](absl::Status status, ClientReply& reply) {
+                                      return decode(out, std::move(status), reply);
+                                    });
+}
+
+// The coroutine form. The arguments are encoded now, with the client's
+// protocol (as Client::Call would encode them), so the lazy task owns
+// bytes, not references to the caller's arguments; and one coroutine serves
+// every method of one result type.
+template <class Args>
+transport::LinkBuffer EncodeNow(const Client& client, const Args& args) {
+  transport::LinkBuffer body;
+  codec::Encode(args, client.options().protocol, body);
+  return body;
+}
+
 template <class Ret, class Decode>
-Task<Ret> CallCoroutine(Client& client, const MethodInfo& method, Client::EncodeFn encode,
+Task<Ret> CallCoroutine(Client& client, const MethodInfo& method, transport::LinkBuffer body,
                         CallOptions options, Decode decode) {
   co_return co_await Suspend<Ret>([&](absl::AnyInvocable<void(Ret) &&> resume) {
-    client.Call(method, encode, options,
-                [decode = std::move(decode), resume = std::move(resume)](
-                    absl::Status status, ClientReply& reply) mutable {
-                  std::move(resume)(decode(std::move(status), reply));
-                });
+    client.Call(
+        method,
+        [&body](codec::ProtocolId /*protocol*/, transport::LinkBuffer& out) {
+          out.Append(std::move(body));
+        },
+        options,
+        [decode = std::move(decode), resume = std::move(resume)](absl::Status status,
+                                                                 ClientReply& reply) mutable {
+          std::move(resume)(decode(std::move(status), reply));
+        });
   });
 }
 

@@ -16,6 +16,9 @@
 #   CXX_FLAGS     extra compile flags (default: none)
 #   CHECK         "consumer" (default): run the project's `consumer` program;
 #                 "ctest": run the project's tests
+#   LINK_SANITIZER_ONLY  ON: the project's own code is compiled without the
+#                 sanitizers (it only needs their runtime to link with Vireo);
+#                 for a compile test, whose cost they would double
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR CXX)
@@ -65,7 +68,9 @@ set(configure_args
   -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
   -DCMAKE_PREFIX_PATH=${prefix})
 if(NOT "${SANITIZE}" STREQUAL "")
-  string(APPEND cxx_flags " -fsanitize=${SANITIZE}")
+  if(NOT LINK_SANITIZER_ONLY)
+    string(APPEND cxx_flags " -fsanitize=${SANITIZE}")
+  endif()
   list(APPEND configure_args -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE})
 endif()
 list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${cxx_flags}")
