@@ -344,11 +344,10 @@ std::string Prologue(const Struct& s) {
   return out;
 }
 
-// Unions: at most one field on the wire; a loop and a switch.
-std::string UnionReadFunction(const Struct& s) {
-  std::string out = Prologue(s);
-  out += "  bool vireo_any = false;\n";
-  out += "  while (true) {\n";
+// `while (true)` over the fields: read a header, stop at the stop field,
+// read a known field of the expected type, skip anything else.
+std::string ReadLoop(const Struct& s) {
+  std::string out = "  while (true) {\n";
   out += ReadFieldBegin(s, "    ");
   out += "    if (vireo_type == " + std::string(kNs) + "TType::kStop) break;\n";
   out += "    switch (vireo_id) {\n";
@@ -364,6 +363,14 @@ std::string UnionReadFunction(const Struct& s) {
   out += "    VIREO_CODEC_RETURN_IF_FIELD_ERROR(vireo_d.SkipField(vireo_state, vireo_type), " +
          Quote(s.name) + ");\n";
   out += "  }\n";
+  return out;
+}
+
+// Unions: at most one field on the wire; a loop and a switch.
+std::string UnionReadFunction(const Struct& s) {
+  std::string out = Prologue(s);
+  out += "  bool vireo_any = false;\n";
+  out += ReadLoop(s);
   out += "  vireo_d.Leave();\n";
   out += "  if (!vireo_any) this->value_.emplace<0>();\n";
   out += "  return ::absl::OkStatus();\n}\n";
@@ -506,24 +513,7 @@ std::string LoopStructReadFunction(const Struct& s) {
   const size_t words = (s.fields.size() + 63) / 64;
   std::string out = Prologue(s);
   if (words > 0) out += "  uint64_t vireo_seen[" + std::to_string(words) + "] = {};\n";
-  out += "  while (true) {\n";
-  out += ReadFieldBegin(s, "    ");
-  out += "    if (vireo_type == " + std::string(kNs) + "TType::kStop) break;\n";
-  if (!s.fields.empty()) {
-    out += "    switch (vireo_id) {\n";
-    for (size_t i : WireOrder(s)) {
-      if (IsDuplicateId(s, i)) continue;
-      const Field& f = s.fields[i];
-      out += "      case " + std::to_string(f.id) + ":\n";
-      out += "        if (ABSL_PREDICT_TRUE(vireo_type == " + WireTypeExpr(*f.type) + ")) {\n";
-      out += ReadFieldStatements(s, i, "          ");
-      out += "          continue;\n        }\n        break;\n";
-    }
-    out += "      default:\n        break;\n    }\n";
-  }
-  out += "    VIREO_CODEC_RETURN_IF_FIELD_ERROR(vireo_d.SkipField(vireo_state, vireo_type), " +
-         Quote(s.name) + ");\n";
-  out += "  }\n";
+  out += ReadLoop(s);
   out += FinishStructRead(s, words);
   return out;
 }
