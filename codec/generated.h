@@ -1690,31 +1690,6 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryReadFixedStruct(D& d, F... f) {
 
 }  // namespace internal
 
-namespace internal {
-
-// A container or struct field's read, out of line: one copy per (type,
-// decoder) however many fields of that type a file has. Inlined into each
-// field's read, the container loops made generated decoders the bulk of
-// the compile time of a service's code; a call per container costs
-// nothing next to its elements.
-template <class Tag, class D, class T>
-ABSL_ATTRIBUTE_NOINLINE absl::Status ReadCompound(D& d, T* v) {
-  return Codec<Tag>::Read(d, v);
-}
-
-template <class Tag>
-inline constexpr bool kIsCompound = false;
-template <class E>
-inline constexpr bool kIsCompound<wire::List<E>> = true;
-template <class E>
-inline constexpr bool kIsCompound<wire::Set<E>> = true;
-template <class K, class V>
-inline constexpr bool kIsCompound<wire::Map<K, V>> = true;
-template <>
-inline constexpr bool kIsCompound<wire::Struct> = true;
-
-}  // namespace internal
-
 // Reads one field's value (its header already read and its type checked).
 template <class Tag, class D, class T>
 inline absl::Status ReadField(D& d, typename D::FieldState& state, T* v) {
@@ -1723,8 +1698,6 @@ inline absl::Status ReadField(D& d, typename D::FieldState& state, T* v) {
     absl::Status s = d.ReadBoolField(state, &b);
     *v = b;
     return s;
-  } else if constexpr (internal::kIsCompound<Tag>) {
-    return internal::ReadCompound<Tag>(d, v);
   } else {
     return Codec<Tag>::Read(d, v);
   }
@@ -1737,10 +1710,6 @@ namespace internal {
 // Makes the holder of a field about to be decoded hold a value that only it
 // owns: kept (with its storage) when it already does; a fresh one when it
 // is empty, or shared with another owner, or const.
-template <class T>
-void PrepareHolder(std::optional<T>& v) {
-  if (!v) v.emplace();
-}
 template <class T>
 void PrepareHolder(Box<T>& v) {
   if (!v) v.emplace();
@@ -1785,12 +1754,8 @@ absl::Status ReadReference(D& d, typename D::FieldState& state, H& holder) {
 
 namespace internal {
 
-// Field equality for generated operator==: pointers compare what they
-// point at (both null is equal), everything else with ==.
-template <class A>
-bool FieldEquals(const A& a, const A& b) {
-  return a == b;
-}
+// Pointer-field equality for generated operator==: what they point at
+// (both null is equal).
 template <class T>
 bool FieldEquals(const std::unique_ptr<T>& a, const std::unique_ptr<T>& b) {
   return a == nullptr || b == nullptr ? a == b : *a == *b;
