@@ -28,6 +28,8 @@ std::string_view TApplicationException::TypeName(Type type) {
       return "INVALID_PROTOCOL";
     case Type::kUnsupportedClientType:
       return "UNSUPPORTED_CLIENT_TYPE";
+    case Type::kLoadShedding:
+      return "LOADSHEDDING";
   }
   return "UNKNOWN";
 }
@@ -40,6 +42,7 @@ absl::Status TApplicationException::ToStatus() const {
     absl::StrAppend(&text, " (type ", static_cast<int32_t>(type), ")");
   }
   absl::StrAppend(&text, ": ", message);
+  if (type == Type::kLoadShedding) return absl::UnavailableError(text);
   return absl::InternalError(text);
 }
 

@@ -45,6 +45,9 @@ struct TApplicationException {
     kInvalidTransform = 8,
     kInvalidProtocol = 9,
     kUnsupportedClientType = 10,
+    // fbthrift's LOADSHEDDING: the server refused the call without running
+    // it (it is shutting down, or overloaded); another instance may take it.
+    kLoadShedding = 11,
   };
 
   Type type = Type::kUnknown;
@@ -53,7 +56,9 @@ struct TApplicationException {
   // "UNKNOWN_METHOD", ...; "UNKNOWN" for codes outside the list.
   static std::string_view TypeName(Type type);
 
-  // InternalError("TApplicationException <TYPE>: <message>").
+  // "TApplicationException <TYPE>: <message>" as Unavailable for
+  // LOADSHEDDING (the call did not run: retrying it is safe), Internal
+  // for every other type.
   absl::Status ToStatus() const;
 
   // Writes the struct (not the message header). Both fields are always

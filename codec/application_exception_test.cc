@@ -171,6 +171,7 @@ TEST(TApplicationException, NamesEveryType) {
       {Type::kInvalidTransform, "INVALID_TRANSFORM"},
       {Type::kInvalidProtocol, "INVALID_PROTOCOL"},
       {Type::kUnsupportedClientType, "UNSUPPORTED_CLIENT_TYPE"},
+      {Type::kLoadShedding, "LOADSHEDDING"},
   };
   for (size_t i = 0; i < std::size(names); ++i) {
     EXPECT_EQ(static_cast<size_t>(names[i].first), i);
@@ -183,6 +184,14 @@ TEST(TApplicationException, BecomesAnInternalStatusNamingTheType) {
       TApplicationException{Type::kUnknownMethod, "no method 'echo2'"}.ToStatus();
   EXPECT_EQ(s.code(), absl::StatusCode::kInternal);
   EXPECT_EQ(s.message(), "TApplicationException UNKNOWN_METHOD: no method 'echo2'");
+}
+
+// The server's refusal while it shuts down: a retry policy may act on it.
+TEST(TApplicationException, LoadSheddingBecomesUnavailable) {
+  const absl::Status s =
+      TApplicationException{Type::kLoadShedding, "server shutting down"}.ToStatus();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "TApplicationException LOADSHEDDING: server shutting down");
 }
 
 }  // namespace

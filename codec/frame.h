@@ -61,6 +61,12 @@ enum class Framing : uint8_t {
 // "Buffered", "Framed", "THeader", "TTHeader".
 std::string_view FramingName(Framing framing);
 
+// THeader and TTHeader: frames with a header (sequence id, key/values), whose
+// replies may come in any order.
+constexpr bool IsHeaderFraming(Framing f) {
+  return f == Framing::kTHeader || f == Framing::kTTHeader;
+}
+
 // Bytes 4-5 of a header frame.
 inline constexpr uint16_t kTHeaderMagic = 0x0FFF;
 inline constexpr uint16_t kTTHeaderMagic = 0x1000;

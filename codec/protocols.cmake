@@ -1,7 +1,8 @@
 # The Thrift protocols (Binary, Compact) and TApplicationException, included
 # by codec/CMakeLists.txt before vireo_codec is declared.
 list(APPEND VIREO_CODEC_SOURCES binary_protocol.cc compact_protocol.cc application_exception.cc)
-list(APPEND VIREO_CODEC_HEADERS binary_protocol.h compact_protocol.h application_exception.h)
+list(APPEND VIREO_CODEC_HEADERS binary_protocol.h compact_protocol.h application_exception.h
+     message.h)
 
 # Called by codec/CMakeLists.txt once vireo_codec exists.
 function(vireo_codec_protocol_tests)

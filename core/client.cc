@@ -5,16 +5,19 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "vireo/codec/application_exception.h"
-#include "vireo/codec/binary_protocol.h"
-#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/message.h"
 #include "vireo/codec/ttheader.h"
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/mux/client_connection.h"
@@ -23,6 +26,10 @@
 namespace vireo {
 
 namespace internal {
+
+std::atomic<int> client_teardowns{0};
+
+int ClientTeardownsInProgress() { return client_teardowns.load(); }
 
 absl::Status CheckMayBlock(std::string_view method) {
   if (transport::EventLoop::Current() != nullptr) {
@@ -38,6 +45,25 @@ absl::Status CheckMayBlock(std::string_view method) {
 
 namespace {
 
+// Client::Call frames running on this thread: a call that completes while
+// one runs is inside Call().
+thread_local int t_starting_calls = 0;
+
+// Posts a no-op to `loop` and waits until it has run (and so has
+// everything posted to it before).
+void RunOnLoopAndWait(transport::EventLoop* loop) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool ran = false;
+  loop->Post([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    ran = true;
+    cv.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return ran; });
+}
+
 // Connections to one address, for every connection mode.
 class AddressPool {
  public:
@@ -46,17 +72,18 @@ class AddressPool {
 
   const transport::InetAddress& address() const { return address_; }
 
-  // Mux: one of `count` shared connections, in turn; a draining one is
-  // replaced. The replaced one is kept until its calls in flight finish:
-  // dropping the last handle would close it and fail them, while a draining
-  // connection closes itself after its last reply.
+  // Mux: one of `count` shared connections, in turn; a retiring one (its
+  // server is going away) is replaced. The replaced one is kept until its
+  // calls in flight finish: dropping the last handle would close it and
+  // fail them, while a retiring connection closes itself after its last
+  // reply.
   std::shared_ptr<mux::ClientConnection> Shared(transport::EventLoopGroup* loops, int count) {
     const size_t n = static_cast<size_t>(std::max(count, 1));
     const size_t i = next_.fetch_add(1, std::memory_order_relaxed) % n;
     std::lock_guard<std::mutex> lock(mu_);
     if (shared_.size() < n) shared_.resize(n);
     std::shared_ptr<mux::ClientConnection>& c = shared_[i];
-    if (c == nullptr || c->draining()) {
+    if (c == nullptr || c->retiring()) {
       std::erase_if(retiring_, [](const auto& r) { return r->in_flight() == 0; });
       if (c != nullptr) retiring_.push_back(std::move(c));
       c = mux::ClientConnection::Create(loops->Next(), address_, options_);
@@ -76,7 +103,7 @@ class AddressPool {
       while (!idle_.empty()) {
         Idle e = std::move(idle_.back());
         idle_.pop_back();
-        if (e.conn->draining() || now - e.since > idle_timeout) {
+        if (e.conn->retiring() || now - e.since > idle_timeout) {
           stale.push_back(std::move(e.conn));
           continue;
         }
@@ -92,7 +119,7 @@ class AddressPool {
   // Pooled: gives a connection back after its call; kept when healthy and
   // there is room.
   void Return(std::shared_ptr<mux::ClientConnection> c, size_t max_idle) {
-    if (c->draining() || !c->connected()) {
+    if (c->retiring() || !c->connected()) {
       c->Close();
       Forget(c.get());
       return;
@@ -130,6 +157,7 @@ class AddressPool {
     for (const auto& c : shared_) {
       if (c) add(*c);
     }
+    for (const auto& c : retiring_) add(*c);
     // Pooled and short connections, idle or in use, are all in all_.
     for (const auto& [p, w] : all_) {
       if (auto c = w.lock()) add(*c);
@@ -145,6 +173,10 @@ class AddressPool {
         if (c) conns.push_back(std::move(c));
       }
       shared_.clear();
+      // Their pending calls' callbacks hold this pool: closing them (which
+      // fails those calls) is what breaks that cycle.
+      for (auto& c : retiring_) conns.push_back(std::move(c));
+      retiring_.clear();
       for (auto& e : idle_) conns.push_back(std::move(e.conn));
       idle_.clear();
       for (auto& [p, c] : all_) {
@@ -166,7 +198,7 @@ class AddressPool {
   std::atomic<uint64_t> next_{0};
   std::mutex mu_;
   std::vector<std::shared_ptr<mux::ClientConnection>> shared_;  // guarded by mu_
-  // Replaced draining connections whose calls may still be in flight.
+  // Replaced retiring connections whose calls may still be in flight.
   std::vector<std::shared_ptr<mux::ClientConnection>> retiring_;  // guarded by mu_
   std::vector<Idle> idle_;                                       // guarded by mu_
   // Pooled and short connections in use, so that the client can close them.
@@ -188,30 +220,23 @@ struct AddressKey {
   std::array<char, sizeof(struct sockaddr_in6)> bytes{};
 };
 
-bool IsHeaderFraming(codec::Framing f) {
-  return f == codec::Framing::kTHeader || f == codec::Framing::kTTHeader;
-}
+using codec::IsHeaderFraming;
 
 // Turns a TApplicationException reply into the call's status.
 absl::Status ApplicationError(const mux::IncomingReply& reply, transport::LinkBuffer& body,
                               const codec::Limits& limits, std::string_view peer,
                               std::string_view method) {
   codec::TApplicationException x;
-  absl::Status s;
-  if (reply.header.protocol == codec::ProtocolId::kCompact) {
-    codec::CompactReader r(body, limits);
-    s = x.Read(r);
-  } else {
-    codec::BinaryReader r(body, limits);
-    s = x.Read(r);
-  }
+  const absl::Status s =
+      codec::WithReader(reply.header.protocol, body, limits, [&](auto& r) { return x.Read(r); });
   if (!s.ok()) {
     return absl::InternalError(internal::Cat(peer, " ", method,
                                             ": exception reply does not parse: ", s.message()));
   }
-  return absl::InternalError(internal::Cat(peer, " ", method, ": TApplicationException ",
-                                          codec::TApplicationException::TypeName(x.type), ": ",
-                                          x.message));
+  // LOADSHEDDING (a server shutting down) is UNAVAILABLE: the call did not run.
+  const absl::Status as_status = x.ToStatus();
+  return absl::Status(as_status.code(),
+                      internal::Cat(peer, " ", method, ": ", as_status.message()));
 }
 
 }  // namespace
@@ -255,25 +280,27 @@ class Client::Impl {
       pools_.clear();
     }
     for (auto& p : pools) p->CloseAll();
-    if (own_loops_) {
-      // Let the loops run what the closes posted (failing waiting calls)
-      // before they stop.
+    // Let the loops run what the closes posted (failing the calls still
+    // waiting) before returning: every call has completed by then. Not
+    // from a loop thread of shared loops (waiting there could wait on a
+    // loop that waits on this one); ~Client hands our own loops' case to
+    // another thread.
+    if (own_loops_ != nullptr || transport::EventLoop::Current() == nullptr) {
       for (int round = 0; round < 2; ++round) {
-        for (size_t i = 0; i < own_loops_->size(); ++i) {
-          std::mutex mu;
-          std::condition_variable cv;
-          bool ran = false;
-          own_loops_->loop(i)->Post([&] {
-            std::lock_guard<std::mutex> lock(mu);
-            ran = true;
-            cv.notify_one();
-          });
-          std::unique_lock<std::mutex> lock(mu);
-          cv.wait(lock, [&] { return ran; });
-        }
+        for (size_t i = 0; i < loops_->size(); ++i) RunOnLoopAndWait(loops_->loop(i));
       }
-      own_loops_->Stop();
     }
+    if (own_loops_) own_loops_->Stop();
+  }
+
+  // True on one of the loop threads this client started.
+  bool OnOwnLoopThread() const {
+    if (own_loops_ == nullptr) return false;
+    transport::EventLoop* current = transport::EventLoop::Current();
+    for (size_t i = 0; i < own_loops_->size(); ++i) {
+      if (own_loops_->loop(i) == current) return true;
+    }
+    return false;
   }
 
   void Call(const MethodInfo& method, EncodeFn encode, const CallOptions& call_options,
@@ -345,6 +372,19 @@ class Client::Impl {
     auto& p = pools_[key];
     if (p == nullptr) p = std::make_shared<AddressPool>(address, conn_options_);
     return p;
+  }
+
+  // Runs `done` now, or on a loop when this thread is inside Call(): done
+  // never runs inside Call() (the caller may hold locks it takes).
+  void Complete(DoneFn done, absl::Status status, ClientReply& reply) {
+    if (t_starting_calls == 0) {
+      std::move(done)(std::move(status), reply);
+      return;
+    }
+    loops_->Next()->Post([done = std::move(done), status = std::move(status),
+                          reply = std::move(reply)]() mutable {
+      std::move(done)(std::move(status), reply);
+    });
   }
 
   // Sends `call` to an instance and runs `done` once with the outcome.
@@ -452,6 +492,8 @@ Task<absl::Status> RunChain(const std::vector<ClientMiddleware>& chain, size_t i
 
 void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
                         const CallOptions& call_options, DoneFn done) {
+  ++t_starting_calls;
+  absl::Cleanup started = [] { --t_starting_calls; };
   auto state = std::make_unique<State>();
   CallContext& ctx = state->ctx;
   ctx.set_service(options_.service);
@@ -471,11 +513,11 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
     Prepare(ctx, state->call);
     State* s = state.release();
     Send(s->ctx, std::move(s->call),
-         [s, out = call_options.response_metadata, done = std::move(done)](
+         [this, s, out = call_options.response_metadata, done = std::move(done)](
              absl::Status status, ClientReply& reply, const codec::FrameHeader* header) mutable {
            std::unique_ptr<State> owned(s);
            if (out != nullptr) CopyResponseMetadata(header, *out);
-           std::move(done)(std::move(status), reply);
+           Complete(std::move(done), std::move(status), reply);
          });
     return;
   }
@@ -506,7 +548,7 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
       status = absl::InternalError(internal::Cat(s.ctx.method(), ": middleware threw"));
     }
     if (out != nullptr && !s.ctx.response_metadata().empty()) *out = s.ctx.response_metadata();
-    std::move(s.done)(std::move(status), s.reply);
+    self->Complete(std::move(s.done), std::move(status), s.reply);
   };
   run(this, std::move(state), call_options.response_metadata).Start();
 }
@@ -514,7 +556,17 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
 Client::Client(ClientOptions options)
     : options_(std::move(options)), impl_(std::make_unique<Impl>(options_)) {}
 
-Client::~Client() = default;
+Client::~Client() {
+  if (impl_ == nullptr || !impl_->OnOwnLoopThread()) return;
+  // The last reference dropped inside a callback, on one of our loops: a
+  // loop cannot stop and join its own thread, so another thread tears the
+  // client down once this callback has returned to the loop.
+  internal::client_teardowns.fetch_add(1);
+  std::thread([impl = std::move(impl_)]() mutable {
+    impl.reset();
+    internal::client_teardowns.fetch_sub(1);
+  }).detach();
+}
 
 void Client::SetResolver(std::shared_ptr<Resolver> resolver) {
   impl_->resolver_ = std::move(resolver);

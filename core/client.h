@@ -21,6 +21,12 @@
 // exception, whose typed value IdlException<E>(status) returns. Messages
 // name the peer, the method and the sequence id.
 //
+// Completion: a call completes exactly once, never inside the Call() (or
+// generated method) that started it, on a loop thread of the client -- in
+// every connection mode and for every error, including those found before
+// anything is sent. ~Client completes the calls still waiting (UNAVAILABLE)
+// before it returns.
+//
 // Thread rules: every method is thread safe. A callback or coroutine
 // continuation runs on the loop thread that completed the call; a blocking
 // call must not be made on a loop thread (FAILED_PRECONDITION says so).
@@ -168,7 +174,10 @@ class Client {
   using DoneFn = absl::AnyInvocable<void(absl::Status, ClientReply&) &&>;
 
   explicit Client(ClientOptions options);
-  // Fails calls still waiting with UNAVAILABLE and closes every connection.
+  // Fails calls still waiting with UNAVAILABLE and closes every connection;
+  // every call's `done` has run when it returns. Called on one of the
+  // client's own loop threads (the last shared_ptr dropped in a callback),
+  // it returns at once and another thread does that, after the callback.
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -179,8 +188,12 @@ class Client {
   // Adds middleware; the first added is the outermost. Before the first call.
   void Use(ClientMiddleware middleware);
 
-  // Starts a call. `encode` runs before Call returns; `done` runs once, on
-  // a loop thread (or on this thread when the call fails before it is sent).
+  // Starts a call. `encode` runs before Call returns. `done` runs exactly
+  // once and never inside Call(), whatever the mode and however early the
+  // call fails (no target, a middleware's refusal, a full connection), so
+  // it may take locks the caller holds around Call(). It runs on one of
+  // the client's loop threads; if a middleware moves the call to a thread
+  // of its own, on the thread that finishes it.
   void Call(const MethodInfo& method, EncodeFn encode, const CallOptions& options, DoneFn done);
 
   const ClientOptions& options() const { return options_; }
@@ -198,6 +211,9 @@ template <class E>
 std::optional<E> IdlException(const absl::Status& status);
 
 namespace internal {
+// Teardowns ~Client handed to another thread that have not finished (for
+// tests).
+int ClientTeardownsInProgress();
 // The type URL of the payload an IDL exception travels in on a Status.
 inline constexpr std::string_view kIdlExceptionUrl = "type.vireo/idl-exception";
 // Builds the Status for a declared exception received from the server:

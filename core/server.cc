@@ -139,7 +139,7 @@ absl::Status Server::Start() {
 
 void Server::OnAccept(PerLoop* per_loop, int fd, const transport::InetAddress& peer) {
   internal::ServerCore& core = *core_;
-  if (core.draining.load(std::memory_order_acquire)) {
+  if (core.stopping.load(std::memory_order_acquire)) {
     ::close(fd);
     return;
   }
@@ -189,14 +189,14 @@ void Server::Stop(absl::Duration grace) {
   if (!started_ || stopped_) return;
   stopped_ = true;
   const absl::Time deadline = absl::Now() + grace;
-  core_->draining.store(true, std::memory_order_release);
+  core_->stopping.store(true, std::memory_order_release);
   OnEveryLoop([](PerLoop& per_loop) {
     per_loop.listener->Stop();
-    // Draining may close connections, which erases them from the map.
+    // Stopping may close connections, which erases them from the map.
     std::vector<std::shared_ptr<ServerConnection>> open;
     open.reserve(per_loop.connections.size());
     for (auto& [ptr, conn] : per_loop.connections) open.push_back(conn);
-    for (auto& conn : open) conn->BeginDrain();
+    for (auto& conn : open) conn->BeginStop();
   });
   if (!core_->WaitIdle(deadline)) {
     // Calls still queued for a worker are abandoned with the others

@@ -13,6 +13,14 @@ function(vireo_core_server_tests)
                  SOURCES server_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS server)
+  vireo_add_test(NAME server_edges_test
+                 SOURCES server_edges_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
+  vireo_add_test(NAME client_edges_test
+                 SOURCES client_edges_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
   vireo_add_test(NAME server_options_test SOURCES server_options_test.cc
                  LIBS vireo_core LABELS server)
 endfunction()

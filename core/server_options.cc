@@ -22,6 +22,7 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
   r.Duration("read_timeout", &o.read_timeout);
   r.Int("max_pending_output", &o.max_pending_output, 0, INT64_MAX);
   r.Int("max_connections", &o.max_connections, 0, INT32_MAX);
+  r.Int("max_calls_per_connection", &o.max_calls_per_connection, 0, INT32_MAX);
   r.Duration("shutdown_grace", &o.shutdown_grace);
   r.Limits("limits", &o.limits);
   if (absl::Status s = r.Finish(); !s.ok()) return s;

@@ -20,6 +20,7 @@
 //   read_timeout: 30s              # a started frame must be complete within; "0" = never
 //   max_pending_output: 67108864   # bytes unsent before reading stops; 0 = no limit
 //   max_connections: 10000         # 0 = no limit
+//   max_calls_per_connection: 1024 # calls in flight before reading pauses; 0 = no limit
 //   shutdown_grace: 5s
 //   limits:
 //     max_frame_size: 16777216     # bytes
@@ -81,6 +82,12 @@ struct ServerOptions {
   // Most connections open at once; further ones are accepted and closed at
   // once, with a log line. Default: 0 = no limit.
   size_t max_connections = 0;
+  // Most calls in flight (dispatched, reply not yet queued) on one
+  // connection. A client that pipelines more is paused: the server stops
+  // decoding and reading its requests, which wait in the buffers (ours,
+  // then the kernel's, then the client's) until a call finishes, instead of
+  // queueing for workers without bound. Default: 1024. 0 = no limit.
+  size_t max_calls_per_connection = 1024;
   // How long Stop() (and the destructor) lets calls in flight finish and
   // send their replies before it closes the connections regardless.
   // Default: 5 s.

@@ -23,6 +23,7 @@ TEST(ServerOptions, DefaultsWhenEmpty) {
   EXPECT_EQ(o->read_timeout, absl::Seconds(30));
   EXPECT_EQ(o->max_pending_output, size_t{64} << 20);
   EXPECT_EQ(o->max_connections, 0u);
+  EXPECT_EQ(o->max_calls_per_connection, 1024u);
   EXPECT_EQ(o->shutdown_grace, absl::Seconds(5));
   EXPECT_EQ(o->limits.max_frame_size, d.limits.max_frame_size);
 }
@@ -38,6 +39,7 @@ TEST(ServerOptions, FullFileParses) {
          "read_timeout: 2500ms\n"
          "max_pending_output: 1048576\n"
          "max_connections: 1000\n"
+         "max_calls_per_connection: 16\n"
          "shutdown_grace: 500ms\n"
          "limits:\n"
          "  max_frame_size: 1048576\n"
@@ -56,6 +58,7 @@ TEST(ServerOptions, FullFileParses) {
   EXPECT_EQ(o->read_timeout, absl::Milliseconds(2500));
   EXPECT_EQ(o->max_pending_output, 1048576u);
   EXPECT_EQ(o->max_connections, 1000u);
+  EXPECT_EQ(o->max_calls_per_connection, 16u);
   EXPECT_EQ(o->shutdown_grace, absl::Milliseconds(500));
   EXPECT_EQ(o->limits.max_frame_size, 1048576u);
   EXPECT_EQ(o->limits.max_string_size, 65536u);
@@ -93,6 +96,7 @@ TEST(ServerOptions, BadValuesNameKeyAndValue) {
       {"num_loops: many\n", "num_loops", "many"},
       {"worker_threads: -1\n", "worker_threads", "-1"},
       {"max_connections: 1.5\n", "max_connections", "1.5"},
+      {"max_calls_per_connection: -1\n", "max_calls_per_connection", "-1"},
       {"limits:\n  max_depth: deep\n", "max_depth", "deep"},
       {"address: \"localhost\"\n", "address", "localhost"},
       {"address: \"1.2.3.4:99999\"\n", "address", "1.2.3.4:99999"},

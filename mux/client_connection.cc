@@ -9,8 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
-#include "vireo/codec/binary_protocol.h"
-#include "vireo/codec/compact_protocol.h"
+#include "vireo/codec/message.h"
 #include "vireo/codec/ttheader.h"
 #include "vireo/mux/pending_calls.h"
 #include "vireo/transport/dialer.h"
@@ -18,9 +17,7 @@
 namespace vireo::mux {
 namespace {
 
-bool IsHeaderFraming(codec::Framing f) {
-  return f == codec::Framing::kTHeader || f == codec::Framing::kTTHeader;
-}
+using codec::IsHeaderFraming;
 
 absl::string_view TypeName(codec::MessageType t) {
   switch (t) {
@@ -34,17 +31,6 @@ absl::string_view TypeName(codec::MessageType t) {
       return "oneway";
   }
   return "unknown";
-}
-
-absl::Status ReadMessageBegin(codec::ProtocolId protocol, transport::LinkBuffer& payload,
-                              const codec::Limits& limits, codec::MessageBegin* m) {
-  // The reader consumes the header from `payload` when it goes out of scope.
-  if (protocol == codec::ProtocolId::kCompact) {
-    codec::CompactReader r(payload, limits);
-    return r.ReadMessageBegin(m);
-  }
-  codec::BinaryReader r(payload, limits);
-  return r.ReadMessageBegin(m);
 }
 
 }  // namespace
@@ -69,10 +55,12 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
 
   // Stats, thread safe.
   std::atomic<size_t> in_flight_{0};
-  std::atomic<bool> draining_{false};
+  std::atomic<bool> retiring_{false};
   std::atomic<bool> connected_{false};
   std::atomic<uint64_t> late_replies_{0};
   std::atomic<uint64_t> dials_{0};
+  // The last sequence id drawn (before masking).
+  std::atomic<uint32_t> next_seq_{0};
 
  private:
   // A call on its way from Call() to the socket. A two-way call's callback
@@ -114,7 +102,7 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
   bool wait_bound() const { return options_.max_in_flight > 0 && options_.wait_when_full; }
 
   // ---- loop thread ----
-  void Drain();
+  void SendSubmitted();
   std::vector<Submission> TakeSubmissions();
   void Admit(Submission&& s, bool* need_dial);
   // Arms the deadline timer of a two-way submission (once) and, when
@@ -141,7 +129,7 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
   void FailSubmission(Submission&& s, absl::StatusCode code, absl::string_view what);
   // After a call completed: a slot may be free, a drained connection may close.
   void AfterCompletion();
-  void MaybeCloseDrained();
+  void MaybeCloseWhenGoneAway();
 
   transport::EventLoop* const loop_;
   const transport::InetAddress address_;
@@ -149,17 +137,13 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
   const ClientConnectionOptions options_;
 
   PendingCalls pending_;
-  std::atomic<uint32_t> next_seq_{0};
-  // Set once sequence ids wrapped around: from then on a new id is checked
-  // against the calls still waiting.
-  std::atomic<bool> seq_wrapped_{false};
   std::atomic<bool> closed_{false};
   // Calls holding a place under the fail-fast bound.
   std::atomic<size_t> admitted_{0};
 
   std::mutex submit_mu_;
   std::vector<Submission> submit_;  // guarded by submit_mu_
-  bool drain_scheduled_ = false;    // guarded by submit_mu_
+  bool send_scheduled_ = false;     // guarded by submit_mu_
 
   // Loop thread only.
   State state_ = State::kIdle;
@@ -183,18 +167,11 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
 uint32_t ClientConnection::Impl::NextSeq() {
   for (;;) {
     const uint32_t n = next_seq_.fetch_add(1, std::memory_order_relaxed) + 1;
-    // Message sequence ids are i32: stay positive, and skip 0.
+    // Message sequence ids are i32: stay positive, and skip 0. An id still
+    // in use after a wrap-around (a call from the previous round that
+    // waits on) is caught by PendingCalls::Insert, which draws again.
     const uint32_t seq = n & 0x7FFFFFFFu;
-    if (seq == 0) {
-      seq_wrapped_.store(true, std::memory_order_relaxed);
-      continue;
-    }
-    // After a wrap-around a call from the previous round may still wait on
-    // this id (a call with no deadline to a server that never answered).
-    if (seq_wrapped_.load(std::memory_order_relaxed) && pending_.Update(seq, [](PendingCall&) {})) {
-      continue;
-    }
-    return seq;
+    if (seq != 0) return seq;
   }
 }
 
@@ -215,7 +192,7 @@ void ClientConnection::Impl::FailSoon(ReplyCallback done, absl::Status status, b
 
 void ClientConnection::Impl::Call(OutgoingCall call, ReplyCallback done) {
   in_flight_.fetch_add(1);
-  const uint32_t seq = NextSeq();
+  uint32_t seq = NextSeq();
   if (closed_.load(std::memory_order_acquire)) {
     FailSoon(std::move(done),
              absl::UnavailableError(absl::StrCat(peer_, ": connection closed by the client",
@@ -237,16 +214,24 @@ void ClientConnection::Impl::Call(OutgoingCall call, ReplyCallback done) {
     } while (!admitted_.compare_exchange_weak(n, n + 1));
   }
 
-  // The message header, then the caller's body linked behind it.
+  // The message header, then the caller's body linked behind it. A
+  // two-way call takes its sequence id by entering its continuation in
+  // pending_ under it; an id still taken (only after a wrap-around) draws
+  // the next, and the header is written again.
+  const bool oneway = call.type == codec::MessageType::kOneway;
   transport::LinkBuffer payload;
-  if (options_.protocol == codec::ProtocolId::kCompact) {
-    codec::CompactWriter w(payload);
-    w.WriteMessageBegin(call.method, call.type, static_cast<int32_t>(seq));
-    w.Finish();
-  } else {
-    codec::BinaryWriter w(payload);
-    w.WriteMessageBegin(call.method, call.type, static_cast<int32_t>(seq));
-    w.Finish();
+  PendingCall entry;
+  entry.done = std::move(done);
+  for (uint32_t attempt = seq;; attempt = NextSeq()) {
+    codec::WithWriter(options_.protocol, payload, [&](auto& w) {
+      w.WriteMessageBegin(call.method, call.type, static_cast<int32_t>(attempt));
+    });
+    seq = attempt;
+    if (oneway) break;
+    entry.method = std::move(call.method);
+    if (pending_.Insert(seq, std::move(entry))) break;
+    call.method = std::move(entry.method);
+    payload = transport::LinkBuffer();
   }
   payload.Append(std::move(call.body));
   payload.Flush();
@@ -264,34 +249,28 @@ void ClientConnection::Impl::Call(OutgoingCall call, ReplyCallback done) {
   }
   Submission s;
   s.seq = seq;
-  s.oneway = call.type == codec::MessageType::kOneway;
+  s.oneway = oneway;
   s.timer_armed = s.oneway;
   s.deadline = call.deadline;
   if (call.deadline != absl::InfiniteFuture()) s.timeout = call.deadline - absl::Now();
   if (absl::Status st = codec::EncodeFrame(header, std::move(payload), s.frame); !st.ok()) {
-    FailSoon(std::move(done),
-             absl::InvalidArgumentError(absl::StrCat(CallPrefix(call.method, seq),
-                                                     "cannot frame the call: ", st.message())),
-             true);
+    if (oneway) {
+      FailSoon(std::move(entry.done),
+               absl::InvalidArgumentError(absl::StrCat(CallPrefix(call.method, seq),
+                                                       "cannot frame the call: ", st.message())),
+               true);
+    } else if (std::optional<PendingCall> taken = pending_.Take(seq)) {
+      FailSoon(std::move(taken->done),
+               absl::InvalidArgumentError(absl::StrCat(CallPrefix(taken->method, seq),
+                                                       "cannot frame the call: ", st.message())),
+               true);
+    }
     return;
   }
   s.frame.Flush();
-
-  if (s.oneway) {
-    s.oneway_done = std::move(done);
+  if (oneway) {
+    s.oneway_done = std::move(entry.done);
     s.oneway_method = std::move(call.method);
-  } else {
-    PendingCall entry;
-    entry.done = std::move(done);
-    entry.method = std::move(call.method);
-    if (!pending_.Insert(seq, std::move(entry))) {
-      // NextSeq checked; only a caller reusing ids behind our back gets here.
-      FailSoon(std::move(entry.done),
-               absl::InternalError(
-                   absl::StrCat(CallPrefix(entry.method, seq), "sequence id already in use")),
-               true);
-      return;
-    }
   }
   Submit(std::move(s));
 }
@@ -301,15 +280,15 @@ void ClientConnection::Impl::Submit(Submission&& s) {
   {
     std::lock_guard<std::mutex> lock(submit_mu_);
     submit_.push_back(std::move(s));
-    if (!drain_scheduled_) {
-      drain_scheduled_ = true;
+    if (!send_scheduled_) {
+      send_scheduled_ = true;
       schedule = true;
     }
   }
   if (!schedule) return;
   // One task drains every call submitted until it runs: calls from many
   // threads cost one wake-up and leave in one writev.
-  auto task = [self = shared_from_this()] { self->Drain(); };
+  auto task = [self = shared_from_this()] { self->SendSubmitted(); };
   if (loop_->InLoopThread()) {
     loop_->RunAtIterationEnd(std::move(task));
   } else {
@@ -319,7 +298,7 @@ void ClientConnection::Impl::Submit(Submission&& s) {
 
 void ClientConnection::Impl::Close() {
   if (closed_.exchange(true, std::memory_order_acq_rel)) return;
-  draining_.store(true);
+  retiring_.store(true);
   auto task = [self = shared_from_this()] { self->CloseInLoop(); };
   if (loop_->InLoopThread()) {
     loop_->RunAtIterationEnd(std::move(task));
@@ -337,12 +316,13 @@ std::vector<ClientConnection::Impl::Submission> ClientConnection::Impl::TakeSubm
   return batch;
 }
 
-void ClientConnection::Impl::Drain() {
+void ClientConnection::Impl::SendSubmitted() {
+  VIREO_DCHECK_IN_LOOP(loop_);
   std::vector<Submission> batch;
   {
     std::lock_guard<std::mutex> lock(submit_mu_);
     batch.swap(submit_);
-    drain_scheduled_ = false;
+    send_scheduled_ = false;
   }
   bool need_dial = false;
   for (Submission& s : batch) Admit(std::move(s), &need_dial);
@@ -380,8 +360,17 @@ void ClientConnection::Impl::Admit(Submission&& s, bool* need_dial) {
       }
       *need_dial = true;
       break;
-    case State::kDialing:
     case State::kConnected:
+      if (going_away_) {
+        // The server said it is going away: nothing new goes onto this
+        // socket. Not sent, so a retry (or a later call, which redials
+        // once the socket has closed) is safe.
+        FailSubmission(std::move(s), absl::StatusCode::kUnavailable,
+                       "server is going away (crrst); call not sent");
+        return;
+      }
+      break;
+    case State::kDialing:
       break;
   }
   queued_.push_back(std::move(s));
@@ -467,7 +456,7 @@ void ClientConnection::Impl::OnDialed(uint64_t generation,
   malformed_.reset();
   going_away_ = false;
   state_ = State::kConnected;
-  draining_.store(false);
+  retiring_.store(false);
   connected_.store(true);
   std::weak_ptr<Impl> weak = weak_from_this();
   conn_->SetMessageCallback([weak](transport::Connection& c, transport::LinkBuffer& in) {
@@ -502,16 +491,16 @@ void ClientConnection::Impl::OnMessage(transport::Connection& c, transport::Link
 void ClientConnection::Impl::HandleFrame(codec::Frame&& frame) {
   if (frame.header.FindHeader(codec::kTTHeaderConnReset) != nullptr && !going_away_) {
     going_away_ = true;
-    draining_.store(true);
+    retiring_.store(true);
   }
   // A control frame: nothing to complete.
   if (frame.payload.Len() == 0 ||
       (IsHeaderFraming(frame.header.framing) && frame.header.seq_id == 0)) {
-    MaybeCloseDrained();
+    MaybeCloseWhenGoneAway();
     return;
   }
   codec::MessageBegin m;
-  if (absl::Status s = ReadMessageBegin(frame.header.protocol, frame.payload, options_.limits, &m);
+  if (absl::Status s = codec::ReadMessageBegin(frame.header.protocol, frame.payload, options_.limits, &m);
       !s.ok()) {
     FailConnection(absl::StrCat("malformed reply message header: ", s.message()));
     return;
@@ -522,7 +511,7 @@ void ClientConnection::Impl::HandleFrame(codec::Frame&& frame) {
     return;
   }
   if (m.seq_id == 0) {
-    MaybeCloseDrained();
+    MaybeCloseWhenGoneAway();
     return;
   }
   std::optional<PendingCall> call = pending_.Take(static_cast<uint32_t>(m.seq_id));
@@ -642,10 +631,10 @@ void ClientConnection::Impl::FailAll(absl::StatusCode code, absl::string_view wh
 
 void ClientConnection::Impl::AfterCompletion() {
   if (wait_bound()) Pump();
-  MaybeCloseDrained();
+  MaybeCloseWhenGoneAway();
 }
 
-void ClientConnection::Impl::MaybeCloseDrained() {
+void ClientConnection::Impl::MaybeCloseWhenGoneAway() {
   if (!going_away_ || state_ != State::kConnected || !queued_.empty() || pending_.size() != 0) {
     return;
   }
@@ -676,9 +665,13 @@ void ClientConnection::Call(OutgoingCall call, ReplyCallback done) {
 void ClientConnection::Close() { impl_->Close(); }
 
 size_t ClientConnection::in_flight() const { return impl_->in_flight_.load(); }
-bool ClientConnection::draining() const { return impl_->draining_.load(); }
+bool ClientConnection::retiring() const { return impl_->retiring_.load(); }
 bool ClientConnection::connected() const { return impl_->connected_.load(); }
 uint64_t ClientConnection::late_replies() const { return impl_->late_replies_.load(); }
 uint64_t ClientConnection::dials() const { return impl_->dials_.load(); }
+
+void ClientConnection::SetNextSequenceIdForTesting(uint32_t seq) {
+  impl_->next_seq_.store(seq - 1, std::memory_order_relaxed);
+}
 
 }  // namespace vireo::mux

@@ -2,7 +2,8 @@
 // carrying many calls at once.
 //
 // Any thread starts a call with Call(): the connection gives it a sequence
-// id (1, 2, ...; 0 is kept for control frames and skipped on wrap-around),
+// id (1, 2, ... 2^31-1, then 1 again; 0 is kept for control frames, and an
+// id a call of the previous round still waits on is skipped),
 // writes the message header and the frame around the caller's encoded
 // arguments, and queues the frame on the loop, where everything queued in
 // one loop turn leaves in one writev. The call's continuation waits in a
@@ -26,9 +27,12 @@
 // Buffered the message's. Replies are matched on the message's sequence id
 // (any Thrift server echoes it). A frame with sequence id 0 and no payload
 // is a control frame: one carrying the TTHeader string header "crrst" (a
-// server going away) marks the connection draining -- calls in flight
-// finish, new calls should go elsewhere (draining() turns true), and the
-// connection closes when the last one completes.
+// server going away; also honoured on a reply frame) retires the
+// connection -- calls in flight finish, new calls should go elsewhere
+// (retiring() turns true), a call that reaches it anyway fails with
+// UNAVAILABLE "server is going away (crrst); call not sent" without being
+// sent, and the socket closes when the last call completes; a call after
+// that dials a new one.
 //
 // Example:
 //   auto conn = ClientConnection::Create(loop, *InetAddress::Parse("127.0.0.1:9090"), {});
@@ -160,7 +164,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   size_t in_flight() const;
   // True once the server announced it is going away (crrst), or after
   // Close(): new calls should use another connection. Thread safe.
-  bool draining() const;
+  bool retiring() const;
   // True while a socket is connected. Thread safe.
   bool connected() const;
   // Replies that arrived after their call had completed (deadline, error).
@@ -168,6 +172,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   uint64_t late_replies() const;
   // TCP connects attempted so far (for tests). Thread safe.
   uint64_t dials() const;
+  // Makes `seq` the next sequence id drawn (for tests of the wrap-around).
+  // Thread safe.
+  void SetNextSequenceIdForTesting(uint32_t seq);
 
  private:
   ClientConnection(transport::EventLoop* loop, const transport::InetAddress& address,

@@ -181,6 +181,11 @@ class TestServer {
   }
 
   int requests() const { return requests_.load(); }
+  // The message sequence ids of the requests, in arrival order.
+  std::vector<int32_t> seqs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seqs_;
+  }
   int oneways() const { return oneways_.load(); }
   int max_in_flight() const { return max_in_flight_.load(); }
   int connections() const { return connections_.load(); }
@@ -233,6 +238,10 @@ class TestServer {
       ADD_FAILURE() << "frame seq " << frame.header.seq_id << " != message seq " << m.seq_id;
     }
     if (m.seq_id == 0) ADD_FAILURE() << "a call with sequence id 0";
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      seqs_.push_back(m.seq_id);
+    }
     requests_.fetch_add(1);
     if (m.type == MessageType::kOneway) {
       oneways_.fetch_add(1);
@@ -323,6 +332,7 @@ class TestServer {
   std::vector<Held> held_;                        // guarded by mu_
   bool release_all_ = false;                      // guarded by mu_
   std::vector<std::weak_ptr<Connection>> conns_;  // guarded by mu_
+  std::vector<int32_t> seqs_;                     // guarded by mu_
 };
 
 // ---- Collecting results ----
@@ -707,7 +717,7 @@ TEST_F(ClientConnectionTest, MaxInFlightWaitGivesUpAtTheDeadline) {
   EXPECT_EQ(conn->late_replies(), 0u);
 }
 
-TEST_F(ClientConnectionTest, CrrstMarksDrainingAndInFlightCallsComplete) {
+TEST_F(ClientConnectionTest, CrrstRetiresTheConnectionAndInFlightCallsComplete) {
   for (Framing framing : {Framing::kTTHeader, Framing::kTHeader}) {
     SCOPED_TRACE(codec::FramingName(framing));
     TestServer server({.framing = framing, .hold = true});
@@ -716,9 +726,9 @@ TEST_F(ClientConnectionTest, CrrstMarksDrainingAndInFlightCallsComplete) {
     Results results;
     for (int i = 1; i <= 5; ++i) conn->Call(MakeCall(ProtocolId::kBinary, i), results.Callback(i));
     ASSERT_TRUE(WaitUntil([&] { return server.requests() == 5; }));
-    EXPECT_FALSE(conn->draining());
+    EXPECT_FALSE(conn->retiring());
     server.SendCrrst();
-    ASSERT_TRUE(WaitUntil([&] { return conn->draining(); }));
+    ASSERT_TRUE(WaitUntil([&] { return conn->retiring(); }));
     EXPECT_TRUE(conn->connected()) << "closed with calls in flight";
     server.ReleaseHeld();
     ASSERT_TRUE(results.Wait(5));
@@ -726,14 +736,14 @@ TEST_F(ClientConnectionTest, CrrstMarksDrainingAndInFlightCallsComplete) {
       EXPECT_TRUE(o.status.ok()) << o.status;
       EXPECT_EQ(o.body_id, o.id);
     }
-    // The last completion closes the drained connection.
+    // The last completion closes the retired connection.
     ASSERT_TRUE(WaitUntil([&] { return !conn->connected(); }));
-    EXPECT_TRUE(conn->draining());
+    EXPECT_TRUE(conn->retiring());
     EXPECT_EQ(conn->late_replies(), 0u);
   }
 }
 
-TEST_F(ClientConnectionTest, CrrstOnAReplyFrameMarksDraining) {
+TEST_F(ClientConnectionTest, CrrstOnAReplyFrameRetiresTheConnection) {
   TestServer server({.framing = Framing::kTTHeader, .hold = true, .crrst_on_reply = true});
   ASSERT_TRUE(server.start_status().ok());
   auto conn = Connect(server.address(), {.framing = Framing::kTTHeader});
@@ -746,12 +756,77 @@ TEST_F(ClientConnectionTest, CrrstOnAReplyFrameMarksDraining) {
     EXPECT_TRUE(o.status.ok()) << o.status;
     EXPECT_EQ(o.body_id, o.id);
   }
-  EXPECT_TRUE(conn->draining());
+  EXPECT_TRUE(conn->retiring());
   ASSERT_TRUE(WaitUntil([&] { return !conn->connected(); }));
-  // A later call redials (a new connection is not draining).
+  // A later call redials (a new connection is not retiring).
   Outcome o = CallOnce(*conn, ProtocolId::kBinary, 4);
   EXPECT_TRUE(o.status.ok()) << o.status;
   EXPECT_EQ(conn->dials(), 2u);
+}
+
+// A caller that took the handle before the crrst arrived does not put a
+// new call on the going-away socket: the call fails UNAVAILABLE unsent,
+// and once the socket has closed the next call dials a fresh one.
+TEST_F(ClientConnectionTest, AfterCrrstNewCallsAreNotSentOnTheGoingAwaySocket) {
+  TestServer server({.framing = Framing::kTTHeader, .hold = true});
+  ASSERT_TRUE(server.start_status().ok());
+  auto conn = Connect(server.address(), {.framing = Framing::kTTHeader});
+  Results results;
+  conn->Call(MakeCall(ProtocolId::kBinary, 1), results.Callback(1));
+  ASSERT_TRUE(WaitUntil([&] { return server.requests() == 1; }));
+  server.SendCrrst();
+  ASSERT_TRUE(WaitUntil([&] { return conn->retiring(); }));
+  Outcome late = CallOnce(*conn, ProtocolId::kBinary, 2);
+  EXPECT_EQ(late.status.code(), absl::StatusCode::kUnavailable) << late.status;
+  EXPECT_TRUE(absl::StrContains(late.status.message(), "going away (crrst); call not sent"))
+      << late.status;
+  EXPECT_EQ(server.requests(), 1) << "a call went onto the going-away connection";
+  server.ReleaseHeld();
+  ASSERT_TRUE(results.Wait(1));
+  EXPECT_TRUE(results.outcomes()[0].status.ok()) << results.outcomes()[0].status;
+  ASSERT_TRUE(WaitUntil([&] { return !conn->connected(); }));
+  Outcome fresh = CallOnce(*conn, ProtocolId::kBinary, 3);
+  EXPECT_TRUE(fresh.status.ok()) << fresh.status;
+  EXPECT_EQ(fresh.body_id, 3);
+  EXPECT_EQ(conn->dials(), 2u);
+}
+
+// Sequence ids run to 2^31-1, then start again at 1 (0 is for control
+// frames); replies still find their calls across the wrap.
+TEST_F(ClientConnectionTest, SequenceIdsWrapAroundPastTheI32Maximum) {
+  TestServer server({});
+  ASSERT_TRUE(server.start_status().ok());
+  auto conn = Connect(server.address());
+  conn->SetNextSequenceIdForTesting(0x7FFFFFFEu);
+  for (int32_t id = 1; id <= 4; ++id) {
+    Outcome o = CallOnce(*conn, ProtocolId::kBinary, id);
+    EXPECT_TRUE(o.status.ok()) << o.status;
+    EXPECT_EQ(o.body_id, id);
+  }
+  EXPECT_EQ(server.seqs(), (std::vector<int32_t>{0x7FFFFFFE, 0x7FFFFFFF, 1, 2}));
+}
+
+// After a wrap, an id a call of the previous round still waits on is
+// skipped: the new call draws the next id and succeeds (it used to fail
+// with INTERNAL "sequence id already in use").
+TEST_F(ClientConnectionTest, AfterAWrapAnIdStillInUseIsSkipped) {
+  TestServer server({.hold = true});
+  ASSERT_TRUE(server.start_status().ok());
+  auto conn = Connect(server.address());
+  Results results;
+  conn->Call(MakeCall(ProtocolId::kBinary, 1, absl::InfiniteDuration()), results.Callback(1));
+  ASSERT_TRUE(WaitUntil([&] { return server.requests() == 1; }));
+  conn->SetNextSequenceIdForTesting(0x7FFFFFFFu);
+  conn->Call(MakeCall(ProtocolId::kBinary, 2), results.Callback(2));
+  conn->Call(MakeCall(ProtocolId::kBinary, 3), results.Callback(3));
+  ASSERT_TRUE(WaitUntil([&] { return server.requests() == 3; }));
+  server.ReleaseHeld();
+  ASSERT_TRUE(results.Wait(3));
+  for (const Outcome& o : results.outcomes()) {
+    EXPECT_TRUE(o.status.ok()) << "call " << o.id << ": " << o.status;
+    EXPECT_EQ(o.body_id, o.id);
+  }
+  EXPECT_EQ(server.seqs(), (std::vector<int32_t>{1, 0x7FFFFFFF, 2}));
 }
 
 TEST_F(ClientConnectionTest, CallsWaitingForAFailedDialAllFail) {
@@ -856,7 +931,7 @@ TEST_F(ClientConnectionTest, CloseFailsWaitingCallsAndLaterCalls) {
   ASSERT_TRUE(WaitUntil([&] { return server.requests() == 20; }));
   conn->Close();
   conn->Close();
-  EXPECT_TRUE(conn->draining());
+  EXPECT_TRUE(conn->retiring());
   ASSERT_TRUE(results.Wait(20));
   conn->Call(MakeCall(ProtocolId::kBinary, 21), results.Callback(21));
   ASSERT_TRUE(results.Wait(21));

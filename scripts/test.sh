@@ -30,7 +30,7 @@ tsan_labels=${VIREO_TSAN_LABELS:-transport|mux|server|rpc}
 # The sanitizer builds compile at -O1 with line tables only: less than half
 # the compile time of -O2 -g on our coroutine-heavy code, with stack traces
 # that still name files and lines.
-sanitizer_flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DVIREO_BUILD_BENCH=OFF)
+sanitizer_flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG -DVIREO_ENABLE_DCHECKS" -DVIREO_BUILD_BENCH=OFF)
 ctest_args=(--output-on-failure -j"${VIREO_JOBS:-2}" --timeout 300)
 
 summary=()

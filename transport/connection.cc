@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
@@ -21,12 +20,6 @@ constexpr int kMaxReadsPerEvent = 16;
 // iovecs and bytes handed to one sendmsg.
 constexpr size_t kMaxIov = 256;
 constexpr size_t kMaxWriteBytes = 4 * 1024 * 1024;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -81,14 +74,14 @@ void Connection::StartInLoop() {
 }
 
 void Connection::Touch() {
-  if (options_.idle_timeout > absl::ZeroDuration()) last_active_ns_ = NowNs();
+  if (options_.idle_timeout > absl::ZeroDuration()) last_active_ns_ = EventLoop::NowNs();
 }
 
 void Connection::ArmIdleTimer(absl::Duration after) {
   idle_timer_ = loop_->RunAfter(after, [this] {
     idle_timer_ = 0;
     if (closed_) return;
-    const absl::Duration idle = absl::Nanoseconds(NowNs() - last_active_ns_);
+    const absl::Duration idle = absl::Nanoseconds(EventLoop::NowNs() - last_active_ns_);
     if (idle >= options_.idle_timeout) {
       CloseInLoop(absl::DeadlineExceededError(absl::StrCat(
           "connection ", peer_.ToString(), " idle for ", absl::FormatDuration(idle))));
@@ -103,7 +96,7 @@ void Connection::TrackIncompleteMessage(bool began_now) {
     message_since_ns_ = 0;
     return;
   }
-  if (message_since_ns_ == 0 || began_now) message_since_ns_ = NowNs();
+  if (message_since_ns_ == 0 || began_now) message_since_ns_ = EventLoop::NowNs();
   if (read_timer_ == 0) ArmReadTimer(options_.read_timeout);
 }
 
@@ -112,7 +105,7 @@ void Connection::ArmReadTimer(absl::Duration after) {
     read_timer_ = 0;
     // Reading resumed re-arms the timer: paused time is not the peer's.
     if (closed_ || message_since_ns_ == 0 || reading_paused()) return;
-    const absl::Duration waited = absl::Nanoseconds(NowNs() - message_since_ns_);
+    const absl::Duration waited = absl::Nanoseconds(EventLoop::NowNs() - message_since_ns_);
     if (waited >= options_.read_timeout) {
       CloseInLoop(absl::DeadlineExceededError(absl::StrCat(
           "connection ", peer_.ToString(), ": read timeout: an incomplete message (",
@@ -131,15 +124,20 @@ void Connection::CancelReadTimer() {
 }
 
 void Connection::PauseReading() {
+  VIREO_DCHECK_IN_LOOP(loop_);
   if (paused_by_user_) return;
   paused_by_user_ = true;
   UpdateReadInterest();
 }
 
 void Connection::ResumeReading() {
+  VIREO_DCHECK_IN_LOOP(loop_);
   if (!paused_by_user_) return;
   paused_by_user_ = false;
   UpdateReadInterest();
+  // Bytes the message callback left while paused are offered again: no
+  // read may come to bring them back (the peer may have sent everything).
+  if (started_ && !closed_ && !reading_paused()) RedeliverInput();
 }
 
 void Connection::UpdateReadInterest() {
@@ -155,7 +153,7 @@ void Connection::UpdateReadInterest() {
     // read_timeout from now.
     if (was_paused && started_ && options_.read_timeout > absl::ZeroDuration() &&
         input_.Len() > 0) {
-      message_since_ns_ = NowNs();
+      message_since_ns_ = EventLoop::NowNs();
       if (read_timer_ == 0) ArmReadTimer(options_.read_timeout);
     }
   }
@@ -191,6 +189,7 @@ void Connection::SendInLoop(LinkBuffer&& data) {
 }
 
 void Connection::SendOutput() {
+  VIREO_DCHECK_IN_LOOP(loop_);
   output_.Flush();
   if (options_.max_pending_output > 0 && !paused_by_output_ &&
       output_.Len() > options_.max_pending_output) {
@@ -229,6 +228,7 @@ void Connection::Close(absl::Status reason) {
 }
 
 void Connection::HandleEvents(uint32_t events) {
+  VIREO_DCHECK_IN_LOOP(loop_);
   if (finished_) return;
   if (closed_) {
     // Lingering for zero-copy completions; a hung-up peer needs none.
@@ -289,9 +289,38 @@ void Connection::HandleRead() {
     CloseInLoop(internal::ErrnoStatus(errno, absl::StrCat("read from ", peer_.ToString())));
     return;
   }
+  if (input_.Len() > 0) Touch();
   bool consumed = false;
+  if (!DeliverInput(&consumed)) return;
+  if (options_.read_timeout > absl::ZeroDuration() && !eof) {
+    // Bytes left after the callback consumed some belong to a message that
+    // began in this read.
+    TrackIncompleteMessage(buffered_before == 0 || consumed);
+  }
+  if (eof) {
+    // The rest of an incomplete message can no longer come.
+    CancelReadTimer();
+    peer_closed_ = true;
+    events_ &= ~static_cast<uint32_t>(EPOLLIN | EPOLLRDHUP);
+    UpdateEvents();
+    if (closed_) return;
+    if (PeerClosedCallback cb = std::move(on_peer_closed_)) {
+      // The owner finishes its replies, then calls Shutdown() or Close().
+      cb(*this);
+      return;
+    }
+    // Nobody to answer later: finish sending what is queued, then close.
+    if (output_.Len() == 0 && !write_scheduled_) {
+      CloseInLoop(absl::OkStatus());
+      return;
+    }
+    shutdown_requested_ = true;
+  }
+}
+
+bool Connection::DeliverInput(bool* consumed) {
+  *consumed = false;
   if (input_.Len() > 0) {
-    Touch();
     const size_t offered = input_.Len();
     if (on_message_) {
       // Held outside the member while it runs: a Close() from inside the
@@ -302,29 +331,26 @@ void Connection::HandleRead() {
     } else {
       (void)input_.Skip(input_.Len());
     }
-    if (closed_) return;
-    consumed = input_.Len() != offered;
+    if (closed_) return false;
+    *consumed = input_.Len() != offered;
   }
   input_.Release();
   input_.TrimIfEmpty();
-  if (options_.read_timeout > absl::ZeroDuration() && !eof) {
-    // Bytes left after the callback consumed some belong to a message that
-    // began in this read.
-    TrackIncompleteMessage(buffered_before == 0 || consumed);
-  }
-  if (eof) {
-    // The rest of an incomplete message can no longer come.
-    CancelReadTimer();
-    // The peer sent FIN: finish sending what is queued, then close.
-    if (output_.Len() == 0 && !write_scheduled_) {
-      CloseInLoop(absl::OkStatus());
-      return;
+  return true;
+}
+
+void Connection::RedeliverInput() {
+  if (redeliver_scheduled_ || input_.Len() == 0) return;
+  redeliver_scheduled_ = true;
+  loop_->RunAtIterationEnd([self = shared_from_this()] {
+    self->redeliver_scheduled_ = false;
+    if (self->closed_ || self->reading_paused()) return;
+    bool consumed = false;
+    if (!self->DeliverInput(&consumed)) return;
+    if (self->options_.read_timeout > absl::ZeroDuration() && consumed) {
+      self->TrackIncompleteMessage(true);
     }
-    shutdown_requested_ = true;
-    peer_closed_ = true;
-    events_ &= ~static_cast<uint32_t>(EPOLLIN | EPOLLRDHUP);
-    UpdateEvents();
-  }
+  });
 }
 
 void Connection::HandleWrite() {
@@ -421,6 +447,7 @@ void Connection::CloseInLoop(absl::Status reason) {
   CancelReadTimer();
   if (started_) loop_->AddLoad(-1);
   on_message_ = nullptr;
+  on_peer_closed_ = nullptr;
   if (CloseCallback cb = std::move(on_close_)) cb(*this, reason);
   output_ = LinkBuffer();
   input_ = LinkBuffer();

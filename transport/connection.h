@@ -87,6 +87,9 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   // Called once when the connection closes: OK for an orderly close (by
   // either side), an error saying what failed otherwise.
   using CloseCallback = absl::AnyInvocable<void(Connection&, const absl::Status&)>;
+  // Called once when the peer half-closes (its FIN is read), after the
+  // message callback has been offered every byte sent before it.
+  using PeerClosedCallback = absl::AnyInvocable<void(Connection&)>;
 
   // Takes ownership of connected, non-blocking `fd`. Any thread.
   static std::shared_ptr<Connection> Create(EventLoop* loop, int fd, const InetAddress& local,
@@ -96,6 +99,11 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   // Before Start() only.
   void SetMessageCallback(MessageCallback cb) { on_message_ = std::move(cb); }
   void SetCloseCallback(CloseCallback cb) { on_close_ = std::move(cb); }
+  // Without one, the peer's FIN closes the connection once the output
+  // queued by then is sent: a reply produced later is lost. With one, the
+  // connection stays open for writing and the callback's owner closes it
+  // when it has answered (Shutdown() sends what is queued, then closes).
+  void SetPeerClosedCallback(PeerClosedCallback cb) { on_peer_closed_ = std::move(cb); }
 
   // Registers with the loop and begins reading. Any thread; posts to the loop.
   void Start();
@@ -126,7 +134,9 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   // max_pending_output makes: reading resumes only when neither holds it.
   // Loop thread only.
   void PauseReading();
-  // Ends a PauseReading(). Loop thread only.
+  // Ends a PauseReading(). Bytes the message callback left in the input
+  // buffer are offered to it again at the end of this iteration (no new
+  // byte may arrive to do so). Loop thread only.
   void ResumeReading();
   // True while reading is paused, by PauseReading() or by
   // max_pending_output. Loop thread only.
@@ -140,6 +150,8 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   const InetAddress& peer_address() const { return peer_; }
   // True once Close() ran. Loop thread only.
   bool closed() const { return closed_; }
+  // True once the peer's FIN was read. Loop thread only.
+  bool peer_closed() const { return peer_closed_; }
   // Current read size (for tests). Loop thread only.
   size_t read_size() const { return read_size_; }
   // sendmsg calls made so far (for tests). Loop thread only.
@@ -162,6 +174,11 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   void SendInLoop(LinkBuffer&& data);
   void ScheduleWrite();
   void HandleRead();
+  // Offers the input to the message callback; sets `*consumed` when it
+  // took bytes. False when the connection closed meanwhile.
+  bool DeliverInput(bool* consumed);
+  // Offers the buffered input again at the end of this iteration.
+  void RedeliverInput();
   void HandleWrite();
   void HandleError();
   void DrainErrorQueue();
@@ -187,6 +204,7 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
 
   MessageCallback on_message_;
   CloseCallback on_close_;
+  PeerClosedCallback on_peer_closed_;
   std::shared_ptr<Connection> self_;  // set while started and not finished
 
   LinkBuffer input_;
@@ -198,6 +216,7 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   bool closed_ = false;
   bool finished_ = false;
   bool write_scheduled_ = false;
+  bool redeliver_scheduled_ = false;
   bool shutdown_requested_ = false;
   bool write_shut_ = false;
   bool peer_closed_ = false;

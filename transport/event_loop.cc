@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 
@@ -66,6 +67,16 @@ thread_local EventLoop* current_loop = nullptr;
 
 EventLoop* EventLoop::Current() { return current_loop; }
 
+namespace internal {
+void CheckInLoop(bool ok, const char* method) {
+  if (ok) return;
+  // stderr, not the log: the process is about to abort.
+  std::fprintf(stderr, "%s: called off its event loop's thread (the method is loop thread only)\n",
+               method);
+  std::abort();
+}
+}  // namespace internal
+
 void EventLoop::Run() {
   owner_.store(std::this_thread::get_id(), std::memory_order_release);
   EventLoop* const outer = current_loop;
@@ -73,7 +84,11 @@ void EventLoop::Run() {
   while (!quit_.load(std::memory_order_acquire)) {
     struct timespec timeout;
     struct timespec* timeout_ptr = nullptr;
-    if (!timer_heap_.empty()) {
+    if (posted_from_loop_) {
+      // Tasks posted by the loop thread wait in posted_: poll, do not block.
+      timeout = {};
+      timeout_ptr = &timeout;
+    } else if (!timer_heap_.empty()) {
       const int64_t wait = std::max<int64_t>(0, timer_heap_.front().when_ns - NowNs());
       timeout.tv_sec = wait / 1000000000;
       timeout.tv_nsec = wait % 1000000000;
@@ -96,6 +111,7 @@ void EventLoop::Run() {
     iterations_.fetch_add(1, std::memory_order_relaxed);
   }
   current_loop = outer;
+  owner_.store(std::thread::id(), std::memory_order_release);
 }
 
 void EventLoop::Stop() {
@@ -115,8 +131,13 @@ void EventLoop::Post(Task task) {
     std::lock_guard<std::mutex> lock(mu_);
     posted_.push_back(std::move(task));
   }
-  // The loop thread drains posted tasks later in this same iteration.
-  if (!InLoopThread()) Wake();
+  if (InLoopThread()) {
+    // Run later in this iteration, or (posted by a posted task) in the
+    // next one, which must then not block.
+    posted_from_loop_ = true;
+  } else {
+    Wake();
+  }
 }
 
 void EventLoop::RunInLoop(Task task) {
@@ -127,9 +148,13 @@ void EventLoop::RunInLoop(Task task) {
   }
 }
 
-void EventLoop::RunAtIterationEnd(Task task) { iteration_end_.push_back(std::move(task)); }
+void EventLoop::RunAtIterationEnd(Task task) {
+  VIREO_DCHECK_IN_LOOP(this);
+  iteration_end_.push_back(std::move(task));
+}
 
 void EventLoop::RunPostedTasks() {
+  posted_from_loop_ = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (posted_.empty()) return;
@@ -149,6 +174,7 @@ void EventLoop::RunIterationEnd() {
 }
 
 EventLoop::TimerId EventLoop::RunAfter(absl::Duration delay, Task task) {
+  VIREO_DCHECK_IN_LOOP(this);
   const TimerId id = ++next_timer_id_;
   const int64_t when = NowNs() + std::max<int64_t>(0, absl::ToInt64Nanoseconds(delay));
   timer_heap_.push_back(TimerEntry{when, id});
@@ -158,6 +184,7 @@ EventLoop::TimerId EventLoop::RunAfter(absl::Duration delay, Task task) {
 }
 
 void EventLoop::Cancel(TimerId id) {
+  VIREO_DCHECK_IN_LOOP(this);
   if (timers_.erase(id) == 0) return;
   ++cancelled_in_heap_;
   MaybeCompactTimers();
@@ -193,6 +220,7 @@ void EventLoop::RunExpiredTimers() {
 }
 
 absl::Status EventLoop::Add(int fd, uint32_t events, EventHandler* handler) {
+  VIREO_DCHECK_IN_LOOP(this);
   struct epoll_event ev{};
   ev.events = events;
   ev.data.ptr = handler;
@@ -203,6 +231,7 @@ absl::Status EventLoop::Add(int fd, uint32_t events, EventHandler* handler) {
 }
 
 absl::Status EventLoop::Modify(int fd, uint32_t events, EventHandler* handler) {
+  VIREO_DCHECK_IN_LOOP(this);
   struct epoll_event ev{};
   ev.events = events;
   ev.data.ptr = handler;
@@ -212,6 +241,9 @@ absl::Status EventLoop::Modify(int fd, uint32_t events, EventHandler* handler) {
   return absl::OkStatus();
 }
 
-void EventLoop::Remove(int fd) { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+void EventLoop::Remove(int fd) {
+  VIREO_DCHECK_IN_LOOP(this);
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
 
 }  // namespace vireo::transport

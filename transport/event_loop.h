@@ -39,7 +39,23 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
+// Checked thread rules: VIREO_DCHECK_IN_LOOP(loop) aborts with a message
+// naming the method when a "loop thread only" method runs on another thread
+// while the loop runs. On in debug builds and wherever VIREO_ENABLE_DCHECKS
+// is defined (the sanitizer builds define it); compiled out otherwise.
+#if !defined(NDEBUG) || defined(VIREO_ENABLE_DCHECKS)
+#define VIREO_DCHECK_IN_LOOP(loop) \
+  ::vireo::transport::internal::CheckInLoop((loop)->MayActAsLoopThread(), __func__)
+#else
+#define VIREO_DCHECK_IN_LOOP(loop) static_cast<void>(0)
+#endif
+
 namespace vireo::transport {
+
+namespace internal {
+// Aborts with a message naming `method` when `ok` is false.
+void CheckInLoop(bool ok, const char* method);
+}  // namespace internal
 
 // Receives readiness events for one fd. Implemented by connections,
 // listeners and dialers; never by users directly.
@@ -78,8 +94,17 @@ class EventLoop {
   bool InLoopThread() const {
     return owner_.load(std::memory_order_acquire) == std::this_thread::get_id();
   }
+  // True in the loop thread, and on any thread while no thread is inside
+  // Run() (before it starts, or after it returned): what "loop thread only"
+  // allows. Any thread; for the VIREO_DCHECK_IN_LOOP assertion.
+  bool MayActAsLoopThread() const {
+    const std::thread::id owner = owner_.load(std::memory_order_acquire);
+    return owner == std::thread::id() || owner == std::this_thread::get_id();
+  }
 
-  // Runs `task` in the loop thread soon, in posting order. Any thread.
+  // Runs `task` in the loop thread soon, in posting order. Any thread;
+  // from the loop thread itself (inside an event, a timer or a posted
+  // task) it runs before the loop next waits for events.
   void Post(Task task);
   // Runs `task` now when called in the loop thread, else posts it.
   void RunInLoop(Task task);
@@ -115,6 +140,10 @@ class EventLoop {
   int64_t load() const { return load_.load(std::memory_order_relaxed); }
   void AddLoad(int64_t delta) { load_.fetch_add(delta, std::memory_order_relaxed); }
 
+  // The monotonic clock timers run on (steady_clock), in nanoseconds. Any
+  // thread.
+  static int64_t NowNs();
+
   // Completed iterations (for tests). Any thread.
   uint64_t iterations() const { return iterations_.load(std::memory_order_relaxed); }
 
@@ -128,7 +157,6 @@ class EventLoop {
     }
   };
 
-  static int64_t NowNs();
   void Wake();
   void RunExpiredTimers();
   // Drops cancelled entries from the heap once they outnumber the live ones.
@@ -142,6 +170,9 @@ class EventLoop {
   std::atomic<std::thread::id> owner_;
   std::atomic<bool> quit_{false};
   std::atomic<bool> wake_pending_{false};
+  // A task was posted from the loop thread since posted tasks last ran: the
+  // next wait must not block. Loop thread only.
+  bool posted_from_loop_ = false;
   std::atomic<int64_t> load_{0};
   std::atomic<uint64_t> iterations_{0};
 

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <atomic>
 #include <future>
 #include <thread>
@@ -44,6 +46,40 @@ class LoopThread {
   EventLoop loop_;
   std::thread thread_;
 };
+
+// A task posted from inside a posted task, with no timer armed and no fd
+// ready, must still run: nothing else would wake the loop.
+TEST(EventLoop, PostFromTheLoopThreadWakesTheLoop) {
+  LoopThread t;
+  std::promise<int> depth;
+  std::function<void(int)> chain = [&](int n) {
+    if (n == 3) {
+      depth.set_value(n);
+      return;
+    }
+    t.loop().Post([&chain, n] { chain(n + 1); });
+  };
+  t.loop().Post([&] { chain(0); });
+  std::future<int> f = depth.get_future();
+  // A generous bound: a missed wake-up blocks forever, not for seconds.
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(30)), std::future_status::ready)
+      << "a task posted from the loop thread never ran";
+  EXPECT_EQ(f.get(), 3);
+}
+
+// Loop-thread-only methods are checked (the build defines
+// VIREO_ENABLE_DCHECKS or is a debug build).
+#if !defined(NDEBUG) || defined(VIREO_ENABLE_DCHECKS)
+TEST(EventLoopDeathTest, LoopThreadOnlyMethodOffTheLoopAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        LoopThread t;
+        t.loop().RunAfter(absl::Seconds(1), [] {});
+      },
+      "RunAfter: called off its event loop's thread");
+}
+#endif
 
 TEST(EventLoop, PostedTasksRunInTheLoopInOrder) {
   LoopThread t;

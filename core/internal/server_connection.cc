@@ -6,9 +6,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
-#include "vireo/codec/binary_protocol.h"
-#include "vireo/codec/compact_protocol.h"
 #include "vireo/codec/detect.h"
+#include "vireo/codec/message.h"
 #include "vireo/codec/ttheader.h"
 #include "vireo/core/internal/str_cat.h"
 
@@ -100,37 +99,24 @@ TApplicationException ErrorReply(ServerCallRecord& r) {
           Cat("method ", r.call.context().method(), " returned without a reply")};
 }
 
-template <class Writer>
-void WriteMessage(transport::LinkBuffer& payload, ServerCallRecord& r, std::string_view name,
-                  const TApplicationException* error) {
-  Writer w(payload);
-  if (error == nullptr) {
-    w.WriteMessageBegin(name, codec::MessageType::kReply, r.seq_id);
-    w.Finish();
-    payload.Append(std::move(r.call.reply_body()));
-    return;
-  }
-  w.WriteMessageBegin(name, codec::MessageType::kException, r.seq_id);
-  error->Write(w);
-  w.WriteMessageEnd();
-  w.Finish();
-}
-
 transport::LinkBuffer EncodeMessage(ServerCallRecord& r, std::string_view name,
                                     const TApplicationException* error) {
   transport::LinkBuffer payload;
-  if (r.reply_header.protocol == codec::ProtocolId::kCompact) {
-    WriteMessage<codec::CompactWriter>(payload, r, name, error);
-  } else {
-    WriteMessage<codec::BinaryWriter>(payload, r, name, error);
-  }
+  codec::WithWriter(r.reply_header.protocol, payload, [&](auto& w) {
+    if (error == nullptr) {
+      w.WriteMessageBegin(name, codec::MessageType::kReply, r.seq_id);
+      return;
+    }
+    w.WriteMessageBegin(name, codec::MessageType::kException, r.seq_id);
+    error->Write(w);
+    w.WriteMessageEnd();
+  });
+  if (error == nullptr) payload.Append(std::move(r.call.reply_body()));
   payload.Flush();
   return payload;
 }
 
-bool IsHeaderFraming(codec::Framing f) {
-  return f == codec::Framing::kTHeader || f == codec::Framing::kTTHeader;
-}
+using codec::IsHeaderFraming;
 
 }  // namespace
 
@@ -162,12 +148,16 @@ void ServerConnection::Start(std::function<void(ServerConnection&)> on_close) {
       [self = shared_from_this()](transport::Connection&, const absl::Status& reason) {
         self->OnClosed(reason);
       });
+  conn_->SetPeerClosedCallback([self = shared_from_this()](transport::Connection&) {
+    self->OnPeerClosed();
+  });
   conn_->Start();
 }
 
 void ServerConnection::OnMessage(transport::LinkBuffer& in) {
-  if (closed_) return;
-  if (closing_) {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
+  if (phase_ == Phase::kClosed) return;
+  if (phase_ >= Phase::kFinishing) {
     // Closing once the calls in flight are done: later requests are not
     // served.
     (void)in.Skip(in.Len());
@@ -188,9 +178,9 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
     ordered_ = !IsHeaderFraming(framing_);
     decoder_.emplace(framing_, core_->options.limits);
   }
-  // Every complete frame buffered is dispatched now; calls that suspend
-  // do not hold up the ones behind them.
-  while (!closed_ && !closing_) {
+  // Every complete frame buffered is dispatched now, up to the call
+  // limit; calls that suspend do not hold up the ones behind them.
+  while (phase_ <= Phase::kStopping && !AtCallLimit()) {
     absl::StatusOr<std::optional<codec::Frame>> f = decoder_->Decode(in);
     if (!f.ok()) {
       CloseBadInput(f.status());
@@ -199,9 +189,11 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
     if (!f->has_value()) break;
     Dispatch(std::move(**f));
   }
-  if (closed_) return;
-  if (closing_) (void)in.Skip(in.Len());
+  if (phase_ == Phase::kClosed) return;
+  if (phase_ >= Phase::kFinishing) (void)in.Skip(in.Len());
   partial_frame_ = in.Len() > 0;
+  // At the call limit the rest waits, paused; ResumeReading offers it again.
+  UpdateReading();
 }
 
 void ServerConnection::Dispatch(codec::Frame frame) {
@@ -210,17 +202,8 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   // message; its own threaded server ignores it, and so do we.
   if (h.framing == codec::Framing::kTHeader && frame.payload.Len() == 0) return;
   codec::MessageBegin m;
-  absl::Status read;
-  {
-    // The reader consumes the message header from the payload when it goes.
-    if (h.protocol == codec::ProtocolId::kCompact) {
-      codec::CompactReader r(frame.payload, core_->options.limits);
-      read = r.ReadMessageBegin(&m);
-    } else {
-      codec::BinaryReader r(frame.payload, core_->options.limits);
-      read = r.ReadMessageBegin(&m);
-    }
-  }
+  const absl::Status read =
+      codec::ReadMessageBegin(h.protocol, frame.payload, core_->options.limits, &m);
   if (!read.ok()) {
     // Only the header framings carry a sequence id outside the message.
     const std::string seq = IsHeaderFraming(h.framing) ? Cat(" (seq id ", h.seq_id, ")") : "";
@@ -252,7 +235,7 @@ void ServerConnection::Dispatch(codec::Frame frame) {
         "vireo server: {} sent message {} (seq id {}) of type {}, not a call; "
         "answering PROTOCOL_ERROR and closing the connection",
         conn_->peer_address().ToString(), r->name, m.seq_id, static_cast<int>(m.type));
-    closing_ = true;
+    Advance(Phase::kFinishing);
     r->early_error = TApplicationException{
         TApplicationException::Type::kProtocolError,
         Cat("expected a call or oneway message, got message type ", static_cast<int>(m.type))};
@@ -286,14 +269,24 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   r->call.request() = std::move(frame.payload);
   r->call.decode_options() = core_->decode_options;
 
+  // After Stop() began a request is refused, not run: LOADSHEDDING tells
+  // the client that another instance may take it.
+  const bool refused = phase_ == Phase::kStopping;
+  if (refused) {
+    r->early_error = TApplicationException{
+        TApplicationException::Type::kLoadShedding,
+        "server is shutting down; the call was not run (retry it on another instance)"};
+  }
+  calls_deadline_ =
+      calls_in_flight_ == 0 ? ctx.deadline() : std::max(calls_deadline_, ctx.deadline());
   ++calls_in_flight_;
   if (ordered_ && !r->oneway) {
     r->order = next_order_++;
     held_.emplace_back();
   }
   // An unroutable call still passes through the middleware (the access
-  // log shows it); with none, it is answered at once.
-  if (!routed && core_->middleware.empty()) {
+  // log shows it); with none, it is answered at once, as a refused one is.
+  if (refused || (!routed && core_->middleware.empty())) {
     FinishCall(std::move(r));
     return;
   }
@@ -325,6 +318,7 @@ void ServerConnection::CompleteCall(std::unique_ptr<ServerCallRecord> record) {
 }
 
 void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
   --calls_in_flight_;
   const bool decode_error =
       !r->call.replied() && !r->escaped && r->invoker_returned && !r->invoker_status.ok();
@@ -338,7 +332,7 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
                 "vireo server: oneway call {} from {} (seq id {}) failed: {}", r->name,
                 conn_->peer_address().ToString(), r->seq_id, ErrorReply(*r).message);
   }
-  if (closed_) return;
+  if (phase_ == Phase::kClosed) return;
   if (decode_error) {
     // The stream is still framed, but a client that sends what we cannot
     // decode is not one to keep serving.
@@ -348,7 +342,7 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
         "arguments: {}",
         conn_->peer_address().ToString(), r->call.context().service(), r->call.context().method(),
         r->seq_id, r->invoker_status.ToString());
-    closing_ = true;
+    Advance(Phase::kFinishing);
   }
   if (!r->oneway) {
     if (ordered_) {
@@ -361,6 +355,7 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
     }
   }
   r.reset();
+  UpdateReading();
   MaybeCloseWhenDone();
 }
 
@@ -376,7 +371,10 @@ void ServerConnection::EncodeReply(ServerCallRecord& r, transport::LinkBuffer& o
     h.headers = std::move(metadata.mutable_strings());
     if (h.framing == codec::Framing::kTTHeader) {
       h.int_headers = std::move(metadata.mutable_ints());
-      if (draining_) h.headers.emplace_back(std::string(codec::kTTHeaderConnReset), "1");
+      // Going away: a Kitex client sends nothing more on this connection.
+      if (phase_ >= Phase::kStopping) {
+        h.headers.emplace_back(std::string(codec::kTTHeaderConnReset), "1");
+      }
     }
   }
   absl::Status s = codec::EncodeFrame(h, EncodeMessage(r, name, error ? &*error : nullptr), out);
@@ -409,23 +407,31 @@ void ServerConnection::QueueOrdered(uint64_t order, transport::LinkBuffer bytes)
     sent = true;
   }
   if (sent) conn_->SendOutput();
-  LimitHeldReplies();
 }
 
-void ServerConnection::LimitHeldReplies() {
+bool ServerConnection::AtCallLimit() const {
+  const size_t max = core_->options.max_calls_per_connection;
+  return max > 0 && calls_in_flight_ >= static_cast<int64_t>(max);
+}
+
+void ServerConnection::UpdateReading() {
+  if (phase_ >= Phase::kClosing) return;
   // The transport bounds what waits for the socket; replies waiting for an
   // earlier one are bounded here, by the same option.
   const size_t max = core_->options.max_pending_output;
-  if (max == 0 || closed_) return;
-  if (!paused_for_held_ && held_bytes_ > max) {
-    paused_for_held_ = true;
+  if (max > 0 && !held_over_limit_ && held_bytes_ > max) {
+    held_over_limit_ = true;
     spdlog::debug(
         "vireo server: {} bytes of replies to {} wait for an earlier call, over "
         "max_pending_output ({}); reading paused",
         held_bytes_, conn_->peer_address().ToString(), max);
+  } else if (held_over_limit_ && held_bytes_ <= max / 2) {
+    held_over_limit_ = false;
+  }
+  if (held_over_limit_ || AtCallLimit()) {
     conn_->PauseReading();
-  } else if (paused_for_held_ && held_bytes_ <= max / 2) {
-    paused_for_held_ = false;
+  } else {
+    // Offers the requests left buffered at the call limit again.
     conn_->ResumeReading();
   }
 }
@@ -437,27 +443,57 @@ void ServerConnection::CloseBadInput(const absl::Status& reason) {
                conn_->peer_address().ToString(),
                decoder_ ? codec::FramingName(framing_) : std::string_view("framing unknown"),
                reason.ToString());
-  closing_ = true;
+  Advance(Phase::kClosing);
   conn_->Close(reason);
 }
 
+void ServerConnection::OnPeerClosed() {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
+  if (phase_ >= Phase::kClosing) {
+    // Our FIN is queued or sent: nothing more to answer.
+    if (conn_->pending_output() == 0) conn_->Close();
+    return;
+  }
+  if (partial_frame_) {
+    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("vireo server: {} closed its side in the middle of a frame",
+                 conn_->peer_address().ToString());
+    partial_frame_ = false;
+  }
+  Advance(Phase::kFinishing);
+  // The requests already received are answered; a call past its deadline
+  // has no one waiting for it, so the connection waits no longer than the
+  // latest one (and, for calls with none, until they finish).
+  if (calls_in_flight_ > 0 && calls_deadline_ != absl::InfiniteFuture()) {
+    conn_->loop()->RunAfter(calls_deadline_ - absl::Now(), [self = shared_from_this()] {
+      if (self->phase_ >= Phase::kClosing || self->calls_in_flight_ == 0) return;
+      spdlog::debug("vireo server: {} half-closed; {} calls past their deadline; closing",
+                    self->conn_->peer_address().ToString(), self->calls_in_flight_);
+      self->ForceClose(absl::DeadlineExceededError("calls past their deadline after the FIN"));
+    });
+  }
+  MaybeCloseWhenDone();
+}
+
 void ServerConnection::OnClosed(const absl::Status& reason) {
-  closed_ = true;
-  if (reason.ok() && partial_frame_ && !closing_) {
+  // Closes we asked for are not the client's doing.
+  const bool closing = phase_ >= Phase::kFinishing;
+  phase_ = Phase::kClosed;
+  if (reason.ok() && partial_frame_ && !closing) {
     core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("vireo server: {} closed the connection in the middle of a frame",
                  conn_->peer_address().ToString());
-  } else if (!reason.ok() && !closing_ && partial_frame_) {
+  } else if (!reason.ok() && !closing && partial_frame_) {
     // The read timeout, or an idle timeout or a reset that caught a frame
     // half sent: a client that does not finish its frames is bad input.
     core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("vireo server: closing connection from {} in the middle of a frame: {}",
                  conn_->peer_address().ToString(), reason.ToString());
-  } else if (reason.code() == absl::StatusCode::kDeadlineExceeded && !closing_) {
+  } else if (reason.code() == absl::StatusCode::kDeadlineExceeded && !closing) {
     // Closed by the server's own clock (idle_timeout): say so, once.
     spdlog::info("vireo server: closing connection from {}: {}", conn_->peer_address().ToString(),
                  reason.ToString());
-  } else if (!reason.ok() && !closing_) {
+  } else if (!reason.ok() && !closing) {
     spdlog::debug("vireo server: connection from {} closed: {}", conn_->peer_address().ToString(),
                   reason.ToString());
   }
@@ -466,30 +502,30 @@ void ServerConnection::OnClosed(const absl::Status& reason) {
   if (auto cb = std::move(on_close_)) cb(*this);
 }
 
-void ServerConnection::BeginDrain() {
-  if (closed_ || draining_) return;
-  draining_ = true;
+void ServerConnection::BeginStop() {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
+  if (phase_ != Phase::kServing) return;
+  phase_ = Phase::kStopping;
   if (decoder_ && framing_ == codec::Framing::kTTHeader) SendConnResetNotice();
   MaybeCloseWhenDone();
 }
 
 void ServerConnection::ForceClose(const absl::Status& reason) {
-  if (closed_) return;
-  closing_ = true;
+  if (phase_ == Phase::kClosed) return;
+  Advance(Phase::kClosing);
   conn_->Close(reason);
 }
 
 void ServerConnection::MaybeCloseWhenDone() {
-  if (closed_ || close_scheduled_ || calls_in_flight_ > 0 || !(closing_ || draining_)) return;
-  close_scheduled_ = true;
-  closing_ = true;
-  // Sends what is queued, then FIN.
+  if (phase_ < Phase::kStopping || phase_ >= Phase::kClosing || calls_in_flight_ > 0) return;
+  phase_ = Phase::kClosing;
+  // Sends what is queued, then FIN (after the peer's FIN: then closes).
   conn_->Shutdown();
   // After this iteration's writes: close unless the socket could not take
   // everything (then it closes when the peer answers the FIN, or at the
   // end of the server's grace period).
   conn_->loop()->RunAtIterationEnd([self = shared_from_this()] {
-    if (!self->closed_ && self->conn_->output().Len() == 0) self->conn_->Close();
+    if (!self->closed() && self->conn_->pending_output() == 0) self->conn_->Close();
   });
 }
 

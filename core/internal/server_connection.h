@@ -22,11 +22,21 @@
 // (ServerOptions::read_timeout), in the middle of it. A connection the
 // idle timeout closes gets an info line.
 //
+// Nothing received is dropped at the edges. The peer's FIN (a client that
+// half-closes after its requests) stops reading, not answering: the
+// requests already received are answered, then the connection closes (or
+// at the latest deadline among them, when each has one). Server::Stop()
+// answers the calls in flight and refuses requests that arrive after it
+// began with TApplicationException LOADSHEDDING ("server is shutting
+// down"), then closes once nothing is in flight. At most
+// ServerOptions::max_calls_per_connection calls run at once: past it the
+// connection stops decoding and reading until one finishes.
+//
 // Example (what the server does on accept):
 //   auto sc = std::make_shared<ServerConnection>(core, conn);
 //   sc->Start([](ServerConnection&) { /* closed */ });
 //   ...
-//   sc->BeginDrain();   // Stop(): crrst notice; close once calls are done
+//   sc->BeginStop();    // Stop(): crrst notice; close once calls are done
 //
 // Lifetime: the transport connection's callbacks and every call in flight
 // hold a std::shared_ptr to it, so a call that finishes after the close
@@ -45,6 +55,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "vireo/codec/frame.h"
 #include "vireo/core/internal/server_core.h"
 #include "vireo/core/service.h"
@@ -102,9 +113,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   void Start(std::function<void(ServerConnection&)> on_close);
 
   // Server shutdown: sends the crrst notice (TTHeader), marks later
-  // TTHeader replies with crrst = 1, and closes the connection as soon as
-  // no call is in flight on it and its output has been written.
-  void BeginDrain();
+  // TTHeader replies with crrst = 1, refuses new requests (LOADSHEDDING),
+  // and closes the connection as soon as no call is in flight on it and its
+  // output has been written.
+  void BeginStop();
   // Closes now, dropping unsent replies.
   void ForceClose(const absl::Status& reason);
 
@@ -114,10 +126,27 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 
   transport::Connection& connection() { return *conn_; }
   ServerCore& core() const { return *core_; }
-  bool closed() const { return closed_; }
+  bool closed() const { return phase_ == Phase::kClosed; }
 
  private:
+  // Where the connection is in its life. Each phase allows less than the
+  // one before, and the connection only moves forward (Advance).
+  enum class Phase {
+    kServing,    // reading and dispatching every request
+    kStopping,   // Server::Stop(): reading; calls in flight are answered,
+                 // new requests refused; closes once none is in flight
+    kFinishing,  // no request will be read again (the peer's FIN, or
+                 // arguments we could not decode); closes once none is in
+                 // flight
+    kClosing,    // FIN queued behind the last reply; closes once written
+    kClosed,
+  };
+
+  void Advance(Phase to) {
+    if (to > phase_) phase_ = to;
+  }
   void OnMessage(transport::LinkBuffer& in);
+  void OnPeerClosed();
   void OnClosed(const absl::Status& reason);
   void Dispatch(codec::Frame frame);
   void StartCall(std::unique_ptr<ServerCallRecord> record);
@@ -128,9 +157,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // Framed/Buffered: queues `bytes` as reply number `order` and sends every
   // reply whose predecessors have all been sent.
   void QueueOrdered(uint64_t order, transport::LinkBuffer bytes);
-  // Pauses reading while the held replies exceed max_pending_output, and
-  // resumes once they are down to half of it.
-  void LimitHeldReplies();
+  // Pauses reading while the held replies exceed max_pending_output (until
+  // they are down to half of it), or while max_calls_per_connection calls
+  // are in flight; resumes otherwise.
+  void UpdateReading();
+  bool AtCallLimit() const;
   // Closes with a logged reason and counts it as bad input.
   void CloseBadInput(const absl::Status& reason);
   // Once no call is in flight: half-closes after the queued output and
@@ -146,15 +177,13 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   codec::Framing framing_ = codec::Framing::kFramed;
   // Framed and Buffered: replies go out in request order.
   bool ordered_ = false;
-  bool closed_ = false;
-  bool draining_ = false;
-  // Stop reading: the connection closes once its calls are done (drain, or
-  // after a call's arguments could not be decoded).
-  bool closing_ = false;
-  bool close_scheduled_ = false;
+  Phase phase_ = Phase::kServing;
   // Bytes of an incomplete frame were buffered at the last read.
   bool partial_frame_ = false;
   int64_t calls_in_flight_ = 0;
+  // The latest deadline among the calls in flight (InfiniteFuture when one
+  // has none): after the peer's FIN, the connection waits no longer.
+  absl::Time calls_deadline_ = absl::InfinitePast();
 
   // Reply order (Framed/Buffered). `next_order_` numbers requests that
   // expect a reply; `held_` holds finished replies from `sent_order_` on,
@@ -164,8 +193,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   std::deque<std::optional<transport::LinkBuffer>> held_;
   // Bytes of the replies in `held_`.
   size_t held_bytes_ = 0;
-  // Reading is paused because of them.
-  bool paused_for_held_ = false;
+  // They went over max_pending_output and are not yet down to half.
+  bool held_over_limit_ = false;
 };
 
 }  // namespace vireo::internal

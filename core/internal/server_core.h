@@ -105,7 +105,7 @@ class ServerCore {
   std::unique_ptr<WorkerPool> workers;
 
   // Set when Stop() begins. Any thread.
-  std::atomic<bool> draining{false};
+  std::atomic<bool> stopping{false};
 
   // Counters. Any thread.
   std::atomic<uint64_t> connections_accepted{0};
