@@ -5,6 +5,11 @@
 # runtime as the libraries.
 
 set(VIREO_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+# Clang checks the lock annotations (ABSL_GUARDED_BY and friends, see
+# transport/mutex.h); with VIREO_WERROR a violation fails the build.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  list(APPEND VIREO_WARNING_FLAGS -Wthread-safety)
+endif()
 if(VIREO_WERROR)
   list(APPEND VIREO_WARNING_FLAGS -Werror)
 endif()

@@ -10,10 +10,10 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
-#include <shared_mutex>
 #include <thread>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "vireo/codec/application_exception.h"
@@ -22,6 +22,7 @@
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/mux/client_connection.h"
 #include "vireo/transport/event_loop.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo {
 
@@ -80,7 +81,7 @@ class AddressPool {
   std::shared_ptr<mux::ClientConnection> Shared(transport::EventLoopGroup* loops, int count) {
     const size_t n = static_cast<size_t>(std::max(count, 1));
     const size_t i = next_.fetch_add(1, std::memory_order_relaxed) % n;
-    std::lock_guard<std::mutex> lock(mu_);
+    transport::MutexLock lock(mu_);
     if (shared_.size() < n) shared_.resize(n);
     std::shared_ptr<mux::ClientConnection>& c = shared_[i];
     if (c == nullptr || c->retiring()) {
@@ -99,7 +100,7 @@ class AddressPool {
     std::vector<std::shared_ptr<mux::ClientConnection>> stale;
     std::shared_ptr<mux::ClientConnection> c;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      transport::MutexLock lock(mu_);
       while (!idle_.empty()) {
         Idle e = std::move(idle_.back());
         idle_.pop_back();
@@ -125,7 +126,7 @@ class AddressPool {
       return;
     }
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      transport::MutexLock lock(mu_);
       if (idle_.size() < max_idle) {
         idle_.push_back(Idle{std::move(c), absl::Now()});
         return;
@@ -138,17 +139,17 @@ class AddressPool {
   // Short (and pooled overflow): a fresh connection, tracked until Forget.
   std::shared_ptr<mux::ClientConnection> New(transport::EventLoopGroup* loops) {
     auto c = mux::ClientConnection::Create(loops->Next(), address_, options_);
-    std::lock_guard<std::mutex> lock(mu_);
+    transport::MutexLock lock(mu_);
     all_.emplace(c.get(), c);
     return c;
   }
   void Forget(mux::ClientConnection* c) {
-    std::lock_guard<std::mutex> lock(mu_);
+    transport::MutexLock lock(mu_);
     all_.erase(c);
   }
 
   void AddStats(ClientStats& stats) {
-    std::lock_guard<std::mutex> lock(mu_);
+    transport::MutexLock lock(mu_);
     auto add = [&](const mux::ClientConnection& c) {
       ++stats.connections;
       stats.in_flight += c.in_flight();
@@ -168,7 +169,7 @@ class AddressPool {
   void CloseAll() {
     std::vector<std::shared_ptr<mux::ClientConnection>> conns;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      transport::MutexLock lock(mu_);
       for (auto& c : shared_) {
         if (c) conns.push_back(std::move(c));
       }
@@ -196,14 +197,14 @@ class AddressPool {
   const transport::InetAddress address_;
   const mux::ClientConnectionOptions options_;
   std::atomic<uint64_t> next_{0};
-  std::mutex mu_;
-  std::vector<std::shared_ptr<mux::ClientConnection>> shared_;  // guarded by mu_
+  transport::Mutex mu_;
+  std::vector<std::shared_ptr<mux::ClientConnection>> shared_ ABSL_GUARDED_BY(mu_);
   // Replaced retiring connections whose calls may still be in flight.
-  std::vector<std::shared_ptr<mux::ClientConnection>> retiring_;  // guarded by mu_
-  std::vector<Idle> idle_;                                       // guarded by mu_
+  std::vector<std::shared_ptr<mux::ClientConnection>> retiring_ ABSL_GUARDED_BY(mu_);
+  std::vector<Idle> idle_ ABSL_GUARDED_BY(mu_);
   // Pooled and short connections in use, so that the client can close them.
-  absl::flat_hash_map<mux::ClientConnection*, std::weak_ptr<mux::ClientConnection>>
-      all_;  // guarded by mu_
+  absl::flat_hash_map<mux::ClientConnection*, std::weak_ptr<mux::ClientConnection>> all_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // The pools' key: the raw socket address, held inline so that looking a
@@ -275,7 +276,7 @@ class Client::Impl {
   ~Impl() {
     std::vector<std::shared_ptr<AddressPool>> pools;
     {
-      std::unique_lock<std::shared_mutex> lock(mu_);
+      transport::WriterLock lock(mu_);
       for (auto& [k, p] : pools_) pools.push_back(p);
       pools_.clear();
     }
@@ -308,7 +309,7 @@ class Client::Impl {
 
   ClientStats Stats() {
     ClientStats stats;
-    std::shared_lock<std::shared_mutex> lock(mu_);
+    transport::ReaderLock lock(mu_);
     for (auto& [k, p] : pools_) p->AddStats(stats);
     return stats;
   }
@@ -364,11 +365,11 @@ class Client::Impl {
   std::shared_ptr<AddressPool> Pool(const transport::InetAddress& address) {
     const AddressKey key(address);
     {
-      std::shared_lock<std::shared_mutex> lock(mu_);
+      transport::ReaderLock lock(mu_);
       auto it = pools_.find(key);
       if (it != pools_.end()) return it->second;
     }
-    std::unique_lock<std::shared_mutex> lock(mu_);
+    transport::WriterLock lock(mu_);
     auto& p = pools_[key];
     if (p == nullptr) p = std::make_shared<AddressPool>(address, conn_options_);
     return p;
@@ -396,10 +397,8 @@ class Client::Impl {
   transport::EventLoopGroup* loops_ = nullptr;
   mux::ClientConnectionOptions conn_options_;
   codec::DecodeOptions decode_options_;
-  // std::shared_mutex, not absl::Mutex: the sanitizer builds cannot see
-  // inside Debian's prebuilt abseil.
-  std::shared_mutex mu_;
-  absl::flat_hash_map<AddressKey, std::shared_ptr<AddressPool>> pools_;  // guarded by mu_
+  transport::SharedMutex mu_;
+  absl::flat_hash_map<AddressKey, std::shared_ptr<AddressPool>> pools_ ABSL_GUARDED_BY(mu_);
 };
 
 void Client::Impl::Send(

@@ -52,7 +52,7 @@ Server::~Server() {
   // Start may have failed half way, with loops running.
   if (loops_) {
     {
-      std::unique_lock<std::shared_mutex> lock(core_->loops_mu);
+      transport::WriterLock lock(core_->loops_mu);
       core_->loops_alive = false;
     }
     loops_->Stop();
@@ -120,7 +120,7 @@ absl::Status Server::Start() {
     if (!listener.ok()) {
       stopped_ = true;
       {
-        std::unique_lock<std::shared_mutex> lock(core_->loops_mu);
+        transport::WriterLock lock(core_->loops_mu);
         core_->loops_alive = false;
       }
       loops_->Stop();
@@ -215,7 +215,7 @@ void Server::Stop(absl::Duration grace) {
     for (auto& conn : open) conn->ForceClose(absl::CancelledError("server stopped"));
   });
   {
-    std::unique_lock<std::shared_mutex> lock(core_->loops_mu);
+    transport::WriterLock lock(core_->loops_mu);
     core_->loops_alive = false;
   }
   // Calls finishing from now on find the loops gone and drop their replies.

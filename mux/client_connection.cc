@@ -2,17 +2,18 @@
 
 #include <algorithm>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
 #include "vireo/codec/message.h"
 #include "vireo/codec/ttheader.h"
 #include "vireo/mux/pending_calls.h"
 #include "vireo/transport/dialer.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo::mux {
 namespace {
@@ -141,9 +142,9 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
   // Calls holding a place under the fail-fast bound.
   std::atomic<size_t> admitted_{0};
 
-  std::mutex submit_mu_;
-  std::vector<Submission> submit_;  // guarded by submit_mu_
-  bool send_scheduled_ = false;     // guarded by submit_mu_
+  transport::Mutex submit_mu_;
+  std::vector<Submission> submit_ ABSL_GUARDED_BY(submit_mu_);
+  bool send_scheduled_ ABSL_GUARDED_BY(submit_mu_) = false;
 
   // Loop thread only.
   State state_ = State::kIdle;
@@ -278,7 +279,7 @@ void ClientConnection::Impl::Call(OutgoingCall call, ReplyCallback done) {
 void ClientConnection::Impl::Submit(Submission&& s) {
   bool schedule = false;
   {
-    std::lock_guard<std::mutex> lock(submit_mu_);
+    transport::MutexLock lock(submit_mu_);
     submit_.push_back(std::move(s));
     if (!send_scheduled_) {
       send_scheduled_ = true;
@@ -311,7 +312,7 @@ void ClientConnection::Impl::Close() {
 
 std::vector<ClientConnection::Impl::Submission> ClientConnection::Impl::TakeSubmissions() {
   std::vector<Submission> batch;
-  std::lock_guard<std::mutex> lock(submit_mu_);
+  transport::MutexLock lock(submit_mu_);
   batch.swap(submit_);
   return batch;
 }
@@ -320,7 +321,7 @@ void ClientConnection::Impl::SendSubmitted() {
   VIREO_DCHECK_IN_LOOP(loop_);
   std::vector<Submission> batch;
   {
-    std::lock_guard<std::mutex> lock(submit_mu_);
+    transport::MutexLock lock(submit_mu_);
     batch.swap(submit_);
     send_scheduled_ = false;
   }
@@ -394,6 +395,7 @@ bool ClientConnection::Impl::Prepare(Submission& s, bool sending) {
 }
 
 void ClientConnection::Impl::Pump() {
+  VIREO_DCHECK_IN_LOOP(loop_);
   if (state_ != State::kConnected) return;
   bool wrote = false;
   std::vector<Submission> oneways;
@@ -474,6 +476,7 @@ void ClientConnection::Impl::OnDialed(uint64_t generation,
 }
 
 void ClientConnection::Impl::OnMessage(transport::Connection& c, transport::LinkBuffer& in) {
+  VIREO_DCHECK_IN_LOOP(loop_);
   // Stop when the socket is replaced or closed, or Close() was called (the
   // calls still waiting then fail as Close() promises).
   while (&c == conn_.get() && !closed_.load(std::memory_order_acquire)) {
@@ -537,6 +540,7 @@ void ClientConnection::Impl::FailConnection(std::string what) {
 }
 
 void ClientConnection::Impl::OnClosed(transport::Connection& c, const absl::Status& reason) {
+  VIREO_DCHECK_IN_LOOP(loop_);
   if (&c != conn_.get()) return;
   conn_.reset();
   state_ = State::kIdle;
@@ -553,6 +557,7 @@ void ClientConnection::Impl::OnClosed(transport::Connection& c, const absl::Stat
 }
 
 void ClientConnection::Impl::OnDeadline(uint32_t seq, absl::Duration timeout) {
+  VIREO_DCHECK_IN_LOOP(loop_);
   std::optional<PendingCall> call = pending_.Take(seq);
   if (!call) return;
   call->timer = 0;  // it is running
@@ -569,6 +574,7 @@ void ClientConnection::Impl::OnDeadline(uint32_t seq, absl::Duration timeout) {
 }
 
 void ClientConnection::Impl::CloseInLoop() {
+  VIREO_DCHECK_IN_LOOP(loop_);
   state_ = State::kClosed;
   ++dial_generation_;
   connected_.store(false);
@@ -580,6 +586,7 @@ void ClientConnection::Impl::CloseInLoop() {
 }
 
 void ClientConnection::Impl::Complete(PendingCall&& call, absl::StatusOr<IncomingReply> result) {
+  VIREO_DCHECK_IN_LOOP(loop_);
   if (call.timer != 0) loop_->Cancel(call.timer);
   if (call.sent && sent_ > 0) --sent_;
   if (fail_fast_bound()) admitted_.fetch_sub(1);
@@ -613,6 +620,7 @@ void ClientConnection::Impl::FailSubmission(Submission&& s, absl::StatusCode cod
 }
 
 void ClientConnection::Impl::FailAll(absl::StatusCode code, absl::string_view what) {
+  VIREO_DCHECK_IN_LOOP(loop_);
   // Take everything first: callbacks may start new calls, which must not be
   // failed with this connection's error.
   std::vector<std::pair<uint32_t, PendingCall>> calls = pending_.TakeAll();

@@ -9,7 +9,7 @@ PendingCalls::PendingCalls(size_t shards)
 
 bool PendingCalls::Insert(uint32_t seq, PendingCall&& entry) {
   Shard& shard = ShardFor(seq);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  transport::MutexLock lock(shard.mu);
   auto [it, inserted] = shard.calls.try_emplace(seq);
   if (!inserted) return false;
   it->second = std::move(entry);
@@ -19,7 +19,7 @@ bool PendingCalls::Insert(uint32_t seq, PendingCall&& entry) {
 
 std::optional<PendingCall> PendingCalls::Take(uint32_t seq) {
   Shard& shard = ShardFor(seq);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  transport::MutexLock lock(shard.mu);
   auto it = shard.calls.find(seq);
   if (it == shard.calls.end()) return std::nullopt;
   std::optional<PendingCall> out(std::move(it->second));
@@ -32,7 +32,7 @@ std::vector<std::pair<uint32_t, PendingCall>> PendingCalls::TakeAll() {
   std::vector<std::pair<uint32_t, PendingCall>> out;
   for (size_t i = 0; i < shard_count_; ++i) {
     Shard& shard = shards_[i];
-    std::lock_guard<std::mutex> lock(shard.mu);
+    transport::MutexLock lock(shard.mu);
     for (auto& [seq, call] : shard.calls) out.emplace_back(seq, std::move(call));
     size_.fetch_sub(shard.calls.size(), std::memory_order_release);
     shard.calls.clear();

@@ -26,15 +26,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "vireo/mux/client_connection.h"
 #include "vireo/transport/event_loop.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo::mux {
 
@@ -86,11 +87,10 @@ class PendingCalls {
 
  private:
   // One cache line per shard head, so that locks of neighbouring shards do
-  // not share a line. std::mutex rather than absl::Mutex: the sanitizers
-  // see through it (the system abseil is not built with them).
+  // not share a line.
   struct alignas(64) Shard {
-    std::mutex mu;
-    absl::flat_hash_map<uint32_t, PendingCall> calls;  // guarded by mu
+    transport::Mutex mu;
+    absl::flat_hash_map<uint32_t, PendingCall> calls ABSL_GUARDED_BY(mu);
   };
 
   Shard& ShardFor(uint32_t seq) { return shards_[seq % shard_count_]; }
@@ -103,7 +103,7 @@ class PendingCalls {
 template <class F>
 bool PendingCalls::Update(uint32_t seq, F&& f) {
   Shard& shard = ShardFor(seq);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  transport::MutexLock lock(shard.mu);
   auto it = shard.calls.find(seq);
   if (it == shard.calls.end()) return false;
   f(it->second);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds Vireo and runs the whole test suite:
 # a release build (libraries, vireo-gen, examples, benchmarks) with the echo
-# example end to end, then every test under ASan+UBSan, the concurrent
-# parts under TSan, and every fuzz target (clang, libFuzzer) for a minute.
+# example end to end, a clang build of the libraries that checks the lock
+# annotations, then every test under ASan+UBSan, the concurrent parts under
+# TSan, and every fuzz target (clang, libFuzzer) for a minute.
 #
 # Usage: scripts/test.sh [--quick]
 #   --quick             setup, the release build and the echo example only
@@ -89,6 +90,15 @@ end
 if (( quick )); then
   exit 0
 fi
+
+begin locks "clang build of the libraries in build-locks/: lock annotations checked"
+# -Wthread-safety (added for clang by cmake/VireoCompileOptions.cmake) with
+# warnings as errors: an access to an ABSL_GUARDED_BY member without its
+# lock fails the build. Unoptimised: only the analysis matters here.
+CC=clang CXX=clang++ VIREO_BUILD_TARGETS="vireo_core" \
+  scripts/build.sh build-locks -DVIREO_BUILD_TESTS=OFF -DVIREO_BUILD_BENCH=OFF \
+    -DVIREO_BUILD_EXAMPLES=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0"
+end
 
 begin asan "ASan+UBSan build in build-asan/ and ctest"
 scripts/build.sh build-asan -DVIREO_SANITIZE=address,undefined "${sanitizer_flags[@]}"

@@ -75,7 +75,7 @@ BlockPool::CacheSlot* BlockPool::LocalSlot() {
   auto slot = std::make_unique<CacheSlot>();
   slot->pool = this;
   {
-    std::lock_guard<std::mutex> lock(slots_mu_);
+    MutexLock lock(slots_mu_);
     slots_.push_back(slot.get());
   }
   slots.push_back(std::move(slot));
@@ -85,7 +85,7 @@ BlockPool::CacheSlot* BlockPool::LocalSlot() {
 void BlockPool::ReleaseSlot(CacheSlot* slot) {
   std::vector<Block*> blocks;
   {
-    std::lock_guard<std::mutex> lock(slots_mu_);
+    MutexLock lock(slots_mu_);
     // The slot's counters fold into the pool's; its blocks are idle in the
     // pool until RecycleShared files or frees them.
     live_blocks_.fetch_add(slot->live_blocks.load(std::memory_order_relaxed));
@@ -137,7 +137,7 @@ BlockPool::~BlockPool() {
   // exit does not reach a dead pool.
   std::vector<CacheSlot*> slots;
   {
-    std::lock_guard<std::mutex> lock(slots_mu_);
+    MutexLock lock(slots_mu_);
     slots.swap(slots_);
   }
   for (CacheSlot* slot : slots) {
@@ -209,7 +209,7 @@ Block* BlockPool::Allocate(size_t min_capacity) {
   if (c >= 0) {
     capacity = kMinBlockSize << c;
     SizeClass& sc = classes_[c];
-    std::lock_guard<std::mutex> lock(sc.mu);
+    MutexLock lock(sc.mu);
     if (!sc.idle.empty()) {
       block = sc.idle.back();
       sc.idle.pop_back();
@@ -247,7 +247,7 @@ void BlockPool::RecycleShared(Block* block) {
   const auto capacity = static_cast<int64_t>(block->capacity_);
   if (block->size_class_ >= 0) {
     SizeClass& sc = classes_[block->size_class_];
-    std::lock_guard<std::mutex> lock(sc.mu);
+    MutexLock lock(sc.mu);
     if (sc.idle.size() < sc.max_idle) {
       sc.idle.push_back(block);
       idle_blocks_.fetch_add(1, std::memory_order_relaxed);
@@ -276,7 +276,7 @@ void BlockPool::TrimShared() {
   for (SizeClass& sc : classes_) {
     std::vector<Block*> idle;
     {
-      std::lock_guard<std::mutex> lock(sc.mu);
+      MutexLock lock(sc.mu);
       idle.swap(sc.idle);
     }
     for (Block* block : idle) {
@@ -289,7 +289,7 @@ void BlockPool::TrimShared() {
 
 BlockPool::Stats BlockPool::GetStats() const {
   Stats s;
-  std::lock_guard<std::mutex> lock(slots_mu_);
+  MutexLock lock(slots_mu_);
   s.live_blocks = live_blocks_.load(std::memory_order_relaxed);
   s.live_bytes = live_bytes_.load(std::memory_order_relaxed);
   s.idle_blocks = idle_blocks_.load(std::memory_order_relaxed);

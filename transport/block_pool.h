@@ -31,10 +31,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/base/thread_annotations.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo::transport {
 
@@ -142,8 +143,8 @@ class BlockPool {
  private:
   friend class Block;
   struct SizeClass {
-    std::mutex mu;
-    std::vector<Block*> idle;  // guarded by mu
+    Mutex mu;
+    std::vector<Block*> idle ABSL_GUARDED_BY(mu);
     size_t max_idle = 0;
   };
 
@@ -168,8 +169,8 @@ class BlockPool {
   std::atomic<int64_t> live_bytes_{0};
   std::atomic<int64_t> idle_blocks_{0};
   std::atomic<int64_t> idle_bytes_{0};
-  mutable std::mutex slots_mu_;
-  std::vector<CacheSlot*> slots_;  // guarded by slots_mu_
+  mutable Mutex slots_mu_;
+  std::vector<CacheSlot*> slots_ ABSL_GUARDED_BY(slots_mu_);
 };
 
 }  // namespace vireo::transport

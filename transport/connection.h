@@ -117,7 +117,10 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
 
   // The output buffer, to encode into in place; call SendOutput() after.
   // Loop thread only.
-  LinkBuffer& output() { return output_; }
+  LinkBuffer& output() {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return output_;
+  }
   // Publishes what was written into output() and schedules the write.
   // Loop thread only.
   void SendOutput();
@@ -140,24 +143,45 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   void ResumeReading();
   // True while reading is paused, by PauseReading() or by
   // max_pending_output. Loop thread only.
-  bool reading_paused() const { return paused_by_user_ || paused_by_output_; }
+  bool reading_paused() const {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return paused_by_user_ || paused_by_output_;
+  }
   // Bytes queued and not yet written. Loop thread only.
-  size_t pending_output() const { return output_.Len(); }
+  size_t pending_output() const {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return output_.Len();
+  }
 
   EventLoop* loop() const { return loop_; }
   int fd() const { return fd_; }
   const InetAddress& local_address() const { return local_; }
   const InetAddress& peer_address() const { return peer_; }
   // True once Close() ran. Loop thread only.
-  bool closed() const { return closed_; }
+  bool closed() const {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return closed_;
+  }
   // True once the peer's FIN was read. Loop thread only.
-  bool peer_closed() const { return peer_closed_; }
+  bool peer_closed() const {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return peer_closed_;
+  }
   // Current read size (for tests). Loop thread only.
-  size_t read_size() const { return read_size_; }
+  size_t read_size() const {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return read_size_;
+  }
   // sendmsg calls made so far (for tests). Loop thread only.
-  uint64_t write_calls() const { return write_calls_; }
+  uint64_t write_calls() const {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return write_calls_;
+  }
   // Zero-copy sends not yet completed by the kernel (for tests). Loop thread only.
-  size_t zerocopy_pending() const { return zerocopy_pending_.size(); }
+  size_t zerocopy_pending() const {
+    VIREO_DCHECK_IN_LOOP(loop_);
+    return zerocopy_pending_.size();
+  }
 
   // EventHandler. Loop thread only.
   void HandleEvents(uint32_t events) override;

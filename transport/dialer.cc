@@ -46,6 +46,7 @@ class PendingDial : public EventHandler {
   }
 
   void HandleEvents(uint32_t) override {
+    VIREO_DCHECK_IN_LOOP(loop_);
     if (done_) return;
     int err = 0;
     socklen_t len = sizeof(err);

@@ -128,7 +128,7 @@ void EventLoop::Wake() {
 
 void EventLoop::Post(Task task) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     posted_.push_back(std::move(task));
   }
   if (InLoopThread()) {
@@ -156,7 +156,7 @@ void EventLoop::RunAtIterationEnd(Task task) {
 void EventLoop::RunPostedTasks() {
   posted_from_loop_ = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (posted_.empty()) return;
     running_.swap(posted_);
   }

@@ -30,14 +30,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "vireo/transport/mutex.h"
 
 // Checked thread rules: VIREO_DCHECK_IN_LOOP(loop) aborts with a message
 // naming the method when a "loop thread only" method runs on another thread
@@ -176,8 +177,8 @@ class EventLoop {
   std::atomic<int64_t> load_{0};
   std::atomic<uint64_t> iterations_{0};
 
-  std::mutex mu_;
-  std::vector<Task> posted_;  // guarded by mu_
+  Mutex mu_;
+  std::vector<Task> posted_ ABSL_GUARDED_BY(mu_);
   std::vector<Task> running_;  // loop thread
 
   std::vector<Task> iteration_end_;  // loop thread

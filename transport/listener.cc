@@ -91,6 +91,7 @@ void Listener::Stop() {
 }
 
 void Listener::HandleEvents(uint32_t) {
+  VIREO_DCHECK_IN_LOOP(loop_);
   for (int i = 0; i < kMaxAcceptsPerEvent && fd_ >= 0; ++i) {
     struct sockaddr_storage peer;
     socklen_t len = sizeof(peer);

@@ -197,6 +197,7 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
 }
 
 void ServerConnection::Dispatch(codec::Frame frame) {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
   codec::FrameHeader& h = frame.header;
   // Apache's THeaderTransport::close() flushes a header frame with no
   // message; its own threaded server ignores it, and so do we.
@@ -302,7 +303,7 @@ void ServerConnection::CompleteCall(std::unique_ptr<ServerCallRecord> record) {
   core.calls_served.fetch_add(1, std::memory_order_relaxed);
   transport::EventLoop* loop = record->conn->conn_->loop();
   {
-    std::shared_lock<std::shared_mutex> lock(core.loops_mu);
+    transport::ReaderLock lock(core.loops_mu);
     // Abandoned at shutdown: nobody is left to answer.
     if (!core.loops_alive) return;
     if (!loop->InLoopThread()) {
@@ -415,6 +416,7 @@ bool ServerConnection::AtCallLimit() const {
 }
 
 void ServerConnection::UpdateReading() {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
   if (phase_ >= Phase::kClosing) return;
   // The transport bounds what waits for the socket; replies waiting for an
   // earlier one are bounded here, by the same option.
@@ -476,6 +478,7 @@ void ServerConnection::OnPeerClosed() {
 }
 
 void ServerConnection::OnClosed(const absl::Status& reason) {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
   // Closes we asked for are not the client's doing.
   const bool closing = phase_ >= Phase::kFinishing;
   phase_ = Phase::kClosed;
@@ -511,6 +514,7 @@ void ServerConnection::BeginStop() {
 }
 
 void ServerConnection::ForceClose(const absl::Status& reason) {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
   if (phase_ == Phase::kClosed) return;
   Advance(Phase::kClosing);
   conn_->Close(reason);

@@ -106,14 +106,18 @@ void ServerCore::ConnectionClosed() {
 void ServerCore::NotifyIfIdle() {
   // Under the mutex, so that a waiter between its check and its wait
   // cannot miss the wake-up.
-  std::lock_guard<std::mutex> lock(idle_mu_);
-  idle_cv_.notify_all();
+  transport::MutexLock lock(idle_mu_);
+  idle_cv_.NotifyAll();
 }
 
 bool ServerCore::WaitIdle(absl::Time deadline) {
-  std::unique_lock<std::mutex> lock(idle_mu_);
-  return idle_cv_.wait_until(lock, absl::ToChronoTime(deadline),
-                             [this] { return in_flight() == 0 && open_connections() == 0; });
+  transport::MutexLock lock(idle_mu_);
+  for (;;) {
+    if (in_flight() == 0 && open_connections() == 0) return true;
+    if (idle_cv_.WaitUntil(idle_mu_, deadline)) {
+      return in_flight() == 0 && open_connections() == 0;
+    }
+  }
 }
 
 }  // namespace vireo::internal

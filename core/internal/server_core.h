@@ -20,11 +20,8 @@
 #define VIREO_CORE_INTERNAL_SERVER_CORE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +36,8 @@
 #include "vireo/core/server_middleware.h"
 #include "vireo/core/server_options.h"
 #include "vireo/core/service.h"
+#include "absl/base/thread_annotations.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo::internal {
 
@@ -128,10 +127,9 @@ class ServerCore {
   bool WaitIdle(absl::Time deadline);
 
   // Whether the event loops still exist. A thread that is not a loop's
-  // holds the reader lock while it posts to a loop. Any thread. Standard
-  // mutexes rather than abseil's: the sanitizer builds see only these.
-  std::shared_mutex loops_mu;
-  bool loops_alive = true;  // guarded by loops_mu
+  // holds the reader lock while it posts to a loop. Any thread.
+  transport::SharedMutex loops_mu;
+  bool loops_alive ABSL_GUARDED_BY(loops_mu) = true;
 
  private:
   // Wakes WaitIdle; taken only when a counter reaches zero.
@@ -139,8 +137,9 @@ class ServerCore {
 
   std::atomic<int64_t> in_flight_{0};
   std::atomic<int64_t> open_connections_{0};
-  std::mutex idle_mu_;
-  std::condition_variable idle_cv_;
+  // Guards no data: held around the idle check and the wake-up.
+  transport::Mutex idle_mu_;
+  transport::CondVar idle_cv_;
 };
 
 }  // namespace vireo::internal

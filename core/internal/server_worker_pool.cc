@@ -20,17 +20,17 @@ WorkerPool::~WorkerPool() { Shutdown(); }
 
 void WorkerPool::Submit(Task task) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    transport::MutexLock lock(mu_);
     if (stopping_) return;  // `task` is destroyed on return, outside the lock
     queue_.push_back(std::move(task));
   }
-  cv_.notify_one();
+  cv_.NotifyOne();
 }
 
 void WorkerPool::DropQueued() {
   std::deque<Task> dropped;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    transport::MutexLock lock(mu_);
     dropped.swap(queue_);
   }
   // Destroyed here, outside the lock: a task's destructor may take others.
@@ -38,11 +38,11 @@ void WorkerPool::DropQueued() {
 
 void WorkerPool::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    transport::MutexLock lock(mu_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
@@ -54,8 +54,8 @@ void WorkerPool::Loop() {
   for (;;) {
     Task task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      transport::MutexLock lock(mu_);
+      while (!stopping_ && queue_.empty()) cv_.Wait(mu_);
       if (stopping_) return;
       task = std::move(queue_.front());
       queue_.pop_front();

@@ -11,14 +11,14 @@
 #ifndef VIREO_CORE_INTERNAL_SERVER_WORKER_POOL_H_
 #define VIREO_CORE_INTERNAL_SERVER_WORKER_POOL_H_
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/base/thread_annotations.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo::internal {
 
@@ -46,10 +46,10 @@ class WorkerPool {
  private:
   void Loop();
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Task> queue_;  // guarded by mu_
-  bool stopping_ = false;   // guarded by mu_
+  transport::Mutex mu_;
+  transport::CondVar cv_;
+  std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 
