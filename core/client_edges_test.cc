@@ -45,7 +45,8 @@ ClientOptions OptionsFor(uint16_t port, Framing framing = Framing::kTTHeader) {
 struct Completion {
   absl::Status status;
   std::string message;
-  // `done` ran while the Call() that started the call was still running.
+  // `done` ran inside the Call() that started the call (on its thread,
+  // before it returned).
   bool inside_call = false;
   bool on_loop_thread = false;
 };
@@ -56,14 +57,15 @@ std::future<Completion> Echo(Client& client, const std::string& message,
   auto promise = std::make_shared<std::promise<Completion>>();
   std::future<Completion> f = promise->get_future();
   auto inside = std::make_shared<std::atomic<bool>>(true);
+  const std::thread::id caller = std::this_thread::get_id();
   const EchoArgs args = MakeArgs(message);
   client.Call(
       MethodInfo{.name = "echo"},
       [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
       options,
-      [promise, inside](absl::Status status, ClientReply& reply) mutable {
+      [promise, inside, caller](absl::Status status, ClientReply& reply) mutable {
         Completion c;
-        c.inside_call = inside->load();
+        c.inside_call = inside->load() && std::this_thread::get_id() == caller;
         c.on_loop_thread = transport::EventLoop::Current() != nullptr;
         if (status.ok()) {
           EchoResult result;

@@ -58,6 +58,7 @@
 #include "vireo/core/service.h"
 #include "vireo/transport/event_loop_group.h"
 #include "vireo/transport/inet_address.h"
+#include "vireo/transport/tcp_server.h"
 
 namespace vireo {
 
@@ -122,17 +123,12 @@ class Server {
   ServerStats stats() const;
 
  private:
-  struct PerLoop;
-
-  void OnAccept(PerLoop* per_loop, int fd, const transport::InetAddress& peer);
-  // Runs `fn` on every loop and returns when all have run it.
-  template <class Fn>
-  void OnEveryLoop(Fn fn);
-
   std::shared_ptr<internal::ServerCore> core_;
   std::vector<Service*> services_;
   std::unique_ptr<transport::EventLoopGroup> loops_;
-  std::vector<std::unique_ptr<PerLoop>> per_loop_;
+  // Listeners, open connections, max_connections; each connection's
+  // context is its internal::ServerConnection.
+  std::unique_ptr<transport::TcpServer> tcp_;
   transport::InetAddress address_;
   bool started_ = false;
   bool stopped_ = false;

@@ -449,6 +449,7 @@ void Connection::CloseInLoop(absl::Status reason) {
   on_message_ = nullptr;
   on_peer_closed_ = nullptr;
   if (CloseCallback cb = std::move(on_close_)) cb(*this, reason);
+  context_.reset();
   output_ = LinkBuffer();
   input_ = LinkBuffer();
   if (started_ && !zerocopy_pending_.empty()) {

@@ -104,6 +104,12 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   // connection stays open for writing and the callback's owner closes it
   // when it has answered (Shutdown() sends what is queued, then closes).
   void SetPeerClosedCallback(PeerClosedCallback cb) { on_peer_closed_ = std::move(cb); }
+  // What the owner attaches to the connection (muduo's context): its
+  // protocol state, say, found again from the connection in callbacks. Kept
+  // until the close callback has run, then dropped (so it may hold the
+  // connection). Set before Start(); read in the loop thread.
+  void set_context(std::shared_ptr<void> context) { context_ = std::move(context); }
+  const std::shared_ptr<void>& context() const { return context_; }
 
   // Registers with the loop and begins reading. Any thread; posts to the loop.
   void Start();
@@ -229,6 +235,7 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   MessageCallback on_message_;
   CloseCallback on_close_;
   PeerClosedCallback on_peer_closed_;
+  std::shared_ptr<void> context_;
   std::shared_ptr<Connection> self_;  // set while started and not finished
 
   LinkBuffer input_;

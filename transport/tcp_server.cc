@@ -46,7 +46,9 @@ absl::Status TcpServer::Start() {
 
 void TcpServer::OnAccept(PerLoop* per_loop, int fd, const InetAddress& peer) {
   if (options_.max_connections > 0 && count_.load() >= options_.max_connections) {
-    spdlog::warn("server {}: {} connections open, the limit; closing new one from {}",
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("server {}: {} connections open, the limit (max_connections); closing the new "
+                 "one from {}",
                  address_.ToString(), options_.max_connections, peer.ToString());
     ::close(fd);
     return;
@@ -63,23 +65,44 @@ void TcpServer::OnAccept(PerLoop* per_loop, int fd, const InetAddress& peer) {
   conn->Start();
 }
 
-void TcpServer::Stop() {
-  if (stopped_ || !started_) return;
-  stopped_ = true;
+void TcpServer::OnEveryLoop(const std::function<void(PerLoop&)>& fn) {
   std::vector<std::future<void>> done;
+  done.reserve(loops_.size());
   for (auto& per_loop : loops_) {
     auto finished = std::make_shared<std::promise<void>>();
     done.push_back(finished->get_future());
     PerLoop* raw = per_loop.get();
-    raw->loop->RunInLoop([raw, finished] {
-      if (raw->listener) raw->listener->Stop();
-      std::vector<std::shared_ptr<Connection>> open;
-      for (auto& [ptr, conn] : raw->connections) open.push_back(conn);
-      for (auto& conn : open) conn->Close(absl::CancelledError("server stopping"));
+    raw->loop->RunInLoop([raw, finished, &fn] {
+      fn(*raw);
       finished->set_value();
     });
   }
   for (auto& f : done) f.wait();
+}
+
+void TcpServer::StopAccepting() {
+  if (!started_) return;
+  OnEveryLoop([](PerLoop& per_loop) {
+    if (per_loop.listener) per_loop.listener->Stop();
+  });
+}
+
+void TcpServer::ForEachConnection(const std::function<void(Connection&)>& fn) {
+  if (!started_) return;
+  OnEveryLoop([&fn](PerLoop& per_loop) {
+    // `fn` may close connections, which erases them from the map.
+    std::vector<std::shared_ptr<Connection>> open;
+    open.reserve(per_loop.connections.size());
+    for (auto& [ptr, conn] : per_loop.connections) open.push_back(conn);
+    for (auto& conn : open) fn(*conn);
+  });
+}
+
+void TcpServer::Stop() {
+  if (stopped_ || !started_) return;
+  stopped_ = true;
+  StopAccepting();
+  ForEachConnection([](Connection& c) { c.Close(absl::CancelledError("server stopping")); });
 }
 
 }  // namespace vireo::transport

@@ -2,7 +2,9 @@
 //
 // One Listener per loop shares the port (SO_REUSEPORT); each accepted
 // connection lives on the loop that accepted it. The server tracks its open
-// connections so that Stop() can close them.
+// connections (so that Stop() can close them, and ForEachConnection visit
+// them), and enforces max_connections. vireo::Server is built on it; the
+// per-connection protocol state rides on Connection::context().
 //
 // Example:
 //   EventLoopGroup loops;
@@ -44,8 +46,9 @@ class TcpServer {
     // at once, with a log line. Default: 0 = no limit.
     size_t max_connections = 0;
   };
-  // Sets up a new connection before it starts (its message callback). The
-  // server owns the close callback; use `on_close` to hear of closes.
+  // Sets up a new connection before it starts (its message and peer-closed
+  // callbacks, its context). The server owns the close callback; use
+  // `on_close` to hear of closes (the context is still set then).
   using ConnectionCallback = std::function<void(const std::shared_ptr<Connection>&)>;
   using CloseCallback = std::function<void(Connection&, const absl::Status&)>;
 
@@ -59,6 +62,13 @@ class TcpServer {
 
   // Binds one listener per loop and starts accepting.
   absl::Status Start();
+  // Stops accepting (the listening sockets close: connects are refused)
+  // and returns when every loop has done so. Connections stay open.
+  // Idempotent.
+  void StopAccepting();
+  // Runs `fn` on each open connection, in its loop thread, and returns when
+  // every loop has run it for all of its connections. `fn` may close them.
+  void ForEachConnection(const std::function<void(Connection&)>& fn);
   // Stops accepting, closes every connection, and returns when all loops
   // have done so. Idempotent.
   void Stop();
@@ -67,6 +77,9 @@ class TcpServer {
   const InetAddress& address() const { return address_; }
   // Connections open now. Thread safe.
   size_t connection_count() const { return count_.load(std::memory_order_relaxed); }
+  // Connections closed at accept because max_connections were open. Thread
+  // safe.
+  uint64_t rejected() const { return rejected_.load(std::memory_order_relaxed); }
 
  private:
   struct PerLoop {
@@ -76,6 +89,8 @@ class TcpServer {
     absl::flat_hash_map<Connection*, std::shared_ptr<Connection>> connections;
   };
   void OnAccept(PerLoop* per_loop, int fd, const InetAddress& peer);
+  // Runs `fn` on every loop and returns when all have run it.
+  void OnEveryLoop(const std::function<void(PerLoop&)>& fn);
 
   EventLoopGroup* const group_;
   InetAddress address_;
@@ -84,6 +99,7 @@ class TcpServer {
   CloseCallback on_close_;
   std::vector<std::unique_ptr<PerLoop>> loops_;
   std::atomic<size_t> count_{0};
+  std::atomic<uint64_t> rejected_{0};
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -136,22 +136,17 @@ ServerConnection::ServerConnection(std::shared_ptr<ServerCore> core,
 
 ServerConnection::~ServerConnection() = default;
 
-void ServerConnection::Start(std::function<void(ServerConnection&)> on_close) {
-  on_close_ = std::move(on_close);
-  // These hold the connection alive until it closes; the transport drops
-  // both callbacks then, which breaks the cycle.
+void ServerConnection::Attach() {
+  // The context and these hold this object alive until the connection
+  // closes; the transport drops all three then, which breaks the cycle.
+  conn_->set_context(shared_from_this());
   conn_->SetMessageCallback(
       [self = shared_from_this()](transport::Connection&, transport::LinkBuffer& in) {
         self->OnMessage(in);
       });
-  conn_->SetCloseCallback(
-      [self = shared_from_this()](transport::Connection&, const absl::Status& reason) {
-        self->OnClosed(reason);
-      });
   conn_->SetPeerClosedCallback([self = shared_from_this()](transport::Connection&) {
     self->OnPeerClosed();
   });
-  conn_->Start();
 }
 
 void ServerConnection::OnMessage(transport::LinkBuffer& in) {
@@ -502,7 +497,6 @@ void ServerConnection::OnClosed(const absl::Status& reason) {
   }
   held_.clear();
   held_bytes_ = 0;
-  if (auto cb = std::move(on_close_)) cb(*this);
 }
 
 void ServerConnection::BeginStop() {

@@ -34,7 +34,8 @@
 //
 // Example (what the server does on accept):
 //   auto sc = std::make_shared<ServerConnection>(core, conn);
-//   sc->Start([](ServerConnection&) { /* closed */ });
+//   sc->Attach();       // the connection's context and callbacks
+//   ...                 // its owner's close callback: sc->OnClosed(reason)
 //   ...
 //   sc->BeginStop();    // Stop(): crrst notice; close once calls are done
 //
@@ -108,9 +109,12 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   ServerConnection(const ServerConnection&) = delete;
   ServerConnection& operator=(const ServerConnection&) = delete;
 
-  // Installs the connection's callbacks and starts it; `on_close` runs once,
-  // in the loop, after the connection has closed.
-  void Start(std::function<void(ServerConnection&)> on_close);
+  // Becomes the connection's context and installs its message and
+  // peer-closed callbacks; before the connection starts. The owner of the
+  // connection's close callback (transport::TcpServer's) calls OnClosed.
+  void Attach();
+  // The connection closed (once, in the loop thread).
+  void OnClosed(const absl::Status& reason);
 
   // Server shutdown: sends the crrst notice (TTHeader), marks later
   // TTHeader replies with crrst = 1, refuses new requests (LOADSHEDDING),
@@ -147,7 +151,6 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   }
   void OnMessage(transport::LinkBuffer& in);
   void OnPeerClosed();
-  void OnClosed(const absl::Status& reason);
   void Dispatch(codec::Frame frame);
   void StartCall(std::unique_ptr<ServerCallRecord> record);
   // Loop thread: encodes and queues the reply of a finished call.
@@ -171,7 +174,6 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 
   const std::shared_ptr<ServerCore> core_;
   const std::shared_ptr<transport::Connection> conn_;
-  std::function<void(ServerConnection&)> on_close_;
 
   std::optional<codec::FrameDecoder> decoder_;
   codec::Framing framing_ = codec::Framing::kFramed;

@@ -103,12 +103,9 @@ class ServerCore {
   // Null when handlers run on the loops.
   std::unique_ptr<WorkerPool> workers;
 
-  // Set when Stop() begins. Any thread.
-  std::atomic<bool> stopping{false};
 
   // Counters. Any thread.
   std::atomic<uint64_t> connections_accepted{0};
-  std::atomic<uint64_t> connections_rejected{0};
   std::atomic<uint64_t> calls_served{0};
   std::atomic<uint64_t> bad_input_closes{0};
   int64_t open_connections() const { return open_connections_.load(std::memory_order_acquire); }
