@@ -128,7 +128,7 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
   void FailAll(absl::StatusCode code, absl::string_view what);
   // Fails one submission that never got sent.
   void FailSubmission(Submission&& s, absl::StatusCode code, absl::string_view what);
-  // After a call completed: a slot may be free, a drained connection may close.
+  // After a call completed: a slot may be free, a gone-away connection may close.
   void AfterCompletion();
   void MaybeCloseWhenGoneAway();
 
@@ -287,7 +287,7 @@ void ClientConnection::Impl::Submit(Submission&& s) {
     }
   }
   if (!schedule) return;
-  // One task drains every call submitted until it runs: calls from many
+  // One task sends every call submitted until it runs: calls from many
   // threads cost one wake-up and leave in one writev.
   auto task = [self = shared_from_this()] { self->SendSubmitted(); };
   if (loop_->InLoopThread()) {
@@ -333,7 +333,7 @@ void ClientConnection::Impl::SendSubmitted() {
   Pump();
   // Calls that stay queued wait with their deadlines running.
   // Those are the tail of the queue: every earlier one was armed by an
-  // earlier drain (oneways count as armed: they have no deadline timer).
+  // earlier SendSubmitted (oneways count as armed: they have no deadline timer).
   for (auto it = queued_.rbegin(); it != queued_.rend() && !it->timer_armed; ++it) {
     (void)Prepare(*it, false);
   }
