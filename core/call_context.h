@@ -75,6 +75,9 @@ class CallContext {
   codec::Framing framing() const { return framing_; }
   codec::ProtocolId protocol() const { return protocol_; }
   bool oneway() const { return oneway_; }
+  // Client side: the key consistent hashing places the call by
+  // (CallOptions::hash_key); empty when the caller gave none.
+  std::string_view hash_key() const { return hash_key_; }
 
   Metadata& request_metadata() { return request_metadata_; }
   const Metadata& request_metadata() const { return request_metadata_; }
@@ -90,6 +93,7 @@ class CallContext {
   void set_framing(codec::Framing f) { framing_ = f; }
   void set_protocol(codec::ProtocolId p) { protocol_ = p; }
   void set_oneway(bool o) { oneway_ = o; }
+  void set_hash_key(std::string_view k) { hash_key_ = std::string(k); }
 
  private:
   std::string service_;
@@ -100,6 +104,7 @@ class CallContext {
   codec::Framing framing_ = codec::Framing::kFramed;
   codec::ProtocolId protocol_ = codec::ProtocolId::kBinary;
   bool oneway_ = false;
+  std::string hash_key_;
   Metadata request_metadata_;
   Metadata response_metadata_;
 };

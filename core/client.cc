@@ -264,8 +264,15 @@ class Client::Impl {
       conn_options_.connection.idle_timeout = options.idle_timeout;
     }
     decode_options_.limits = options.limits;
-    balancer_ = std::make_shared<RoundRobinBalancer>();
-    absl::StatusOr<std::shared_ptr<StaticResolver>> r = StaticResolver::FromTargets(options.targets);
+    absl::StatusOr<std::shared_ptr<LoadBalancer>> lb =
+        NewLoadBalancer(options.load_balancer, options.balancer);
+    if (lb.ok()) {
+      SetBalancer(*std::move(lb));
+    } else {
+      balancer_error_ = lb.status();
+    }
+    absl::StatusOr<std::shared_ptr<StaticResolver>> r =
+        StaticResolver::FromTargets(options.targets, options.weights);
     if (r.ok()) {
       resolver_ = *std::move(r);
     } else {
@@ -314,9 +321,18 @@ class Client::Impl {
     return stats;
   }
 
+  void SetBalancer(std::shared_ptr<LoadBalancer> balancer) {
+    balancer_ = std::move(balancer);
+    balancer_error_ = absl::OkStatus();
+    balancer_tracks_ = balancer_->tracks_completions();
+  }
+
   std::shared_ptr<Resolver> resolver_;
   absl::Status resolver_error_;
   std::shared_ptr<LoadBalancer> balancer_;
+  absl::Status balancer_error_;
+  // balancer_->tracks_completions(), asked once.
+  bool balancer_tracks_ = false;
   std::vector<ClientMiddleware> middleware_;
 
  private:
@@ -418,8 +434,27 @@ void Client::Impl::Send(
         ctx.method(), ": no instance of service \"", options_.service, "\"",
         instances.ok() ? std::string() : internal::Cat(": ", instances.status().message()))));
   }
-  const Instance& target = balancer_->Pick(**instances, ctx);
+  if (balancer_ == nullptr) {
+    return fail(absl::FailedPreconditionError(
+        internal::Cat(ctx.method(), ": ", balancer_error_.message())));
+  }
+  const Instance* picked = balancer_->Pick(*instances, ctx);
+  if (picked == nullptr) {
+    return fail(absl::UnavailableError(internal::Cat(
+        ctx.method(), ": no instance of service \"", options_.service,
+        "\" takes calls (every weight is 0 or less)")));
+  }
+  const Instance& target = *picked;
   ctx.set_peer(target.address);
+  // p2c counts calls in flight: tell it when this one completes.
+  if (balancer_tracks_) {
+    done = [balancer = balancer_.get(), list = *instances, picked,
+            done = std::move(done)](absl::Status s, ClientReply& reply,
+                                    const codec::FrameHeader* header) mutable {
+      balancer->Done(list, *picked);
+      std::move(done)(std::move(s), reply, header);
+    };
+  }
   std::shared_ptr<AddressPool> pool = Pool(target.address);
   std::shared_ptr<mux::ClientConnection> conn;
   switch (options_.mode) {
@@ -501,6 +536,7 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
   ctx.set_framing(options_.framing);
   ctx.set_protocol(options_.protocol);
   ctx.set_deadline(Deadline(call_options));
+  if (!call_options.hash_key.empty()) ctx.set_hash_key(call_options.hash_key);
   for (const auto& [k, v] : options_.metadata.strings()) ctx.request_metadata().Set(k, v);
   for (const auto& [k, v] : options_.metadata.ints()) ctx.request_metadata().SetInt(k, v);
   for (const auto& [k, v] : call_options.metadata.strings()) ctx.request_metadata().Set(k, v);
@@ -572,7 +608,7 @@ void Client::SetResolver(std::shared_ptr<Resolver> resolver) {
 }
 
 void Client::SetLoadBalancer(std::shared_ptr<LoadBalancer> balancer) {
-  impl_->balancer_ = std::move(balancer);
+  impl_->SetBalancer(std::move(balancer));
 }
 
 ClientStats Client::Stats() const { return impl_->Stats(); }

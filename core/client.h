@@ -98,6 +98,16 @@ struct ClientOptions {
   Metadata metadata;
   // Bounds on replies. Default: Limits().
   codec::Limits limits;
+  // The load balancer, by registry name (core/load_balancer.h):
+  // "round_robin", "weighted_round_robin", "weighted_random",
+  // "consistent_hash", "p2c", or one registered with RegisterLoadBalancer.
+  // Default: "weighted_round_robin" (round robin while weights are equal).
+  std::string load_balancer = "weighted_round_robin";
+  // Settings of the built-in balancers (virtual nodes, hash key source).
+  BalancerOptions balancer;
+  // Weights of `targets`, in order (the default resolver's instances); empty
+  // = every target 100. A weight <= 0 takes the target out. Default: empty.
+  std::vector<int> weights;
   // Event loops for the connections; 0 = 1. Ignored when `loops` is given.
   int num_loops = 1;
   // Loops to share with other clients; must outlive the client. Default:
@@ -123,6 +133,10 @@ struct CallOptions {
   absl::Time deadline = absl::InfiniteFuture();
   // Added to the client's metadata for this call.
   Metadata metadata;
+  // The key the consistent_hash balancer places this call by; calls with
+  // one key go to one instance. Default: "" (the balancer's metadata key,
+  // else none).
+  std::string hash_key;
   // When set, receives the reply's metadata (THeader string headers,
   // TTHeader int and string keys) before the call completes. Must live
   // until the call completes; untouched when no reply arrives.
@@ -182,7 +196,8 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Replaces the static resolver / round-robin balancer. Before the first call.
+  // Replaces the static resolver / the balancer named in the options. Before
+  // the first call.
   void SetResolver(std::shared_ptr<Resolver> resolver);
   void SetLoadBalancer(std::shared_ptr<LoadBalancer> balancer);
   // Adds middleware; the first added is the outermost. Before the first call.

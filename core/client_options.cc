@@ -36,6 +36,10 @@ absl::StatusOr<ClientOptions> ClientOptions::FromYaml(std::string_view yaml) {
   for (const auto& [k, v] : metadata) o.metadata.Set(k, v);
   r.Limits("limits", &o.limits);
   r.Int("num_loops", &o.num_loops, 0, 1024);
+  r.String("load_balancer", &o.load_balancer);
+  r.IntList("weights", &o.weights);
+  r.Int("virtual_nodes", &o.balancer.virtual_nodes, 1, 1 << 16);
+  r.String("hash_metadata_key", &o.balancer.hash_metadata_key);
   if (absl::Status s = r.Finish(); !s.ok()) return s;
   return o;
 }

@@ -23,6 +23,10 @@ multiplexed_names: true
 metadata: {user: alice, region: eu}
 limits: {max_frame_size: 1048576, max_depth: 16}
 num_loops: 2
+load_balancer: consistent_hash
+weights: [1, 2]
+virtual_nodes: 160
+hash_metadata_key: user
 )");
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->service, "EchoService");
@@ -45,6 +49,10 @@ num_loops: 2
   EXPECT_EQ(o->limits.max_depth, 16u);
   EXPECT_EQ(o->limits.max_string_size, codec::Limits().max_string_size);
   EXPECT_EQ(o->num_loops, 2);
+  EXPECT_EQ(o->load_balancer, "consistent_hash");
+  EXPECT_EQ(o->weights, (std::vector<int>{1, 2}));
+  EXPECT_EQ(o->balancer.virtual_nodes, 160);
+  EXPECT_EQ(o->balancer.hash_metadata_key, "user");
 }
 
 TEST(ClientOptions, EmptyYamlKeepsDefaults) {
@@ -52,6 +60,8 @@ TEST(ClientOptions, EmptyYamlKeepsDefaults) {
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->mode, ConnectionMode::kMux);
   EXPECT_EQ(o->call_timeout, absl::Seconds(1));
+  EXPECT_EQ(o->load_balancer, "weighted_round_robin");
+  EXPECT_TRUE(o->weights.empty());
 }
 
 TEST(ClientOptions, UnknownKeyIsNamed) {
@@ -75,6 +85,10 @@ TEST(ClientOptions, BadValuesAreNamed) {
   o = ClientOptions::FromYaml("limits: {max_dept: 3}\n");
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().message(), "client.limits.max_dept: unknown key");
+  o = ClientOptions::FromYaml("weights: [1, heavy]\n");
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.status().message(),
+            "client.weights: expected a list of integers, got \"heavy\"");
   o = ClientOptions::FromYaml("- a\n- b\n");
   ASSERT_FALSE(o.ok());
 }

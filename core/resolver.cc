@@ -11,7 +11,12 @@ StaticResolver::StaticResolver(std::vector<Instance> instances)
     : instances_(std::make_shared<const std::vector<Instance>>(std::move(instances))) {}
 
 absl::StatusOr<std::shared_ptr<StaticResolver>> StaticResolver::FromTargets(
-    const std::vector<std::string>& targets) {
+    const std::vector<std::string>& targets, const std::vector<int>& weights) {
+  if (!weights.empty() && weights.size() != targets.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(weights.size(), " weights for ",
+                                                   targets.size(),
+                                                   " targets: give one per target, or none"));
+  }
   std::vector<Instance> instances;
   instances.reserve(targets.size());
   for (const std::string& target : targets) {
@@ -31,7 +36,7 @@ absl::StatusOr<std::shared_ptr<StaticResolver>> StaticResolver::FromTargets(
             absl::StrCat("target \"", target, "\": ", a.status().message()));
       }
     }
-    instances.push_back(Instance{*a, 100});
+    instances.push_back(Instance{*a, weights.empty() ? 100 : weights[instances.size()]});
   }
   return std::make_shared<StaticResolver>(std::move(instances));
 }

@@ -48,9 +48,11 @@ class StaticResolver : public Resolver {
  public:
   explicit StaticResolver(std::vector<Instance> instances);
   // Parses "host:port" targets (numeric IPv4/IPv6, or names resolved once,
-  // now). InvalidArgument naming the target that does not parse.
+  // now), with `weights` in the same order (empty: all 100).
+  // InvalidArgument naming the target that does not parse, or when there
+  // are weights but not one per target.
   static absl::StatusOr<std::shared_ptr<StaticResolver>> FromTargets(
-      const std::vector<std::string>& targets);
+      const std::vector<std::string>& targets, const std::vector<int>& weights = {});
 
   absl::StatusOr<InstanceList> Resolve(std::string_view service) override;
 

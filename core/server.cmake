@@ -21,6 +21,10 @@ function(vireo_core_server_tests)
                  SOURCES client_edges_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS server)
+  vireo_add_test(NAME client_balance_test
+                 SOURCES client_balance_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS rpc)
   vireo_add_test(NAME server_options_test SOURCES server_options_test.cc
                  LIBS vireo_core LABELS server)
 endfunction()

@@ -110,6 +110,23 @@ void YamlReader::Int(std::string_view key, int64_t min, int64_t max, int64_t* ou
   *out = n;
 }
 
+void YamlReader::IntList(std::string_view key, std::vector<int>* out, int64_t min,
+                         int64_t max) {
+  YAML::Node v;
+  if (!Lookup(key, &v)) return;
+  if (!v.IsSequence()) return Fail(key, "expected a list of integers");
+  std::vector<int> items;
+  for (const YAML::Node& item : v) {
+    int64_t n = 0;
+    if (!item.IsScalar() || !YAML::convert<int64_t>::decode(item, n)) {
+      return Fail(key, Cat("expected a list of integers, got \"", item.Scalar(), "\""));
+    }
+    if (n < min || n > max) return Fail(key, Cat(n, " is out of range [", min, ", ", max, "]"));
+    items.push_back(static_cast<int>(n));
+  }
+  *out = std::move(items);
+}
+
 void YamlReader::Duration(std::string_view key, absl::Duration* out) {
   YAML::Node v;
   if (!Lookup(key, &v)) return;

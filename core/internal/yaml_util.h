@@ -59,6 +59,9 @@ class YamlReader {
     Int(key, min, max, &v);
     *out = static_cast<T>(v);
   }
+  // A list of integers, each within [min, max].
+  void IntList(std::string_view key, std::vector<int>* out, int64_t min = INT32_MIN,
+               int64_t max = INT32_MAX);
   // A duration as absl::ParseDuration reads it: "500ms", "2s", "1m", "0".
   void Duration(std::string_view key, absl::Duration* out);
   // One of `names`; stores the index into `names`.
