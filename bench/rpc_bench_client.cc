@@ -19,8 +19,12 @@
 //   vireo_rpc_bench_client --port=N [--mode=pool|mux] [--conns=1]
 //       [--concurrency=1] [--payload=1024] [--duration=5] [--warmup=1]
 //       [--framing=framed|theader|ttheader|buffered] [--protocol=binary|compact]
-//       [--loops=1]
+//       [--loops=1] [--targets=host:port,...] [--lb=NAME] [--weights=1,2,...]
 //   vireo_rpc_bench_client --port=N --idle_conns=10000 [--hold=10]
+//
+// With --targets the JSON line also has "per_target" (calls answered by
+// each target, warm-up included) and, always, "errors_by_code" (failed
+// calls by status code name).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -31,13 +35,18 @@
 #include <chrono>
 #include <cstring>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "bench/load/load_run.h"
 #include "echo_rpc.h"
 #include "vireo/codec/frame.h"
@@ -50,6 +59,13 @@ ABSL_FLAG(std::string, framing, "framed", "framed, theader, ttheader or buffered
 ABSL_FLAG(std::string, protocol, "binary", "binary or compact.");
 ABSL_FLAG(int, loops, 1, "Client event loops (threads).");
 ABSL_FLAG(int, idle_conns, 0, "Open this many idle connections instead of running load.");
+ABSL_FLAG(std::string, targets, "",
+          "host:port,host:port,...: the servers to spread calls over (instead of --host and "
+          "--port). The JSON line then counts calls answered per target (per_target).");
+ABSL_FLAG(std::string, lb, "",
+          "round_robin, weighted_round_robin, weighted_random, consistent_hash or p2c. Default: "
+          "the client's (weighted_round_robin).");
+ABSL_FLAG(std::string, weights, "", "1,2,3: a weight per --targets entry, in order.");
 ABSL_FLAG(double, hold, 10, "--idle_conns: seconds to keep the connections open.");
 
 namespace {
@@ -62,11 +78,45 @@ using vireo::bench::LoadRun;
   std::exit(2);
 }
 
+// Outcomes by target and by error code, from any loop thread.
+class Tally {
+ public:
+  void Answered(const std::string& target) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++per_target_[target];
+  }
+  void Failed(absl::StatusCode code) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++errors_by_code_[absl::StatusCodeToString(code)];
+  }
+  // `json` (one object) with the fields added before its closing brace.
+  std::string AddTo(std::string json, bool per_target) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto object = [](const std::map<std::string, uint64_t>& m) {
+      std::vector<std::string> parts;
+      for (const auto& [k, v] : m) parts.push_back("\"" + k + "\":" + std::to_string(v));
+      return "{" + absl::StrJoin(parts, ",") + "}";
+    };
+    const size_t close = json.rfind('}');
+    if (close == std::string::npos) return json;
+    std::string extra;
+    if (per_target) extra += ",\"per_target\":" + object(per_target_);
+    extra += ",\"errors_by_code\":" + object(errors_by_code_);
+    json.insert(close, extra);
+    return json;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, uint64_t> per_target_;
+  std::map<std::string, uint64_t> errors_by_code_;
+};
+
 // One caller: its request, and the loop that keeps one call in flight.
 class Caller {
  public:
-  Caller(bench::EchoServiceClient& client, LoadRun& run, int slot)
-      : client_(client), run_(run), slot_(slot) {
+  Caller(bench::EchoServiceClient& client, LoadRun& run, Tally& tally, int slot)
+      : client_(client), run_(run), tally_(tally), slot_(slot) {
     request_.action = "echo";
     request_.msg = vireo::bench::MakePayload(run.config().payload, slot);
   }
@@ -76,6 +126,7 @@ class Caller {
     client_.echo(request_, [this, start](absl::StatusOr<bench::Response> reply) {
       const bool ok =
           reply.ok() && reply->action == request_.action && reply->msg == request_.msg;
+      if (!reply.ok()) tally_.Failed(reply.status().code());
       if (!reply.ok() && !reported_) {
         reported_ = true;
         std::fprintf(stderr, "vireo_rpc_bench_client: caller %d: %s\n", slot_,
@@ -88,6 +139,7 @@ class Caller {
  private:
   bench::EchoServiceClient& client_;
   LoadRun& run_;
+  Tally& tally_;
   const int slot_;
   bench::Request request_;
   bool reported_ = false;
@@ -100,7 +152,22 @@ int RunLoad() {
   if (mode == "pool") config.conns = config.concurrency;
 
   std::string yaml = "service: EchoService\n";
-  yaml += "targets: [\"" + config.host + ":" + std::to_string(config.port) + "\"]\n";
+  const std::string targets = absl::GetFlag(FLAGS_targets);
+  if (targets.empty()) {
+    yaml += "targets: [\"" + config.host + ":" + std::to_string(config.port) + "\"]\n";
+  } else {
+    std::vector<std::string> quoted;
+    for (absl::string_view t : absl::StrSplit(targets, ',', absl::SkipEmpty())) {
+      quoted.push_back("\"" + std::string(t) + "\"");
+    }
+    yaml += "targets: [" + absl::StrJoin(quoted, ", ") + "]\n";
+  }
+  if (const std::string lb = absl::GetFlag(FLAGS_lb); !lb.empty()) {
+    yaml += "load_balancer: " + lb + "\n";
+  }
+  if (const std::string weights = absl::GetFlag(FLAGS_weights); !weights.empty()) {
+    yaml += "weights: [" + weights + "]\n";
+  }
   yaml += "framing: " + absl::GetFlag(FLAGS_framing) + "\n";
   yaml += "protocol: " + absl::GetFlag(FLAGS_protocol) + "\n";
   yaml += "mode: " + std::string(mode == "pool" ? "pooled" : "mux") + "\n";
@@ -114,16 +181,26 @@ int RunLoad() {
   options->limits.max_string_size = 256u << 20;
 
   vireo::Client transport(*options);
+  Tally tally;
+  if (!targets.empty()) {
+    // Which target answered: the peer the client picked, seen after the call.
+    transport.Use([&tally](vireo::CallContext& ctx,
+                           vireo::ClientNext next) -> vireo::Task<absl::Status> {
+      absl::Status s = co_await next();
+      if (s.ok()) tally.Answered(ctx.peer().ToString());
+      co_return s;
+    });
+  }
   bench::EchoServiceClient client(&transport);
   LoadRun run(config);
   std::vector<std::unique_ptr<Caller>> callers;
   for (int slot = 0; slot < config.concurrency; ++slot) {
-    callers.push_back(std::make_unique<Caller>(client, run, slot));
+    callers.push_back(std::make_unique<Caller>(client, run, tally, slot));
   }
   run.Start();
   for (auto& caller : callers) caller->Next();
   const bool finished = run.Wait();
-  std::printf("%s\n", run.Json("vireo", mode).c_str());
+  std::printf("%s\n", tally.AddTo(run.Json("vireo", mode), !targets.empty()).c_str());
   std::fflush(stdout);
   if (!finished) {
     std::fprintf(stderr, "vireo_rpc_bench_client: calls still in flight after the run\n");
