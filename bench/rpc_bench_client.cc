@@ -146,7 +146,7 @@ class Caller {
 };
 
 int RunLoad() {
-  LoadConfig config = vireo::bench::LoadConfigFromFlags();
+  LoadConfig config = vireo::bench::LoadConfigFromFlags(absl::GetFlag(FLAGS_targets).empty());
   const std::string mode = absl::GetFlag(FLAGS_mode);
   if (mode != "pool" && mode != "mux") Die("--mode must be pool or mux");
   if (mode == "pool") config.conns = config.concurrency;

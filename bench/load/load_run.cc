@@ -27,7 +27,7 @@ namespace {
 
 }  // namespace
 
-LoadConfig LoadConfigFromFlags() {
+LoadConfig LoadConfigFromFlags(bool need_port) {
   LoadConfig c;
   c.host = absl::GetFlag(FLAGS_host);
   c.port = absl::GetFlag(FLAGS_port);
@@ -36,7 +36,9 @@ LoadConfig LoadConfigFromFlags() {
   const int64_t payload = absl::GetFlag(FLAGS_payload);
   c.duration_s = absl::GetFlag(FLAGS_duration);
   c.warmup_s = absl::GetFlag(FLAGS_warmup);
-  if (c.port <= 0 || c.port > 65535) Die("--port must be 1..65535");
+  if ((need_port || c.port != 0) && (c.port <= 0 || c.port > 65535)) {
+    Die("--port must be 1..65535");
+  }
   if (c.conns < 1) Die("--conns must be at least 1");
   if (c.concurrency < 1) Die("--concurrency must be at least 1");
   if (payload < 0) Die("--payload must not be negative");

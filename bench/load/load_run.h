@@ -52,7 +52,9 @@ struct LoadConfig {
 };
 
 // Reads the flags above; exits with a message when one is out of range.
-LoadConfig LoadConfigFromFlags();
+// `need_port`: --port must be given (false for a generator that takes its
+// servers from another flag, such as vireo's --targets).
+LoadConfig LoadConfigFromFlags(bool need_port = true);
 
 // `n` bytes of printable text that differ from slot to slot, so a reply
 // routed to the wrong caller is caught.
