@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fstream>
 #include <latch>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -121,6 +123,81 @@ TEST(RpcFault, KilledServerFailsEveryCallAndTheClientRecovers) {
   }
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r, 5);
+}
+
+// Scenario 3 of load balancing across processes (counts, not timings):
+// weights 1:2:3 over three server processes split calls 1/6, 2/6, 3/6
+// (smooth weighted round robin: exactly, over whole periods); consistent
+// hashing keeps each key on one process, and a fourth process takes over
+// only its share of the keys.
+TEST(RpcBalance, WeightsAndConsistentHashAcrossServerProcesses) {
+  std::vector<std::unique_ptr<ServerProcess>> servers;
+  std::vector<std::string> targets;
+  for (int i = 0; i < 4; ++i) {
+    servers.push_back(std::make_unique<ServerProcess>(0));
+    ASSERT_NE(servers.back()->port(), 0);
+    targets.push_back(absl::StrCat("127.0.0.1:", servers.back()->port()));
+  }
+  // Which process answered each call.
+  auto counting = [](std::map<std::string, int>* per_target, std::string* last) {
+    return [per_target, last](vireo::CallContext& ctx,
+                              vireo::ClientNext next) -> vireo::Task<absl::Status> {
+      absl::Status s = co_await next();
+      if (s.ok()) {
+        ++(*per_target)[ctx.peer().ToString()];
+        *last = ctx.peer().ToString();
+      }
+      co_return s;
+    };
+  };
+  {
+    vireo::ClientOptions o;
+    o.service = "TestService";
+    o.targets = {targets[0], targets[1], targets[2]};
+    o.weights = {1, 2, 3};
+    vireo::Client transport(o);
+    std::map<std::string, int> per_target;
+    std::string last;
+    transport.Use(counting(&per_target, &last));
+    TestServiceClient client(&transport);
+    for (int i = 0; i < 600; ++i) ASSERT_TRUE(client.add(i, 1).ok());
+    EXPECT_EQ(per_target[targets[0]], 100);
+    EXPECT_EQ(per_target[targets[1]], 200);
+    EXPECT_EQ(per_target[targets[2]], 300);
+  }
+  // Consistent hash: where 2,000 keys land with three processes, then four.
+  auto place = [&](const std::vector<std::string>& t) {
+    vireo::ClientOptions o;
+    o.service = "TestService";
+    o.targets = t;
+    o.load_balancer = "consistent_hash";
+    vireo::Client transport(o);
+    std::map<std::string, int> per_target;
+    std::string last;
+    transport.Use(counting(&per_target, &last));
+    TestServiceClient client(&transport);
+    std::vector<std::string> where;
+    for (int k = 0; k < 2000; ++k) {
+      vireo::CallOptions call;
+      call.hash_key = absl::StrCat("key-", k);
+      EXPECT_TRUE(client.add(k, 0, call).ok());
+      where.push_back(last);
+      // The same key again: the same process.
+      EXPECT_TRUE(client.add(k, 1, call).ok());
+      EXPECT_EQ(last, where.back());
+    }
+    return where;
+  };
+  const std::vector<std::string> three = place({targets[0], targets[1], targets[2]});
+  const std::vector<std::string> four = place(targets);
+  int moved = 0;
+  for (size_t k = 0; k < three.size(); ++k) {
+    if (three[k] == four[k]) continue;
+    ++moved;
+    EXPECT_EQ(four[k], targets[3]) << "key " << k << " moved between the first three";
+  }
+  EXPECT_LE(moved, 600) << moved << " of 2000 keys moved";
+  EXPECT_GT(moved, 0);
 }
 
 }  // namespace
