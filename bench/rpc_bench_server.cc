@@ -9,6 +9,7 @@
 //   vireo_rpc_bench_server --port=N [--loops=1] [--workers=0]
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@
 ABSL_FLAG(int, port, 0, "TCP port; 0 lets the kernel choose.");
 ABSL_FLAG(int, loops, 1, "Event loops (threads).");
 ABSL_FLAG(int, workers, 0, "Worker threads for handlers; 0 = run them inline on the loops.");
+ABSL_FLAG(double, qps_limit, 0, "Calls per second served; the rest get RESOURCE_EXHAUSTED. 0 = none.");
+ABSL_FLAG(int, max_in_flight, 0,
+          "Calls in flight on the server; over it, RESOURCE_EXHAUSTED. 0 = no limit.");
 
 namespace {
 
@@ -50,6 +54,8 @@ int main(int argc, char** argv) {
   options.address = "0.0.0.0:" + std::to_string(absl::GetFlag(FLAGS_port));
   options.num_loops = absl::GetFlag(FLAGS_loops);
   options.worker_threads = absl::GetFlag(FLAGS_workers);
+  options.qps_limit = absl::GetFlag(FLAGS_qps_limit);
+  options.max_in_flight = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_in_flight)));
   // The 64 MiB echo of the memory scenario.
   options.limits.max_frame_size = 256u << 20;
   options.limits.max_string_size = 256u << 20;

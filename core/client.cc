@@ -30,6 +30,27 @@ namespace internal {
 
 std::atomic<int> client_teardowns{0};
 
+bool ParseStatusCode(std::string_view name, absl::StatusCode* code) {
+  // The codes a server sends back as they are; INTERNAL and UNKNOWN stay
+  // INTERNAL (a TApplicationException is one).
+  static constexpr absl::StatusCode kCodes[] = {
+      absl::StatusCode::kCancelled,          absl::StatusCode::kInvalidArgument,
+      absl::StatusCode::kDeadlineExceeded,   absl::StatusCode::kNotFound,
+      absl::StatusCode::kAlreadyExists,      absl::StatusCode::kPermissionDenied,
+      absl::StatusCode::kResourceExhausted,  absl::StatusCode::kFailedPrecondition,
+      absl::StatusCode::kAborted,            absl::StatusCode::kOutOfRange,
+      absl::StatusCode::kUnimplemented,      absl::StatusCode::kUnavailable,
+      absl::StatusCode::kDataLoss,           absl::StatusCode::kUnauthenticated,
+  };
+  for (absl::StatusCode c : kCodes) {
+    if (absl::StatusCodeToString(c) == name) {
+      *code = c;
+      return true;
+    }
+  }
+  return false;
+}
+
 int ClientTeardownsInProgress() { return client_teardowns.load(); }
 
 absl::Status CheckMayBlock(std::string_view method) {
@@ -233,6 +254,18 @@ absl::Status ApplicationError(const mux::IncomingReply& reply, transport::LinkBu
   if (!s.ok()) {
     return absl::InternalError(internal::Cat(peer, " ", method,
                                             ": exception reply does not parse: ", s.message()));
+  }
+  // A status a Vireo server's middleware (or limit) returned travels as
+  // INTERNAL_ERROR "<CODE>: <message>": the code comes back.
+  if (x.type == codec::TApplicationException::Type::kInternalError) {
+    const size_t colon = x.message.find(": ");
+    if (colon != std::string::npos) {
+      absl::StatusCode code;
+      if (internal::ParseStatusCode(std::string_view(x.message).substr(0, colon), &code)) {
+        return absl::Status(code, internal::Cat(peer, " ", method, ": ",
+                                                std::string_view(x.message).substr(colon + 2)));
+      }
+    }
   }
   // LOADSHEDDING (a server shutting down) is UNAVAILABLE: the call did not run.
   const absl::Status as_status = x.ToStatus();

@@ -122,6 +122,10 @@ struct ClientOptions {
 
 // Per-call options.
 struct CallOptions {
+  // User-declared (so not an aggregate): GCC 12 miscompiles a defaulted
+  // aggregate argument (`const CallOptions& options = {}`) inside a
+  // co_await operand, destroying a std::string member it never built.
+  CallOptions() {}
   // Overrides ClientOptions::call_timeout when nonzero. The call's deadline
   // is also capped by the deadline of the server call being served on this
   // thread (CurrentCallContext()), so deadlines travel down a call chain.
@@ -229,6 +233,10 @@ namespace internal {
 // Teardowns ~Client handed to another thread that have not finished (for
 // tests).
 int ClientTeardownsInProgress();
+// The absl::StatusCode named `name` ("PERMISSION_DENIED"), for the codes a
+// server's INTERNAL_ERROR "<CODE>: <message>" carries back; false for
+// others (OK, UNKNOWN, INTERNAL included).
+bool ParseStatusCode(std::string_view name, absl::StatusCode* code);
 // The type URL of the payload an IDL exception travels in on a Status.
 inline constexpr std::string_view kIdlExceptionUrl = "type.vireo/idl-exception";
 // Builds the Status for a declared exception received from the server:

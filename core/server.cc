@@ -173,6 +173,7 @@ ServerStats Server::stats() const {
   ServerStats s;
   s.connections_accepted = core_->connections_accepted.load(std::memory_order_relaxed);
   s.connections_rejected = tcp_ != nullptr ? tcp_->rejected() : 0;
+  s.calls_rejected = core_->limits.rejected();
   s.open_connections = core_->open_connections();
   s.in_flight_calls = core_->in_flight();
   s.calls_served = core_->calls_served.load(std::memory_order_relaxed);

@@ -2,7 +2,8 @@
 # options (YAML).
 list(APPEND VIREO_CORE_SOURCES
   server.cc server_options.cc access_log.cc
-  internal/server_core.cc internal/server_connection.cc internal/server_worker_pool.cc)
+  internal/server_core.cc internal/server_connection.cc internal/server_worker_pool.cc
+  internal/server_limits.cc)
 list(APPEND VIREO_CORE_HEADERS server.h server_options.h server_middleware.h access_log.h)
 
 function(vireo_core_server_tests)
@@ -25,6 +26,10 @@ function(vireo_core_server_tests)
                  SOURCES client_balance_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS rpc)
+  vireo_add_test(NAME server_limits_test
+                 SOURCES server_limits_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
   vireo_add_test(NAME server_options_test SOURCES server_options_test.cc
                  LIBS vireo_core LABELS server)
 endfunction()

@@ -74,6 +74,9 @@ struct ServerStats {
   uint64_t connections_accepted = 0;
   // Connections refused because max_connections were open.
   uint64_t connections_rejected = 0;
+  // Calls answered RESOURCE_EXHAUSTED by qps_limit, max_in_flight or
+  // max_in_flight_per_method.
+  uint64_t calls_rejected = 0;
   // Connections open now.
   int64_t open_connections = 0;
   // Calls dispatched whose reply has not yet been queued or dropped.

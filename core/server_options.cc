@@ -23,6 +23,18 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
   r.Int("max_pending_output", &o.max_pending_output, 0, INT64_MAX);
   r.Int("max_connections", &o.max_connections, 0, INT32_MAX);
   r.Int("max_calls_per_connection", &o.max_calls_per_connection, 0, INT32_MAX);
+  r.Int("qps_limit", &o.qps_limit, 0, INT32_MAX);
+  r.Int("max_in_flight", &o.max_in_flight, 0, INT32_MAX);
+  std::vector<std::pair<std::string, std::string>> per_method;
+  r.StringMap("max_in_flight_per_method", &per_method);
+  for (const auto& [method, value] : per_method) {
+    size_t n = 0;
+    if (!absl::SimpleAtoi(value, &n)) {
+      return absl::InvalidArgumentError(internal::Cat(
+          "server.max_in_flight_per_method.", method, ": expected a count, got \"", value, "\""));
+    }
+    o.max_in_flight_per_method[method] = n;
+  }
   r.Duration("shutdown_grace", &o.shutdown_grace);
   r.Limits("limits", &o.limits);
   if (absl::Status s = r.Finish(); !s.ok()) return s;

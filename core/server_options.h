@@ -21,6 +21,9 @@
 //   max_pending_output: 67108864   # bytes unsent before reading stops; 0 = no limit
 //   max_connections: 10000         # 0 = no limit
 //   max_calls_per_connection: 1024 # calls in flight before reading pauses; 0 = no limit
+//   qps_limit: 10000               # calls per second; 0 = no limit
+//   max_in_flight: 5000            # calls in flight on the server; 0 = no limit
+//   max_in_flight_per_method: {echo: 100}
 //   shutdown_grace: 5s
 //   limits:
 //     max_frame_size: 16777216     # bytes
@@ -37,6 +40,7 @@
 #define VIREO_CORE_SERVER_OPTIONS_H_
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -88,6 +92,15 @@ struct ServerOptions {
   // then the kernel's, then the client's) until a call finishes, instead of
   // queueing for workers without bound. Default: 1024. 0 = no limit.
   size_t max_calls_per_connection = 1024;
+  // Calls per second the server runs; those over it are answered at once
+  // with RESOURCE_EXHAUSTED "request over limit" (a TApplicationException
+  // INTERNAL_ERROR whose message starts so), not queued. Up to a tenth of
+  // a second's worth may come at once. Default: 0 = no limit.
+  double qps_limit = 0;
+  // Calls in flight on the whole server, and per method name; over them a
+  // call is answered likewise. Default: 0 / empty = no limit.
+  size_t max_in_flight = 0;
+  std::map<std::string, size_t> max_in_flight_per_method;
   // How long Stop() (and the destructor) lets calls in flight finish and
   // send their replies before it closes the connections regardless.
   // Default: 5 s.

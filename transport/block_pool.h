@@ -33,8 +33,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "absl/functional/any_invocable.h"
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "vireo/transport/mutex.h"
 
 namespace vireo::transport {

@@ -126,7 +126,10 @@ ServerCallRecord::ServerCallRecord(std::shared_ptr<ServerConnection> connection)
 }
 
 // `conn` (and so the core) outlives this body: members are destroyed after it.
-ServerCallRecord::~ServerCallRecord() { core().CallEnded(); }
+ServerCallRecord::~ServerCallRecord() {
+  ServerLimits::Release(method_slot);
+  core().CallEnded();
+}
 
 ServerCore& ServerCallRecord::core() const { return conn->core(); }
 
@@ -267,11 +270,22 @@ void ServerConnection::Dispatch(codec::Frame frame) {
 
   // After Stop() began a request is refused, not run: LOADSHEDDING tells
   // the client that another instance may take it.
-  const bool refused = phase_ == Phase::kStopping;
+  bool refused = phase_ == Phase::kStopping;
   if (refused) {
     r->early_error = TApplicationException{
         TApplicationException::Type::kLoadShedding,
         "server is shutting down; the call was not run (retry it on another instance)"};
+  } else if (routed) {
+    // Over a limit: answered now, not queued. The record already counts in
+    // the server's calls in flight.
+    const absl::Status admitted = core_->limits.Admit(
+        r->route.method_name, core_->in_flight(), transport::EventLoop::NowNs(), &r->method_slot);
+    if (!admitted.ok()) {
+      refused = true;
+      r->early_error = TApplicationException{
+          TApplicationException::Type::kInternalError,
+          Cat(absl::StatusCodeToString(admitted.code()), ": ", StatusMessage(admitted))};
+    }
   }
   calls_deadline_ =
       calls_in_flight_ == 0 ? ctx.deadline() : std::max(calls_deadline_, ctx.deadline());

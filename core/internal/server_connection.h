@@ -90,8 +90,11 @@ struct ServerCallRecord {
   bool oneway = false;
   // Framed/Buffered: this call's place in the reply order.
   uint64_t order = 0;
-  // Set when routing failed: the exception to answer with.
+  // Set when routing failed, or a limit refused the call: the exception to
+  // answer with.
   std::optional<codec::TApplicationException> early_error;
+  // The per-method in-flight counter the call holds (ServerLimits).
+  std::atomic<int64_t>* method_slot = nullptr;
 
   // What the invoker did: set by the innermost step of the chain.
   bool invoker_returned = false;

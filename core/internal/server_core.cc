@@ -91,7 +91,7 @@ bool Router::Find(std::string_view name, std::string_view header_service,
   return true;
 }
 
-ServerCore::ServerCore(const ServerOptions& opts) : options(opts) {
+ServerCore::ServerCore(const ServerOptions& opts) : options(opts), limits(opts) {
   decode_options.limits = options.limits;
 }
 

@@ -26,17 +26,18 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "vireo/codec/application_exception.h"
 #include "vireo/codec/frame.h"
 #include "vireo/codec/serialize.h"
+#include "vireo/core/internal/server_limits.h"
 #include "vireo/core/internal/server_worker_pool.h"
 #include "vireo/core/server_middleware.h"
 #include "vireo/core/server_options.h"
 #include "vireo/core/service.h"
-#include "absl/base/thread_annotations.h"
 #include "vireo/transport/mutex.h"
 
 namespace vireo::internal {
@@ -102,6 +103,8 @@ class ServerCore {
   std::vector<std::shared_ptr<Service>> owned_services;
   // Null when handlers run on the loops.
   std::unique_ptr<WorkerPool> workers;
+  // qps_limit, max_in_flight, max_in_flight_per_method.
+  ServerLimits limits;
 
 
   // Counters. Any thread.

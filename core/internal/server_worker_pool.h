@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "absl/functional/any_invocable.h"
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "vireo/transport/mutex.h"
 
 namespace vireo::internal {

@@ -136,7 +136,8 @@ int main(int argc, char** argv) {
   vireo::Client anonymous_transport(Options("Inventory", ""));
   InventoryClient anonymous(&anonymous_transport);
   absl::StatusOr<Item> rejected = anonymous.get("w-1");
-  Expect(rejected.status().code() == absl::StatusCode::kInternal &&
+  // The middleware's own code comes back (PERMISSION_DENIED).
+  Expect(rejected.status().code() == absl::StatusCode::kPermissionDenied &&
              absl::StrContains(rejected.status().message(), "a tenant is required"),
          "rejected by the server middleware: " + rejected.status().ToString());
 
