@@ -7,15 +7,29 @@
 //
 // Usage:
 //   vireo_rpc_bench_server --port=N [--loops=1] [--workers=0]
+//       [--qps_limit=0] [--max_in_flight=0] [--delay_us=0] [--fail_ratio=0]
+//
+// --delay_us makes each call wait that long before it answers: on a loop
+// timer when handlers run inline (the loop keeps serving), by sleeping
+// when they run on workers. --fail_ratio makes that share of the calls
+// fail (the handler throws: the client sees INTERNAL), spread evenly.
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/time/clock.h"
+#include "vireo/core/task.h"
+#include "vireo/transport/event_loop.h"
 #include "echo_rpc.h"
 #include "vireo/core/server.h"
 
@@ -25,6 +39,8 @@ ABSL_FLAG(int, workers, 0, "Worker threads for handlers; 0 = run them inline on 
 ABSL_FLAG(double, qps_limit, 0, "Calls per second served; the rest get RESOURCE_EXHAUSTED. 0 = none.");
 ABSL_FLAG(int, max_in_flight, 0,
           "Calls in flight on the server; over it, RESOURCE_EXHAUSTED. 0 = no limit.");
+ABSL_FLAG(int64_t, delay_us, 0, "Each call waits this long before it answers.");
+ABSL_FLAG(double, fail_ratio, 0, "This share of the calls fails (INTERNAL), spread evenly.");
 
 namespace {
 
@@ -36,6 +52,42 @@ class EchoHandler : public bench::EchoServiceHandler {
     resp.msg = req.msg;
     return resp;
   }
+};
+
+// The echo with a delay and injected failures, for the governance
+// scenarios. A class of its own so that the plain echo keeps its cost.
+class SlowOrFailingEchoHandler : public EchoHandler {
+ public:
+  SlowOrFailingEchoHandler(absl::Duration delay, double fail_ratio)
+      : delay_(delay), fail_ratio_(fail_ratio) {}
+
+  vireo::Task<bench::Response> co_echo(vireo::CallContext& ctx,
+                                       const bench::Request& req) override {
+    if (delay_ > absl::ZeroDuration()) {
+      if (vireo::transport::EventLoop* loop = vireo::transport::EventLoop::Current()) {
+        co_await vireo::Suspend<bool>([&](absl::AnyInvocable<void(bool) &&> resume) {
+          loop->RunAfter(delay_, [resume = std::move(resume)]() mutable {
+            std::move(resume)(true);
+          });
+        });
+      } else {
+        absl::SleepFor(delay_);  // a worker thread
+      }
+    }
+    if (fail_ratio_ > 0) {
+      // Call n fails when n * ratio crosses an integer: evenly spread.
+      const uint64_t n = calls_.fetch_add(1, std::memory_order_relaxed);
+      if (std::floor((n + 1) * fail_ratio_) > std::floor(n * fail_ratio_)) {
+        throw std::runtime_error("injected failure (--fail_ratio)");
+      }
+    }
+    co_return echo(ctx, req);
+  }
+
+ private:
+  const absl::Duration delay_;
+  const double fail_ratio_;
+  std::atomic<uint64_t> calls_{0};
 };
 
 }  // namespace
@@ -59,9 +111,14 @@ int main(int argc, char** argv) {
   // The 64 MiB echo of the memory scenario.
   options.limits.max_frame_size = 256u << 20;
   options.limits.max_string_size = 256u << 20;
-  EchoHandler handler;
+  const absl::Duration delay = absl::Microseconds(absl::GetFlag(FLAGS_delay_us));
+  const double fail_ratio = absl::GetFlag(FLAGS_fail_ratio);
+  std::unique_ptr<EchoHandler> handler =
+      delay > absl::ZeroDuration() || fail_ratio > 0
+          ? std::make_unique<SlowOrFailingEchoHandler>(delay, fail_ratio)
+          : std::make_unique<EchoHandler>();
   vireo::Server server(options);
-  server.AddService(&handler);
+  server.AddService(handler.get());
   if (absl::Status status = server.Start(); !status.ok()) {
     std::fprintf(stderr, "vireo_rpc_bench_server: %s\n", status.ToString().c_str());
     return 1;
