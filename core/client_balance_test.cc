@@ -31,16 +31,21 @@ class Balancing : public ::testing::Test {
     }
   }
 
+  // One echo call, waited for.
+  static absl::Status Echo(Client& client, const CallOptions& options = {}) {
+    const EchoArgs args = MakeArgs("hi");
+    std::promise<absl::Status> done;
+    client.Call(
+        MethodInfo{.name = "echo"},
+        [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
+        options, [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  }
+
   // Makes `n` calls one after another; each must succeed.
   void Call(Client& client, int n, const CallOptions& options = {}) {
-    const EchoArgs args = MakeArgs("hi");
     for (int i = 0; i < n; ++i) {
-      std::promise<absl::Status> done;
-      client.Call(
-          MethodInfo{.name = "echo"},
-          [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
-          options, [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-      const absl::Status s = done.get_future().get();
+      const absl::Status s = Echo(client, options);
       ASSERT_TRUE(s.ok()) << s;
     }
   }
@@ -84,13 +89,7 @@ TEST_F(Balancing, WeightZeroTakesAnInstanceOut) {
   EXPECT_EQ(Served()[0] + Served()[2], 200);
 
   Client none(Options("round_robin", {0, 0, -1}));
-  std::promise<absl::Status> done;
-  const EchoArgs args = MakeArgs("hi");
-  none.Call(
-      MethodInfo{.name = "echo"},
-      [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); }, {},
-      [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-  const absl::Status s = done.get_future().get();
+  const absl::Status s = Echo(none);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
   EXPECT_NE(s.message().find("every weight is 0 or less"), std::string::npos) << s;
 }
@@ -107,13 +106,7 @@ TEST_F(Balancing, OneHashKeyOneInstance) {
 
 TEST_F(Balancing, AnUnknownBalancerFailsCallsNamingIt) {
   Client client(Options("fastest"));
-  std::promise<absl::Status> done;
-  const EchoArgs args = MakeArgs("hi");
-  client.Call(
-      MethodInfo{.name = "echo"},
-      [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); }, {},
-      [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-  const absl::Status s = done.get_future().get();
+  const absl::Status s = Echo(client);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_NE(s.message().find("unknown load balancer \"fastest\""), std::string::npos) << s;
 }

@@ -275,11 +275,11 @@ void ServerConnection::Dispatch(codec::Frame frame) {
     r->early_error = TApplicationException{
         TApplicationException::Type::kLoadShedding,
         "server is shutting down; the call was not run (retry it on another instance)"};
-  } else if (routed) {
+  } else if (routed && core_->limits.active()) {
     // Over a limit: answered now, not queued. The record already counts in
     // the server's calls in flight.
-    const absl::Status admitted = core_->limits.Admit(
-        r->route.method_name, core_->in_flight(), transport::EventLoop::NowNs(), &r->method_slot);
+    const absl::Status admitted =
+        core_->limits.Admit(r->route.method_name, core_->in_flight(), &r->method_slot);
     if (!admitted.ok()) {
       refused = true;
       r->early_error = TApplicationException{

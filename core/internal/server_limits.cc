@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "vireo/core/internal/str_cat.h"
+#include "vireo/transport/event_loop.h"
 
 namespace vireo::internal {
 
@@ -39,7 +40,7 @@ ServerLimits::ServerLimits(const ServerOptions& options)
   }
 }
 
-absl::Status ServerLimits::Admit(std::string_view method, int64_t in_flight, int64_t now_ns,
+absl::Status ServerLimits::Admit(std::string_view method, int64_t in_flight,
                                  std::atomic<int64_t>** slot) {
   *slot = nullptr;
   if (max_in_flight_ > 0 && in_flight > max_in_flight_) {
@@ -60,7 +61,7 @@ absl::Status ServerLimits::Admit(std::string_view method, int64_t in_flight, int
       *slot = &m.in_flight;
     }
   }
-  if (qps_ != nullptr && !qps_->TryTake(now_ns)) {
+  if (qps_ != nullptr && !qps_->TryTake(transport::EventLoop::NowNs())) {
     Release(*slot);
     *slot = nullptr;
     rejected_.fetch_add(1, std::memory_order_relaxed);

@@ -14,7 +14,7 @@
 //
 // Example:
 //   ServerLimits limits(options);
-//   absl::Status s = limits.Admit("echo", in_flight, now_ns, &slot);
+//   if (limits.active()) s = limits.Admit("echo", in_flight, &slot);
 //   ...                                   // the call ends:
 //   ServerLimits::Release(slot);
 //
@@ -52,11 +52,13 @@ class ServerLimits {
  public:
   explicit ServerLimits(const ServerOptions& options);
 
+  // False when no limit is set: the caller skips Admit (and its clock
+  // read) altogether.
+  bool active() const { return max_in_flight_ > 0 || qps_ != nullptr || !methods_.empty(); }
   // Whether a call of `method` may run, with `in_flight` calls in flight on
   // the server counting it. On success, *slot is the method's counter to
   // Release when the call ends (null when the method has no limit).
-  absl::Status Admit(std::string_view method, int64_t in_flight, int64_t now_ns,
-                     std::atomic<int64_t>** slot);
+  absl::Status Admit(std::string_view method, int64_t in_flight, std::atomic<int64_t>** slot);
   static void Release(std::atomic<int64_t>* slot) {
     if (slot != nullptr) slot->fetch_sub(1, std::memory_order_acq_rel);
   }
