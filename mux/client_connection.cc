@@ -34,7 +34,17 @@ absl::string_view TypeName(codec::MessageType t) {
   return "unknown";
 }
 
+constexpr absl::string_view kNotSentUrl = "type.vireo/call-not-sent";
+
 }  // namespace
+
+bool CallNotSent(const absl::Status& status) {
+  return !status.ok() && status.GetPayload(kNotSentUrl).has_value();
+}
+
+void MarkNotSent(absl::Status& status) {
+  if (!status.ok()) status.SetPayload(kNotSentUrl, absl::Cord());
+}
 
 // The connection's state. Call() and Close() run on any thread; everything
 // else on the loop thread. Shared (not owned) by the handle so that work
@@ -177,6 +187,7 @@ uint32_t ClientConnection::Impl::NextSeq() {
 }
 
 void ClientConnection::Impl::FailSoon(ReplyCallback done, absl::Status status, bool admitted) {
+  MarkNotSent(status);
   auto task = [self = shared_from_this(), done = std::move(done), status = std::move(status),
                admitted]() mutable {
     if (admitted && self->fail_fast_bound()) self->admitted_.fetch_sub(1);
@@ -569,7 +580,9 @@ void ClientConnection::Impl::OnDeadline(uint32_t seq, absl::Duration timeout) {
                                ? " (never sent: waiting for a free in-flight slot)"
                                : " (never sent: waiting for the connection)");
   }
-  Complete(std::move(*call), absl::DeadlineExceededError(what));
+  absl::Status status = absl::DeadlineExceededError(what);
+  if (!call->sent) MarkNotSent(status);
+  Complete(std::move(*call), std::move(status));
   AfterCompletion();
 }
 
@@ -615,7 +628,9 @@ void ClientConnection::Impl::FailSubmission(Submission&& s, absl::StatusCode cod
   }
   if (std::optional<PendingCall> call = pending_.Take(s.seq)) {
     std::string msg = absl::StrCat(peer_, ": ", what, ConnSuffix(call->method, s.seq));
-    Complete(std::move(*call), absl::Status(code, msg));
+    absl::Status status(code, msg);
+    MarkNotSent(status);
+    Complete(std::move(*call), std::move(status));
   }
 }
 
@@ -628,9 +643,12 @@ void ClientConnection::Impl::FailAll(absl::StatusCode code, absl::string_view wh
   queued_.clear();
   sent_ = 0;
   for (auto& [seq, call] : calls) {
+    const bool sent = call.sent;
     call.sent = false;
     std::string msg = absl::StrCat(peer_, ": ", what, ConnSuffix(call.method, seq));
-    Complete(std::move(call), absl::Status(code, msg));
+    absl::Status status(code, msg);
+    if (!sent) MarkNotSent(status);
+    Complete(std::move(call), std::move(status));
   }
   for (Submission& s : queued) {
     if (s.oneway) FailSubmission(std::move(s), code, what);

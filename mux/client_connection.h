@@ -141,6 +141,14 @@ struct IncomingReply {
 // Error messages name the peer, the method and the sequence id.
 using ReplyCallback = absl::AnyInvocable<void(absl::StatusOr<IncomingReply>) &&>;
 
+// Whether a call's error proves that no server received the call (it was
+// never written to a socket: the connect failed, the connection was in
+// back-off or going away, the in-flight bound was full, its deadline passed
+// while it waited), so trying it again elsewhere cannot run it twice. The
+// mark is a payload on the Status; MarkNotSent adds it.
+bool CallNotSent(const absl::Status& status);
+void MarkNotSent(absl::Status& status);
+
 class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
  public:
   // Does not dial yet. `loop` must outlive the connection. Any thread.
