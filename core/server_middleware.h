@@ -16,8 +16,11 @@
 // call names nothing this server serves (the caller then receives
 // UNKNOWN_METHOD, whatever the middleware returns), and
 // Internal("<what>") when the handler threw (the caller then receives
-// INTERNAL_ERROR with what()). A reply the handler made is sent whatever
-// status the middleware returns afterwards.
+// INTERNAL_ERROR with what()), and BizStatusToStatus(...) when it threw a
+// vireo::BizError (biz_status.h). A middleware may return a biz status of
+// its own (BizStatusToStatus) and the caller receives that one. A reply
+// the handler made is sent whatever status the middleware returns
+// afterwards.
 //
 // Example:
 //   server.Use([](vireo::CallContext& ctx, vireo::ServerNext next)

@@ -23,6 +23,9 @@
 // - Success: call Reply(result) once, return OK.
 // - An IDL exception the method declares: catch it, set it in the result,
 //   Reply(result), and return IdlExceptionStatus(name, what).
+// - A vireo::BizError escapes the task; the server answers with its biz
+//   status (biz_status.h). So may a status carrying one (BizStatusToStatus),
+//   returned without replying.
 // - Any other exception escapes the task; the server answers INTERNAL_ERROR
 //   with its what().
 // - Oneway methods never call Reply.

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
@@ -21,21 +22,47 @@ std::string_view StatusMessage(const absl::Status& s) {
   return std::string_view(s.message().data(), s.message().size());
 }
 
+// Records the biz status `status` carries when the call has no reply yet;
+// true if it carries one. The last one the chain returns wins, so a
+// middleware may rewrite a handler's biz status into another.
+bool TakeBiz(ServerCallRecord& r, const absl::Status& status) {
+  if (status.ok() || r.call.replied()) return false;
+  std::optional<BizStatus> biz = GetBizStatus(status);
+  if (!biz) return false;
+  r.biz = std::move(biz);
+  return true;
+}
+
+// Whether the call is answered with its biz status: nothing that ErrorReply
+// ranks first (a routing error, an escaped exception, a decode error)
+// happened.
+bool AnswersBiz(const ServerCallRecord& r) {
+  return r.biz && !r.call.replied() && !r.early_error && !r.escaped &&
+         !(r.invoker_returned && !r.invoker_status.ok());
+}
+
 // The innermost step of a middleware chain: runs the invoker and turns an
-// escaping exception into an Internal status (recorded for the reply). A
-// call that names no method of ours has no invoker: the middleware sees
-// UNIMPLEMENTED, and the reply is the routing error.
+// escaping exception into an Internal status (recorded for the reply), or
+// a BizError into BizStatusToStatus. A call that names no method of ours
+// has no invoker: the middleware sees UNIMPLEMENTED, and the reply is the
+// routing error.
 Task<absl::Status> RunInvoker(ServerCallRecord* r) {
   if (r->early_error) co_return absl::UnimplementedError(r->early_error->message);
   absl::Status status;
   try {
     status = co_await r->route.method->invoke(*r->route.service, r->call);
+  } catch (const BizError& e) {
+    r->biz = e.status();
   } catch (const std::exception& e) {
     r->escaped = e.what();
   } catch (...) {
     r->escaped = "unknown exception";
   }
+  if (r->biz) co_return BizStatusToStatus(*r->biz);
   if (r->escaped) co_return absl::InternalError(*r->escaped);
+  // An invoker may return a biz status as well as throw one; it is not a
+  // decode error.
+  if (TakeBiz(*r, status)) co_return status;
   r->invoker_returned = true;
   r->invoker_status = status;
   co_return status;
@@ -59,15 +86,18 @@ void RunCall(std::unique_ptr<ServerCallRecord> record) {
     if (outcome.has_exception()) {
       try {
         std::rethrow_exception(outcome.exception());
+      } catch (const BizError& e) {
+        owned->biz = e.status();
       } catch (const std::exception& e) {
         owned->escaped = e.what();
       } catch (...) {
         owned->escaped = "unknown exception";
       }
-      owned->status = absl::InternalError(*owned->escaped);
+      owned->status =
+          owned->escaped ? absl::InternalError(*owned->escaped) : BizStatusToStatus(*owned->biz);
     } else {
       owned->status = std::move(*outcome.value());
-      if (bare) {
+      if (!TakeBiz(*owned, owned->status) && bare) {
         owned->invoker_returned = true;
         owned->invoker_status = owned->status;
       }
@@ -90,6 +120,11 @@ TApplicationException ErrorReply(ServerCallRecord& r) {
   if (r.escaped) return {Type::kInternalError, *r.escaped};
   if (r.invoker_returned && !r.invoker_status.ok()) {
     return {Type::kProtocolError, std::string(StatusMessage(r.invoker_status))};
+  }
+  // Where no header carries it (and for code 0, which the wire reads as
+  // "no biz error"), a biz status is an ordinary failure with its text.
+  if (AnswersBiz(r)) {
+    return {Type::kInternalError, Cat("biz status ", r.biz->code, ": ", r.biz->message)};
   }
   if (!r.status.ok()) {
     return {Type::kInternalError,
@@ -373,12 +408,28 @@ void ServerConnection::EncodeReply(ServerCallRecord& r, transport::LinkBuffer& o
   // Apache's TMultiplexedProcessor answers "Service:method" with the bare
   // method name, and Apache's generated clients check for it.
   const std::string_view name = r.route.method != nullptr ? r.route.method_name : r.name;
+  // Kitex's biz status: a REPLY whose result struct is empty, the status
+  // in string headers.
+  const bool biz_reply =
+      AnswersBiz(r) && r.biz->code != 0 && IsHeaderFraming(r.reply_header.framing);
   std::optional<TApplicationException> error;
-  if (!r.call.replied()) error = ErrorReply(r);
+  if (!r.call.replied() && !biz_reply) error = ErrorReply(r);
   codec::FrameHeader h = std::move(r.reply_header);
   if (IsHeaderFraming(h.framing)) {
     Metadata& metadata = r.call.context().response_metadata();
     h.headers = std::move(metadata.mutable_strings());
+    if (biz_reply) {
+      // After the handler's metadata, replacing any biz-* key it set.
+      std::erase_if(h.headers, [](const std::pair<std::string, std::string>& e) {
+        return e.first == kBizStatusKey || e.first == kBizMessageKey || e.first == kBizExtraKey;
+      });
+      for (auto& header : BizStatusHeaders(*r.biz)) h.headers.push_back(std::move(header));
+      codec::WithWriter(h.protocol, r.call.reply_body(), [](auto& w) {
+        w.WriteStructBegin();
+        w.WriteFieldStop();
+        w.WriteStructEnd();
+      });
+    }
     if (h.framing == codec::Framing::kTTHeader) {
       h.int_headers = std::move(metadata.mutable_ints());
       // Going away: a Kitex client sends nothing more on this connection.

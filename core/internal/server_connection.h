@@ -58,6 +58,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "vireo/codec/frame.h"
+#include "vireo/core/biz_status.h"
 #include "vireo/core/internal/server_core.h"
 #include "vireo/core/service.h"
 #include "vireo/transport/connection.h"
@@ -101,6 +102,11 @@ struct ServerCallRecord {
   absl::Status invoker_status;
   // The what() of an exception that escaped the invoker or a middleware.
   std::optional<std::string> escaped;
+  // The business outcome the call failed with: a BizError the handler (or
+  // a middleware) threw, or a status carrying one (BizStatusToStatus) that
+  // the chain returned without a reply. Header framings answer it as an
+  // empty REPLY with the biz-* headers; the others as INTERNAL_ERROR.
+  std::optional<BizStatus> biz;
   // What the chain returned.
   absl::Status status;
 };
