@@ -531,8 +531,14 @@ std::string ServiceGen::SourceHelpers() const {
     const MethodStructs& m = structs_[i];
     const std::string full = s_.name + "." + f.name;
     out += "\n";
-    out += Wrap("", "constexpr ::vireo::MethodInfo " + MethodInfoName(s_, f) + "{",
-                {CppStringLiteral(f.name), f.oneway ? "true" : "false"}, "};");
+    // (vireo.idempotent = "true"): retries may resend a call that may
+    // have run (core/retry_policy.h).
+    std::vector<std::string> info = {CppStringLiteral(f.name), f.oneway ? "true" : "false"};
+    if (const std::string* v = idl::FindAnnotation(f.annotations, "vireo.idempotent");
+        v != nullptr && (*v == "true" || *v == "1")) {
+      info.push_back("true");
+    }
+    out += Wrap("", "constexpr ::vireo::MethodInfo " + MethodInfoName(s_, f) + "{", info, "};");
     if (f.oneway) continue;
     const std::string result = m.result->cpp_name;
     const std::string suffix = s_.name + "_" + f.name;

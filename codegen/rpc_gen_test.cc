@@ -209,6 +209,19 @@ TEST(RpcGen, OnewayNeitherRepliesNorHasAResultStruct) {
                   "const ::vireo::CallOptions& options = {});\n"));
 }
 
+TEST(RpcGen, IdempotentAnnotationMarksTheMethodInfo) {
+  GeneratedFiles f = Generate("idem.thrift", R"(
+service Store {
+  string get(1: string key) (vireo.idempotent = "true")
+  void put(1: string key, 2: string value)
+  string peek(1: string key) (vireo.idempotent = "false")
+}
+)");
+  EXPECT_TRUE(Has(f.source, "constexpr ::vireo::MethodInfo kStore_get{\"get\", false, true};"));
+  EXPECT_TRUE(Has(f.source, "constexpr ::vireo::MethodInfo kStore_put{\"put\", false};"));
+  EXPECT_TRUE(Has(f.source, "constexpr ::vireo::MethodInfo kStore_peek{\"peek\", false};"));
+}
+
 TEST(RpcGen, ExtendsAcrossFilesAndLevels) {
   GeneratedFiles f = RpcTestFile();
   const std::string& h = f.header;

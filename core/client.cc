@@ -16,9 +16,12 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "vireo/codec/application_exception.h"
 #include "vireo/codec/message.h"
 #include "vireo/codec/ttheader.h"
+#include "vireo/core/biz_status.h"
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/mux/client_connection.h"
 #include "vireo/transport/event_loop.h"
@@ -89,10 +92,16 @@ void RunOnLoopAndWait(transport::EventLoop* loop) {
 // Connections to one address, for every connection mode.
 class AddressPool {
  public:
-  AddressPool(const transport::InetAddress& address, const mux::ClientConnectionOptions& options)
-      : address_(address), options_(options) {}
+  AddressPool(const transport::InetAddress& address, const mux::ClientConnectionOptions& options,
+              const BreakerOptions& breaker)
+      : address_(address), options_(options) {
+    if (breaker.enabled) breaker_ = std::make_unique<CircuitBreaker>(breaker);
+  }
 
   const transport::InetAddress& address() const { return address_; }
+  // The instance's circuit breaker (connection failures), or null when
+  // breakers are off.
+  CircuitBreaker* breaker() const { return breaker_.get(); }
 
   // Mux: one of `count` shared connections, in turn; a retiring one (its
   // server is going away) is replaced. The replaced one is kept until its
@@ -217,6 +226,7 @@ class AddressPool {
 
   const transport::InetAddress address_;
   const mux::ClientConnectionOptions options_;
+  std::unique_ptr<CircuitBreaker> breaker_;
   std::atomic<uint64_t> next_{0};
   transport::Mutex mu_;
   std::vector<std::shared_ptr<mux::ClientConnection>> shared_ ABSL_GUARDED_BY(mu_);
@@ -262,15 +272,22 @@ absl::Status ApplicationError(const mux::IncomingReply& reply, transport::LinkBu
     if (colon != std::string::npos) {
       absl::StatusCode code;
       if (internal::ParseStatusCode(std::string_view(x.message).substr(0, colon), &code)) {
-        return absl::Status(code, internal::Cat(peer, " ", method, ": ",
-                                                std::string_view(x.message).substr(colon + 2)));
+        absl::Status out(code, internal::Cat(peer, " ", method, ": ",
+                                             std::string_view(x.message).substr(colon + 2)));
+        // A server limit refused it before it ran.
+        if (code == absl::StatusCode::kResourceExhausted &&
+            absl::StrContains(x.message, "request over limit")) {
+          mux::MarkNotSent(out);
+        }
+        return out;
       }
     }
   }
   // LOADSHEDDING (a server shutting down) is UNAVAILABLE: the call did not run.
   const absl::Status as_status = x.ToStatus();
-  return absl::Status(as_status.code(),
-                      internal::Cat(peer, " ", method, ": ", as_status.message()));
+  absl::Status out(as_status.code(), internal::Cat(peer, " ", method, ": ", as_status.message()));
+  if (x.type == codec::TApplicationException::Type::kLoadShedding) mux::MarkNotSent(out);
+  return out;
 }
 
 }  // namespace
@@ -297,6 +314,8 @@ class Client::Impl {
       conn_options_.connection.idle_timeout = options.idle_timeout;
     }
     decode_options_.limits = options.limits;
+    governed_ = options.retry.enabled || options.breaker.enabled;
+    for (const auto& [name, policy] : options.method_retry) governed_ |= policy.enabled;
     absl::StatusOr<std::shared_ptr<LoadBalancer>> lb =
         NewLoadBalancer(options.load_balancer, options.balancer);
     if (lb.ok()) {
@@ -314,6 +333,13 @@ class Client::Impl {
   }
 
   ~Impl() {
+    {
+      // After this no governed call starts an attempt.
+      transport::WriterLock lock(life_->mu);
+      life_->closed = true;
+      closing_.store(true);
+    }
+    FailWaitingCalls();
     std::vector<std::shared_ptr<AddressPool>> pools;
     {
       transport::WriterLock lock(mu_);
@@ -351,6 +377,11 @@ class Client::Impl {
     ClientStats stats;
     transport::ReaderLock lock(mu_);
     for (auto& [k, p] : pools_) p->AddStats(stats);
+    stats.retries = retries_.load(std::memory_order_relaxed);
+    stats.backups = backups_.load(std::memory_order_relaxed);
+    stats.abandoned_replies = abandoned_.load(std::memory_order_relaxed);
+    stats.breaker_rejections = breaker_rejections_.load(std::memory_order_relaxed);
+    stats.breaker_skips = breaker_skips_.load(std::memory_order_relaxed);
     return stats;
   }
 
@@ -383,31 +414,35 @@ class Client::Impl {
     return std::min(deadline, o.deadline);
   }
 
-  // Fills the call's name and headers from the context.
-  void Prepare(const CallContext& ctx, mux::OutgoingCall& call) const {
+  // Fills the call's name and headers from the context (not the timeout:
+  // SetDeadline).
+  void PrepareHeaders(const CallContext& ctx, mux::OutgoingCall& call) const {
     call.method = options_.multiplexed_names && !options_.service.empty()
                       ? internal::Cat(options_.service, ":", ctx.method())
                       : std::string(ctx.method());
     call.type = ctx.oneway() ? codec::MessageType::kOneway : codec::MessageType::kCall;
-    call.deadline = ctx.deadline();
     if (!IsHeaderFraming(options_.framing)) return;
     for (const auto& [k, v] : ctx.request_metadata().strings()) call.headers.emplace_back(k, v);
     if (!options_.service.empty()) call.headers.emplace_back("isn", options_.service);
-    const bool has_deadline = ctx.deadline() != absl::InfiniteFuture();
-    const int64_t timeout_ms =
-        has_deadline ? std::max<int64_t>(1, absl::ToInt64Milliseconds(ctx.deadline() - absl::Now()))
-                     : 0;
     if (options_.framing == codec::Framing::kTTHeader) {
       for (const auto& [k, v] : ctx.request_metadata().ints()) call.int_headers.emplace_back(k, v);
       if (!options_.service.empty()) {
         call.int_headers.emplace_back(codec::kTTHeaderToService, options_.service);
       }
       call.int_headers.emplace_back(codec::kTTHeaderToMethod, std::string(ctx.method()));
-      if (has_deadline) {
-        call.int_headers.emplace_back(codec::kTTHeaderRpcTimeout, internal::Cat(timeout_ms));
-      }
-    } else if (has_deadline) {
-      call.headers.emplace_back(std::string(kTimeoutHeader), internal::Cat(timeout_ms));
+    }
+  }
+  // Sets the call's deadline and the timeout header that carries what is
+  // left of it (PrepareHeaders first; once per call).
+  void SetDeadline(absl::Time deadline, mux::OutgoingCall& call) const {
+    call.deadline = deadline;
+    if (!IsHeaderFraming(options_.framing) || deadline == absl::InfiniteFuture()) return;
+    const std::string timeout_ms =
+        internal::Cat(std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now())));
+    if (options_.framing == codec::Framing::kTTHeader) {
+      call.int_headers.emplace_back(codec::kTTHeaderRpcTimeout, timeout_ms);
+    } else {
+      call.headers.emplace_back(std::string(kTimeoutHeader), timeout_ms);
     }
   }
 
@@ -420,7 +455,7 @@ class Client::Impl {
     }
     transport::WriterLock lock(mu_);
     auto& p = pools_[key];
-    if (p == nullptr) p = std::make_shared<AddressPool>(address, conn_options_);
+    if (p == nullptr) p = std::make_shared<AddressPool>(address, conn_options_, options_.breaker);
     return p;
   }
 
@@ -437,9 +472,65 @@ class Client::Impl {
     });
   }
 
-  // Sends `call` to an instance and runs `done` once with the outcome.
-  void Send(CallContext& ctx, mux::OutgoingCall call,
-            absl::AnyInvocable<void(absl::Status, ClientReply&, const codec::FrameHeader*) &&> done);
+  using SendDone =
+      absl::AnyInvocable<void(absl::Status, ClientReply&, const codec::FrameHeader*) &&>;
+  using AvoidFn = absl::FunctionRef<bool(const Instance&)>;
+  // The instance a call goes to, and what tracking it needs.
+  struct Target {
+    InstanceList list;
+    const Instance* instance = nullptr;
+    // Pick counted it (p2c): Done must follow.
+    bool counted = false;
+    std::shared_ptr<AddressPool> pool;
+  };
+  // Picks an instance for the call `ctx` describes, skipping those `avoid`
+  // (when given) says to; UNAVAILABLE when none is left.
+  absl::StatusOr<Target> PickTarget(const CallContext& ctx, const AvoidFn* avoid);
+  // Sends `call` to `target` and runs `done` once with the outcome.
+  void SendTo(Target target, std::string_view method, mux::OutgoingCall call, SendDone done);
+  // Picks, sends, and runs `done` once with the outcome.
+  void Send(CallContext& ctx, mux::OutgoingCall call, SendDone done);
+
+  // Retries, backups and breakers of one method.
+  struct MethodGovernance {
+    RetryPolicy policy;
+    std::unique_ptr<RetryBudget> budget;    // when policy.enabled
+    std::unique_ptr<CircuitBreaker> breaker;  // when breakers are on
+  };
+  class Governed;
+  // Whether the client is being destroyed, for the timers of governed
+  // calls, which may fire after it is gone (on shared loops).
+  struct Life {
+    transport::SharedMutex mu;
+    bool closed ABSL_GUARDED_BY(mu) = false;
+  };
+  std::shared_ptr<Life> life_ = std::make_shared<Life>();
+  // The governance of `method`, made on first use; null when the client has
+  // no retry policy and no breaker for it.
+  MethodGovernance* Governance(const MethodInfo& method);
+  // ~Impl: fails the governed calls waiting out a backoff.
+  void FailWaitingCalls();
+  // Sends a prepared call: through Governed when `gov` is set, else Send.
+  void Dispatch(MethodGovernance* gov, CallContext& ctx, mux::OutgoingCall call, SendDone done);
+
+ public:
+  // Whether any retry policy or breaker is on (else calls skip all of it).
+  bool governed_ = false;
+  // Set by ~Impl: no more retries.
+  std::atomic<bool> closing_{false};
+  std::atomic<uint64_t> retries_{0};
+  std::atomic<uint64_t> backups_{0};
+  std::atomic<uint64_t> abandoned_{0};
+  std::atomic<uint64_t> breaker_rejections_{0};
+  std::atomic<uint64_t> breaker_skips_{0};
+
+ private:
+  transport::SharedMutex gov_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodGovernance>> governance_
+      ABSL_GUARDED_BY(gov_mu_);
+  // Governed calls waiting out a backoff, failed by ~Impl.
+  transport::Mutex waiting_mu_;
+  absl::flat_hash_set<Governed*> waiting_ ABSL_GUARDED_BY(waiting_mu_);
 
   const ClientOptions options_;
   std::unique_ptr<transport::EventLoopGroup> own_loops_;
@@ -450,45 +541,99 @@ class Client::Impl {
   absl::flat_hash_map<AddressKey, std::shared_ptr<AddressPool>> pools_ ABSL_GUARDED_BY(mu_);
 };
 
-void Client::Impl::Send(
-    CallContext& ctx, mux::OutgoingCall call,
-    absl::AnyInvocable<void(absl::Status, ClientReply&, const codec::FrameHeader*) &&> done) {
-  auto fail = [&](absl::Status s) {
-    ClientReply empty;
-    std::move(done)(std::move(s), empty, nullptr);
-  };
+namespace {
+
+// Picks with `balancer`, skipping what `avoid` says to: a few picks, then
+// a walk through the list from the first one.
+const Instance* PickAvoiding(LoadBalancer& balancer, bool tracks, const InstanceList& list,
+                             const CallContext& ctx, absl::FunctionRef<bool(const Instance&)> avoid,
+                             bool* counted) {
+  const Instance* first = nullptr;
+  for (int i = 0; i < 3; ++i) {
+    const Instance* p = balancer.Pick(list, ctx);
+    if (p == nullptr) return nullptr;
+    if (!avoid(*p)) {
+      *counted = tracks;
+      return p;
+    }
+    if (tracks) balancer.Done(list, *p);
+    if (first == nullptr) first = p;
+  }
+  const std::vector<Instance>& v = *list;
+  const size_t start = static_cast<size_t>(first - v.data());
+  for (size_t k = 1; k <= v.size(); ++k) {
+    const Instance& c = v[(start + k) % v.size()];
+    if (c.weight > 0 && !avoid(c)) {
+      *counted = false;
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<Client::Impl::Target> Client::Impl::PickTarget(const CallContext& ctx,
+                                                              const AvoidFn* avoid) {
   if (resolver_ == nullptr) {
-    return fail(absl::UnavailableError(
-        internal::Cat(ctx.method(), ": no targets: ", resolver_error_.message())));
+    return absl::UnavailableError(
+        internal::Cat(ctx.method(), ": no targets: ", resolver_error_.message()));
   }
   absl::StatusOr<InstanceList> instances = resolver_->Resolve(options_.service);
   if (!instances.ok() || *instances == nullptr || (*instances)->empty()) {
-    return fail(absl::UnavailableError(internal::Cat(
+    return absl::UnavailableError(internal::Cat(
         ctx.method(), ": no instance of service \"", options_.service, "\"",
-        instances.ok() ? std::string() : internal::Cat(": ", instances.status().message()))));
+        instances.ok() ? std::string() : internal::Cat(": ", instances.status().message())));
   }
   if (balancer_ == nullptr) {
-    return fail(absl::FailedPreconditionError(
-        internal::Cat(ctx.method(), ": ", balancer_error_.message())));
+    return absl::FailedPreconditionError(
+        internal::Cat(ctx.method(), ": ", balancer_error_.message()));
   }
-  const Instance* picked = balancer_->Pick(*instances, ctx);
-  if (picked == nullptr) {
-    return fail(absl::UnavailableError(internal::Cat(
+  Target t;
+  t.list = *std::move(instances);
+  if (avoid == nullptr) {
+    t.instance = balancer_->Pick(t.list, ctx);
+    t.counted = balancer_tracks_;
+  } else {
+    t.instance = PickAvoiding(*balancer_, balancer_tracks_, t.list, ctx, *avoid, &t.counted);
+    if (t.instance == nullptr) {
+      return absl::UnavailableError(internal::Cat(
+          ctx.method(), ": no instance of service \"", options_.service,
+          "\" takes calls: the circuit breaker of every instance with a weight above 0 is open"));
+    }
+  }
+  if (t.instance == nullptr) {
+    return absl::UnavailableError(internal::Cat(
         ctx.method(), ": no instance of service \"", options_.service,
-        "\" takes calls (every weight is 0 or less)")));
+        "\" takes calls (every weight is 0 or less)"));
   }
-  const Instance& target = *picked;
-  ctx.set_peer(target.address);
+  t.pool = Pool(t.instance->address);
+  return t;
+}
+
+void Client::Impl::Send(CallContext& ctx, mux::OutgoingCall call, SendDone done) {
+  absl::StatusOr<Target> target = PickTarget(ctx, nullptr);
+  if (!target.ok()) {
+    ClientReply empty;
+    std::move(done)(target.status(), empty, nullptr);
+    return;
+  }
+  ctx.set_peer(target->instance->address);
+  SendTo(*std::move(target), ctx.method(), std::move(call), std::move(done));
+}
+
+void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingCall call,
+                          SendDone done) {
   // p2c counts calls in flight: tell it when this one completes.
-  if (balancer_tracks_) {
-    done = [balancer = balancer_.get(), list = *instances, picked,
+  if (target.counted) {
+    done = [balancer = balancer_.get(), list = target.list, picked = target.instance,
             done = std::move(done)](absl::Status s, ClientReply& reply,
                                     const codec::FrameHeader* header) mutable {
       balancer->Done(list, *picked);
       std::move(done)(std::move(s), reply, header);
     };
   }
-  std::shared_ptr<AddressPool> pool = Pool(target.address);
+  std::shared_ptr<AddressPool> pool = std::move(target.pool);
   std::shared_ptr<mux::ClientConnection> conn;
   switch (options_.mode) {
     case ConnectionMode::kMux:
@@ -506,8 +651,7 @@ void Client::Impl::Send(
   mux::ClientConnection* raw = conn.get();
   raw->Call(std::move(call),
             [decode_options = decode_options_, pool = std::move(pool), conn = std::move(conn),
-             mode, max_idle,
-             method = std::string(ctx.method()), done = std::move(done)](
+             mode, max_idle, method = std::string(method), done = std::move(done)](
                 absl::StatusOr<mux::IncomingReply> r) mutable {
               if (mode == ConnectionMode::kPooled) {
                 pool->Return(std::move(conn), max_idle);
@@ -528,9 +672,348 @@ void Client::Impl::Send(
                 std::move(done)(std::move(s), reply, &r->header);
                 return;
               }
+              // A business failure (Kitex's biz status) rides on a normal reply.
+              if (!r->header.headers.empty()) {
+                std::optional<absl::Status> biz = internal::BizStatusFromHeaders(
+                    r->header.headers, internal::Cat(pool->address().ToString(), " ", method));
+                if (biz) {
+                  std::move(done)(*std::move(biz), reply, &r->header);
+                  return;
+                }
+              }
               reply.body = std::move(r->body);
               std::move(done)(absl::OkStatus(), reply, &r->header);
             });
+}
+
+// One call under a retry policy or breakers: its attempts (failure
+// retries, a backup), the breakers' bookkeeping, and the one delivery.
+// Shared by the attempts' callbacks and timers; the first outcome that
+// settles the call wins, later ones are dropped.
+class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
+ public:
+  Governed(Impl* impl, MethodGovernance* gov, CallContext* ctx, mux::OutgoingCall proto,
+           absl::Time deadline, bool may_retry, SendDone done)
+      : impl_(impl),
+        life_(impl->life_),
+        method_(ctx->method()),
+        gov_(gov),
+        policy_(gov->policy),
+        ctx_(ctx),
+        proto_(std::move(proto)),
+        deadline_(deadline),
+        may_retry_(may_retry),
+        done_(std::move(done)) {
+    if (may_retry_) body_ = proto_.body.ReadableCopy();
+  }
+
+  // Sends the first attempt and arms the backup timer.
+  void Begin() {
+    if (may_retry_) gov_->budget->AddCall(transport::EventLoop::NowNs());
+    StartAttempt();
+    if (may_retry_ && policy_.backup_delay > absl::ZeroDuration() && policy_.max_retries > 0) {
+      After(policy_.backup_delay, [self = shared_from_this()] {
+        transport::ReaderLock alive(self->life_->mu);
+        if (!self->life_->closed) self->OnBackupTimer();
+      });
+    }
+  }
+
+  // ~Impl: a call waiting out a backoff fails now.
+  void FailWaiting() {
+    {
+      transport::MutexLock lock(mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    ClientReply empty;
+    Deliver(absl::UnavailableError(
+                internal::Cat(ctx_->method(), ": client closed while waiting to retry")),
+            empty, nullptr, nullptr);
+  }
+
+ private:
+  // Runs `task` on a loop of the client after `delay`.
+  void After(absl::Duration delay, absl::AnyInvocable<void()> task) {
+    transport::EventLoop* loop = impl_->loops_->Next();
+    loop->RunInLoop([loop, delay, task = std::move(task)]() mutable {
+      loop->RunAfter(delay, std::move(task));
+    });
+  }
+
+  // A fresh copy of the call for attempt `index` (0 = the first).
+  mux::OutgoingCall Attempt(int index) {
+    mux::OutgoingCall call;
+    call.method = proto_.method;
+    call.type = proto_.type;
+    call.headers = proto_.headers;
+    call.int_headers = proto_.int_headers;
+    if (index == 0) {
+      call.body = std::move(proto_.body);
+    } else {
+      call.body.Write(body_);
+      call.body.Flush();
+    }
+    if (index > 0 && IsHeaderFraming(impl_->options_.framing)) {
+      call.headers.emplace_back(std::string(kRetryHeader), internal::Cat(index));
+    }
+    absl::Time deadline = deadline_;
+    if (policy_.attempt_timeout > absl::ZeroDuration()) {
+      deadline = std::min(deadline, absl::Now() + policy_.attempt_timeout);
+    }
+    impl_->SetDeadline(deadline, call);
+    return call;
+  }
+
+  void StartAttempt() {
+    absl::StatusOr<Target> target;
+    mux::OutgoingCall call;
+    int index = 0;
+    bool refused = false;
+    {
+      // ~Impl waits for this (and sends no attempt after it).
+      transport::ReaderLock alive(life_->mu);
+      {
+        transport::MutexLock lock(mu_);
+        // Finished, or a backup and a retry raced for the last attempt
+        // (the one that won is out and settles the call).
+        if (finished_ || (started_ > 0 && started_ > policy_.max_retries)) return;
+        index = started_++;
+        ++outstanding_;
+        const int64_t now = transport::EventLoop::NowNs();
+        if (impl_->closing_.load()) {
+          refused = true;
+          target = absl::UnavailableError(
+              internal::Cat(ctx_->method(), ": client closed before the call was sent"));
+        } else if (gov_->breaker != nullptr && !gov_->breaker->Allow(now)) {
+          refused = true;
+          impl_->breaker_rejections_.fetch_add(1, std::memory_order_relaxed);
+          target = absl::UnavailableError(
+              internal::Cat(ctx_->method(), ": circuit breaker of method ", ctx_->method(), " is ",
+                            gov_->breaker->Describe(now), "; call not sent"));
+        } else {
+          // Skip instances whose breaker is open and, unless allowed, the
+          // ones this call failed on; if that leaves none, only the open.
+          bool skip_tried = !policy_.retry_same_node && !tried_.empty();
+          auto avoid_fn = [&](const Instance& i) {
+            if (skip_tried && std::find(tried_.begin(), tried_.end(), AddressKey(i.address)) !=
+                                  tried_.end()) {
+              return true;
+            }
+            if (impl_->options_.breaker.enabled) {
+              CircuitBreaker* b = impl_->Pool(i.address)->breaker();
+              if (b != nullptr && !b->Allow(now)) {
+                impl_->breaker_skips_.fetch_add(1, std::memory_order_relaxed);
+                return true;
+              }
+            }
+            return false;
+          };
+          const AvoidFn avoid(avoid_fn);
+          const bool need_avoid = skip_tried || impl_->options_.breaker.enabled;
+          target = impl_->PickTarget(*ctx_, need_avoid ? &avoid : nullptr);
+          if (!target.ok() && skip_tried) {
+            skip_tried = false;
+            target = impl_->PickTarget(*ctx_, &avoid);
+          }
+          if (target.ok()) {
+            tried_.push_back(AddressKey(target->instance->address));
+            call = Attempt(index);
+          }
+        }
+      }
+      if (target.ok()) {
+        std::shared_ptr<AddressPool> pool = target->pool;
+        impl_->SendTo(*std::move(target), method_, std::move(call),
+                      [self = shared_from_this(), pool = std::move(pool)](
+                          absl::Status s, ClientReply& reply,
+                          const codec::FrameHeader* header) mutable {
+                        self->OnAttemptDone(std::move(pool), false, std::move(s), reply, header);
+                      });
+        return;
+      }
+    }
+    ClientReply empty;
+    OnAttemptDone(nullptr, refused, target.status(), empty, nullptr);
+  }
+
+  // Whether trying `s` again is allowed by the policy.
+  bool Retryable(const absl::Status& s) const {
+    if (!policy_.RetriesOn(s.code())) return false;
+    return policy_.idempotent || mux::CallNotSent(s);
+  }
+
+  void OnAttemptDone(std::shared_ptr<AddressPool> pool, bool refused, absl::Status status,
+                     ClientReply& reply, const codec::FrameHeader* header) {
+    const int64_t now = transport::EventLoop::NowNs();
+    if (pool != nullptr) {
+      // A connection failure counts against the instance; any reply, for it.
+      if (CircuitBreaker* b = pool->breaker()) {
+        b->Record(status.code() == absl::StatusCode::kUnavailable && header == nullptr, now);
+      }
+      // Every error counts against the method but the service's own
+      // answers (IDL exceptions and biz statuses: code UNKNOWN).
+      if (gov_->breaker != nullptr) {
+        gov_->breaker->Record(!status.ok() && status.code() != absl::StatusCode::kUnknown, now);
+      }
+    }
+    bool retry = false;
+    int retry_number = 0;
+    {
+      transport::MutexLock lock(mu_);
+      --outstanding_;
+      if (finished_) {
+        impl_->abandoned_.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      if (!status.ok() && !refused && may_retry_ && started_ <= policy_.max_retries &&
+          !impl_->closing_.load() && Retryable(status) && absl::Now() < deadline_ &&
+          // A call that never left this client is redirected, not
+          // repeated: it adds no load, so it takes no budget.
+          (mux::CallNotSent(status) || gov_->budget->TryRetry(now))) {
+        retry = true;
+        retry_number = started_;
+      } else if (!status.ok() && outstanding_ > 0) {
+        // Another attempt (a backup) is still out: its outcome decides.
+        return;
+      } else {
+        finished_ = true;
+      }
+    }
+    if (retry) {
+      impl_->retries_.fetch_add(1, std::memory_order_relaxed);
+      const absl::Duration wait = policy_.Backoff(retry_number, NextRandom());
+      if (wait <= absl::ZeroDuration()) {
+        StartAttempt();
+        return;
+      }
+      {
+        transport::MutexLock lock(impl_->waiting_mu_);
+        impl_->waiting_.insert(this);
+      }
+      After(wait, [self = shared_from_this()] {
+        {
+          // Closed: ~Impl has failed the call (the client may be gone).
+          transport::ReaderLock alive(self->life_->mu);
+          if (self->life_->closed) return;
+          transport::MutexLock lock(self->impl_->waiting_mu_);
+          self->impl_->waiting_.erase(self.get());
+        }
+        self->StartAttempt();
+      });
+      return;
+    }
+    Deliver(std::move(status), reply, header, pool.get());
+  }
+
+  // Under life_->mu (read): the backup attempt is started once it is released.
+  void OnBackupTimer() {
+    {
+      transport::MutexLock lock(mu_);
+      if (finished_ || started_ != 1 || impl_->closing_.load() || absl::Now() >= deadline_) return;
+      if (!gov_->budget->TryRetry(transport::EventLoop::NowNs())) return;
+    }
+    impl_->backups_.fetch_add(1, std::memory_order_relaxed);
+    // Not here: StartAttempt takes life_->mu itself.
+    impl_->loops_->Next()->Post([self = shared_from_this()] { self->StartAttempt(); });
+  }
+
+  void Deliver(absl::Status status, ClientReply& reply, const codec::FrameHeader* header,
+               AddressPool* pool) {
+    if (pool != nullptr) ctx_->set_peer(pool->address());
+    std::move(done_)(std::move(status), reply, header);
+  }
+
+  static double NextRandom() {
+    thread_local uint64_t state = internal::SeedOr(0);
+    state += 0x9E3779B97F4A7C15ull;
+    return static_cast<double>(internal::Mix64(state) >> 11) * 0x1.0p-53;
+  }
+
+  Impl* const impl_;
+  // Outlives the client: timers check it before touching impl_.
+  const std::shared_ptr<Life> life_;
+  const std::string method_;
+  MethodGovernance* const gov_;
+  const RetryPolicy& policy_;
+  CallContext* const ctx_;
+  // The call as prepared for the first attempt; body_ keeps its bytes for
+  // the others.
+  mux::OutgoingCall proto_;
+  std::string body_;
+  const absl::Time deadline_;
+  // Retries and backups allowed (policy on, no chain stop).
+  const bool may_retry_;
+  SendDone done_;
+  transport::Mutex mu_;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  int started_ ABSL_GUARDED_BY(mu_) = 0;
+  int outstanding_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<AddressKey> tried_ ABSL_GUARDED_BY(mu_);
+};
+
+Client::Impl::MethodGovernance* Client::Impl::Governance(const MethodInfo& method) {
+  const std::string_view name = method.name;
+  {
+    transport::ReaderLock lock(gov_mu_);
+    auto it = governance_.find(std::string(name));
+    if (it != governance_.end()) return it->second.get();
+  }
+  auto g = std::make_unique<MethodGovernance>();
+  auto it = options_.method_retry.find(name);
+  g->policy = it != options_.method_retry.end() ? it->second : options_.retry;
+  if (method.idempotent || std::find(options_.idempotent_methods.begin(),
+                                     options_.idempotent_methods.end(),
+                                     name) != options_.idempotent_methods.end()) {
+    g->policy.idempotent = true;
+  }
+  if (!g->policy.Validate().ok()) g->policy.enabled = false;
+  g->policy.max_retries = std::clamp(g->policy.max_retries, 0, kMaxRetries);
+  if (g->policy.enabled) {
+    g->budget = std::make_unique<RetryBudget>(g->policy.budget_ratio, g->policy.budget_window,
+                                              g->policy.budget_min_samples);
+  }
+  if (options_.breaker.enabled) g->breaker = std::make_unique<CircuitBreaker>(options_.breaker);
+  transport::WriterLock lock(gov_mu_);
+  auto& slot = governance_[std::string(name)];
+  if (slot == nullptr) slot = std::move(g);
+  return slot.get();
+}
+
+void Client::Impl::FailWaitingCalls() {
+  std::vector<std::shared_ptr<Governed>> waiting;
+  {
+    transport::MutexLock lock(waiting_mu_);
+    for (Governed* g : waiting_) {
+      if (std::shared_ptr<Governed> p = g->weak_from_this().lock()) waiting.push_back(std::move(p));
+    }
+    waiting_.clear();
+  }
+  for (auto& g : waiting) g->FailWaiting();
+}
+
+void Client::Impl::Dispatch(MethodGovernance* gov, CallContext& ctx, mux::OutgoingCall call,
+                            SendDone done) {
+  if (gov == nullptr || (!gov->policy.enabled && gov->breaker == nullptr)) {
+    SetDeadline(ctx.deadline(), call);
+    Send(ctx, std::move(call), std::move(done));
+    return;
+  }
+  absl::Time deadline = ctx.deadline();
+  if (gov->policy.enabled && gov->policy.max_duration > absl::ZeroDuration()) {
+    deadline = std::min(deadline, absl::Now() + gov->policy.max_duration);
+  }
+  // Chain stop: a call made while serving a retried call does not retry.
+  bool may_retry = gov->policy.enabled && !ctx.oneway();
+  if (may_retry && gov->policy.chain_stop) {
+    if (const CallContext* serving = CurrentCallContext();
+        serving != nullptr && serving->request_metadata().Find(kRetryHeader) != nullptr) {
+      may_retry = false;
+    }
+  }
+  auto governed = std::make_shared<Governed>(this, gov, &ctx, std::move(call), deadline,
+                                             may_retry, std::move(done));
+  governed->Begin();
 }
 
 struct Client::Impl::State {
@@ -577,10 +1060,11 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
   encode(options_.protocol, state->call.body);
   state->call.body.Flush();
 
+  MethodGovernance* gov = governed_ ? Governance(method) : nullptr;
   if (middleware_.empty()) {
-    Prepare(ctx, state->call);
+    PrepareHeaders(ctx, state->call);
     State* s = state.release();
-    Send(s->ctx, std::move(s->call),
+    Dispatch(gov, s->ctx, std::move(s->call),
          [this, s, out = call_options.response_metadata, done = std::move(done)](
              absl::Status status, ClientReply& reply, const codec::FrameHeader* header) mutable {
            std::unique_ptr<State> owned(s);
@@ -592,12 +1076,13 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
 
   // With middleware: a coroutine chain whose innermost step sends the call.
   state->done = std::move(done);
-  auto run = [](Impl* self, std::unique_ptr<State> st, Metadata* out) -> Task<void> {
+  auto run = [](Impl* self, std::unique_ptr<State> st, Metadata* out,
+                MethodGovernance* gov) -> Task<void> {
     State& s = *st;
     auto innermost = [&]() -> Task<absl::Status> {
-      self->Prepare(s.ctx, s.call);
+      self->PrepareHeaders(s.ctx, s.call);
       co_return co_await Suspend<absl::Status>([&](absl::AnyInvocable<void(absl::Status) &&> resume) {
-        self->Send(s.ctx, std::move(s.call),
+        self->Dispatch(gov, s.ctx, std::move(s.call),
                    [&s, resume = std::move(resume)](absl::Status status, ClientReply& reply,
                                                      const codec::FrameHeader* header) mutable {
                      CopyResponseMetadata(header, s.ctx.response_metadata());
@@ -618,7 +1103,7 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
     if (out != nullptr && !s.ctx.response_metadata().empty()) *out = s.ctx.response_metadata();
     self->Complete(std::move(s.done), std::move(status), s.reply);
   };
-  run(this, std::move(state), call_options.response_metadata).Start();
+  run(this, std::move(state), call_options.response_metadata, gov).Start();
 }
 
 Client::Client(ClientOptions options)

@@ -14,7 +14,8 @@
 //   absl::StatusOr<Response> r = co_await echo.co_echo(req);      // coroutine
 //
 // Errors: DEADLINE_EXCEEDED when the call's timeout passes; UNAVAILABLE when
-// the target refuses or resets the connection (or none is known);
+// the target refuses or resets the connection (or none is known), or a
+// circuit breaker is open (the message names it);
 // RESOURCE_EXHAUSTED when a mux connection's in-flight bound is reached
 // and the client fails fast; INTERNAL with the server's message for a
 // TApplicationException; UNKNOWN "<Name>: <what>" for a declared IDL
@@ -35,6 +36,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,8 +53,10 @@
 #include "vireo/codec/serialize.h"
 #include "vireo/codec/thrift_types.h"
 #include "vireo/core/call_context.h"
+#include "vireo/core/circuit_breaker.h"
 #include "vireo/core/load_balancer.h"
 #include "vireo/core/resolver.h"
+#include "vireo/core/retry_policy.h"
 #include "vireo/core/task.h"
 #include "vireo/transport/event_loop_group.h"
 #include "vireo/transport/link_buffer.h"
@@ -108,6 +112,17 @@ struct ClientOptions {
   // Weights of `targets`, in order (the default resolver's instances); empty
   // = every target 100. A weight <= 0 takes the target out. Default: empty.
   std::vector<int> weights;
+  // Failure retry and backup requests (core/retry_policy.h), for every
+  // method without an entry in `method_retry`. Default: off.
+  RetryPolicy retry;
+  // Per-method retry policies, by IDL method name. Default: none.
+  std::map<std::string, RetryPolicy, std::less<>> method_retry;
+  // Methods whose calls may run twice (as the `idempotent` policy field, or
+  // the IDL annotation vireo.idempotent). Default: none.
+  std::vector<std::string> idempotent_methods;
+  // The per-method and per-instance circuit breakers
+  // (core/circuit_breaker.h). Default: off.
+  BreakerOptions breaker;
   // Event loops for the connections; 0 = 1. Ignored when `loops` is given.
   int num_loops = 1;
   // Loops to share with other clients; must outlive the client. Default:
@@ -151,6 +166,10 @@ struct CallOptions {
 struct MethodInfo {
   std::string_view name;
   bool oneway = false;
+  // The IDL says the method may run twice for one call (annotation
+  // `(vireo.idempotent = "true")`): retries may resend a call the server
+  // may have executed.
+  bool idempotent = false;
 };
 
 // A reply handed to generated code to decode.
@@ -173,6 +192,16 @@ struct ClientStats {
   size_t in_flight = 0;
   // Replies that arrived after their call had completed (deadline passed).
   uint64_t late_replies = 0;
+  // Extra attempts sent: failure retries and backup requests.
+  uint64_t retries = 0;
+  uint64_t backups = 0;
+  // Attempts that completed after another attempt of their call had won
+  // (their replies dropped, never delivered).
+  uint64_t abandoned_replies = 0;
+  // Attempts failed fast by an open method breaker, and instances skipped
+  // because their breaker was open.
+  uint64_t breaker_rejections = 0;
+  uint64_t breaker_skips = 0;
 };
 
 // Middleware around each call on the client: may read and change the

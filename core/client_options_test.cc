@@ -93,5 +93,105 @@ TEST(ClientOptions, BadValuesAreNamed) {
   ASSERT_FALSE(o.ok());
 }
 
+TEST(ClientOptions, YamlSetsTheGovernancePolicies) {
+  absl::StatusOr<ClientOptions> o = ClientOptions::FromYaml(R"(
+retry:
+  enabled: true
+  max_retries: 3
+  max_duration: 900ms
+  attempt_timeout: 200ms
+  backoff: exponential
+  backoff_base: 5ms
+  backoff_max: 80ms
+  jitter: 0.1
+  retry_on: [UNAVAILABLE, ABORTED]
+  retry_same_node: true
+  chain_stop: false
+  backup_delay: 15ms
+  budget_ratio: 0.2
+  budget_window: 5s
+  budget_min_samples: 20
+method_retry:
+  get: {idempotent: true, max_retries: 1}
+  put: {enabled: false}
+idempotent_methods: [list]
+breaker:
+  enabled: true
+  window: 5s
+  bucket: 50ms
+  error_rate: 0.3
+  min_samples: 100
+  cooldown: 2s
+  probe_interval: 100ms
+  successes_to_close: 3
+)");
+  ASSERT_TRUE(o.ok()) << o.status();
+  const RetryPolicy& r = o->retry;
+  EXPECT_TRUE(r.enabled);
+  EXPECT_EQ(r.max_retries, 3);
+  EXPECT_EQ(r.max_duration, absl::Milliseconds(900));
+  EXPECT_EQ(r.attempt_timeout, absl::Milliseconds(200));
+  EXPECT_EQ(r.backoff, BackoffKind::kExponential);
+  EXPECT_EQ(r.backoff_base, absl::Milliseconds(5));
+  EXPECT_EQ(r.backoff_max, absl::Milliseconds(80));
+  EXPECT_DOUBLE_EQ(r.jitter, 0.1);
+  EXPECT_EQ(r.retry_on, (std::vector<absl::StatusCode>{absl::StatusCode::kUnavailable,
+                                                       absl::StatusCode::kAborted}));
+  EXPECT_FALSE(r.idempotent);
+  EXPECT_TRUE(r.retry_same_node);
+  EXPECT_FALSE(r.chain_stop);
+  EXPECT_EQ(r.backup_delay, absl::Milliseconds(15));
+  EXPECT_DOUBLE_EQ(r.budget_ratio, 0.2);
+  EXPECT_EQ(r.budget_window, absl::Seconds(5));
+  EXPECT_EQ(r.budget_min_samples, 20);
+  // A method's entry is `retry` with its own keys on top.
+  ASSERT_EQ(o->method_retry.size(), 2u);
+  const RetryPolicy& get = o->method_retry.at("get");
+  EXPECT_TRUE(get.enabled);
+  EXPECT_TRUE(get.idempotent);
+  EXPECT_EQ(get.max_retries, 1);
+  EXPECT_EQ(get.backup_delay, absl::Milliseconds(15));
+  EXPECT_FALSE(o->method_retry.at("put").enabled);
+  EXPECT_EQ(o->idempotent_methods, std::vector<std::string>{"list"});
+  const BreakerOptions& b = o->breaker;
+  EXPECT_TRUE(b.enabled);
+  EXPECT_EQ(b.window, absl::Seconds(5));
+  EXPECT_EQ(b.bucket, absl::Milliseconds(50));
+  EXPECT_DOUBLE_EQ(b.error_rate, 0.3);
+  EXPECT_EQ(b.min_samples, 100);
+  EXPECT_EQ(b.cooldown, absl::Seconds(2));
+  EXPECT_EQ(b.probe_interval, absl::Milliseconds(100));
+  EXPECT_EQ(b.successes_to_close, 3);
+}
+
+TEST(ClientOptions, GovernanceDefaultsAreOff) {
+  absl::StatusOr<ClientOptions> o = ClientOptions::FromYaml("service: S\n");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_FALSE(o->retry.enabled);
+  EXPECT_FALSE(o->breaker.enabled);
+  EXPECT_TRUE(o->method_retry.empty());
+}
+
+TEST(ClientOptions, BadGovernanceValuesAreNamed) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"retry: {max_retries: 6}", "client.retry.max_retries"},
+      {"retry: {backoff: sometimes}", "client.retry.backoff"},
+      {"retry: {retry_on: [NOPE]}", "client.retry.retry_on"},
+      {"retry: {jitter: 2}", "client.retry.jitter"},
+      {"retry: {budget_window: 10ms}", "budget_window"},
+      {"retry: {typo: 1}", "client.retry.typo: unknown key"},
+      {"method_retry: {get: 3}", "client.method_retry.get: expected a mapping"},
+      {"method_retry: {get: {max_retries: -1}}", "client.method_retry.get.max_retries"},
+      {"breaker: {error_rate: 1.5}", "client.breaker.error_rate"},
+      {"breaker: {window: 10ms}", "window"},
+      {"breaker: [1]", "client.breaker: expected a mapping"},
+  };
+  for (const auto& [yaml, want] : cases) {
+    absl::StatusOr<ClientOptions> o = ClientOptions::FromYaml(yaml);
+    ASSERT_FALSE(o.ok()) << yaml;
+    EXPECT_NE(o.status().message().find(want), std::string::npos) << yaml << ": " << o.status();
+  }
+}
+
 }  // namespace
 }  // namespace vireo

@@ -26,8 +26,16 @@ function(vireo_core_server_tests)
                  SOURCES client_balance_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS rpc)
+  vireo_add_test(NAME client_governance_test
+                 SOURCES client_governance_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS rpc)
   vireo_add_test(NAME server_limits_test
                  SOURCES server_limits_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
+  vireo_add_test(NAME biz_status_rpc_test
+                 SOURCES biz_status_rpc_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS server)
   vireo_add_test(NAME server_options_test SOURCES server_options_test.cc

@@ -158,6 +158,44 @@ void YamlReader::Choice(std::string_view key, std::initializer_list<std::string_
                          v.IsScalar() ? v.Scalar() : std::string("(not a string)"), "\""));
 }
 
+void YamlReader::Double(std::string_view key, double min, double max, double* out) {
+  YAML::Node v;
+  if (!Lookup(key, &v)) return;
+  double d = 0;
+  if (!v.IsScalar() || !YAML::convert<double>::decode(v, d) || !(d >= min && d <= max)) {
+    return Fail(key, Cat("expected a number in [", min, ", ", max, "], got \"", v.Scalar(), "\""));
+  }
+  *out = d;
+}
+
+void YamlReader::Map(std::string_view key, absl::FunctionRef<void(YamlReader&)> read) {
+  YAML::Node v;
+  if (!Lookup(key, &v)) return;
+  if (!v.IsMap()) return Fail(key, "expected a mapping");
+  YamlReader r(v, Cat(path_, ".", key));
+  read(r);
+  if (absl::Status s = r.Finish(); !s.ok() && error_.ok()) error_ = s;
+}
+
+void YamlReader::MapEach(std::string_view key,
+                         absl::FunctionRef<void(const std::string& name, YamlReader&)> read) {
+  YAML::Node v;
+  if (!Lookup(key, &v)) return;
+  if (!v.IsMap()) return Fail(key, "expected a mapping");
+  for (const auto& kv : v) {
+    const std::string name = kv.first.Scalar();
+    if (!kv.second.IsMap()) {
+      if (error_.ok()) {
+        error_ = absl::InvalidArgumentError(Cat(path_, ".", key, ".", name, ": expected a mapping"));
+      }
+      return;
+    }
+    YamlReader r(kv.second, Cat(path_, ".", key, ".", name));
+    read(name, r);
+    if (absl::Status s = r.Finish(); !s.ok() && error_.ok()) error_ = s;
+  }
+}
+
 void YamlReader::Limits(std::string_view key, codec::Limits* out) {
   YAML::Node v;
   if (!Lookup(key, &v)) return;

@@ -24,6 +24,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -66,6 +67,16 @@ class YamlReader {
   void Duration(std::string_view key, absl::Duration* out);
   // One of `names`; stores the index into `names`.
   void Choice(std::string_view key, std::initializer_list<std::string_view> names, int* out);
+  // A number within [min, max].
+  void Double(std::string_view key, double min, double max, double* out);
+  // A nested mapping, read by `read` with a reader whose errors name
+  // "<path>.<key>"; its unknown keys are errors too.
+  void Map(std::string_view key, absl::FunctionRef<void(YamlReader&)> read);
+  // A mapping of mappings: `read` gets each entry's name and a reader for it.
+  void MapEach(std::string_view key,
+               absl::FunctionRef<void(const std::string& name, YamlReader&)> read);
+  // Records `message` as the error of `key` (for checks a getter cannot do).
+  void Fail(std::string_view key, std::string_view message);
   // A mapping of the codec limits (max_frame_size, max_string_size,
   // max_container_size, max_depth, max_inflated_size).
   void Limits(std::string_view key, codec::Limits* out);
@@ -75,7 +86,6 @@ class YamlReader {
 
  private:
   bool Lookup(std::string_view key, YAML::Node* value);
-  void Fail(std::string_view key, std::string_view message);
 
   YAML::Node node_;
   std::string path_;

@@ -1,0 +1,164 @@
+#include "vireo/core/circuit_breaker.h"
+
+#include <algorithm>
+
+#include "vireo/core/internal/str_cat.h"
+
+namespace vireo {
+
+namespace {
+
+constexpr int64_t kMaxBuckets = 1000;
+
+int64_t Nanos(absl::Duration d) { return absl::ToInt64Nanoseconds(d); }
+
+}  // namespace
+
+absl::Status BreakerOptions::Validate() const {
+  if (bucket <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("breaker: bucket must be above 0");
+  }
+  if (window < bucket) {
+    return absl::InvalidArgumentError("breaker: window must be at least one bucket");
+  }
+  if (!(error_rate > 0 && error_rate <= 1)) {
+    return absl::InvalidArgumentError("breaker: error_rate must be in (0, 1]");
+  }
+  if (min_samples < 1) return absl::InvalidArgumentError("breaker: min_samples must be >= 1");
+  if (cooldown < absl::ZeroDuration() || probe_interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("breaker: cooldown and probe_interval must be >= 0");
+  }
+  if (successes_to_close < 1) {
+    return absl::InvalidArgumentError("breaker: successes_to_close must be >= 1");
+  }
+  return absl::OkStatus();
+}
+
+CircuitBreaker::CircuitBreaker(const BreakerOptions& options)
+    : options_(options),
+      bucket_ns_(std::max<int64_t>(Nanos(options.bucket), 1)),
+      cooldown_ns_(Nanos(options.cooldown)),
+      probe_ns_(Nanos(options.probe_interval)) {
+  const int64_t n = std::clamp<int64_t>(Nanos(options.window) / bucket_ns_, 1, kMaxBuckets);
+  buckets_.resize(static_cast<size_t>(n));
+}
+
+void CircuitBreaker::AdvanceLocked(int64_t now_ns) {
+  if (state_ == State::kOpen && now_ns - opened_ns_ >= cooldown_ns_) {
+    state_ = State::kHalfOpen;
+    successes_ = 0;
+    probed_ = false;
+  }
+}
+
+void CircuitBreaker::SumLocked(int64_t now_ns, int64_t* calls, int64_t* failures) {
+  const int64_t current = now_ns / bucket_ns_;
+  const int64_t n = static_cast<int64_t>(buckets_.size());
+  *calls = 0;
+  *failures = 0;
+  for (const Bucket& b : buckets_) {
+    if (b.index > current - n && b.index <= current) {
+      *calls += b.calls;
+      *failures += b.failures;
+    }
+  }
+}
+
+void CircuitBreaker::OpenLocked(int64_t now_ns) {
+  state_ = State::kOpen;
+  opened_ns_ = now_ns;
+  ++opens_;
+}
+
+bool CircuitBreaker::Allow(int64_t now_ns) {
+  transport::MutexLock lock(mu_);
+  AdvanceLocked(now_ns);
+  switch (state_) {
+    case State::kClosed:
+      return true;
+    case State::kOpen:
+      return false;
+    case State::kHalfOpen:
+      if (probed_ && now_ns - last_probe_ns_ < probe_ns_) return false;
+      probed_ = true;
+      last_probe_ns_ = now_ns;
+      return true;
+  }
+  return true;
+}
+
+bool CircuitBreaker::WouldAllow(int64_t now_ns) {
+  transport::MutexLock lock(mu_);
+  AdvanceLocked(now_ns);
+  if (state_ == State::kClosed) return true;
+  if (state_ == State::kOpen) return false;
+  return !probed_ || now_ns - last_probe_ns_ >= probe_ns_;
+}
+
+void CircuitBreaker::Record(bool failure, int64_t now_ns) {
+  transport::MutexLock lock(mu_);
+  AdvanceLocked(now_ns);
+  switch (state_) {
+    case State::kOpen:
+      // A call that went out before it opened: already counted in.
+      return;
+    case State::kHalfOpen:
+      if (failure) {
+        OpenLocked(now_ns);
+        return;
+      }
+      if (++successes_ >= options_.successes_to_close) {
+        state_ = State::kClosed;
+        for (Bucket& b : buckets_) b = Bucket{};
+      }
+      return;
+    case State::kClosed:
+      break;
+  }
+  const int64_t index = now_ns / bucket_ns_;
+  Bucket& b = buckets_[static_cast<size_t>(index % static_cast<int64_t>(buckets_.size()))];
+  if (b.index != index) b = Bucket{.index = index};
+  ++b.calls;
+  if (!failure) return;
+  ++b.failures;
+  int64_t calls = 0;
+  int64_t failures = 0;
+  SumLocked(now_ns, &calls, &failures);
+  if (calls >= options_.min_samples &&
+      static_cast<double>(failures) >= options_.error_rate * static_cast<double>(calls)) {
+    open_calls_ = calls;
+    open_failures_ = failures;
+    OpenLocked(now_ns);
+  }
+}
+
+CircuitBreaker::State CircuitBreaker::state(int64_t now_ns) {
+  transport::MutexLock lock(mu_);
+  AdvanceLocked(now_ns);
+  return state_;
+}
+
+uint64_t CircuitBreaker::opens() {
+  transport::MutexLock lock(mu_);
+  return opens_;
+}
+
+std::string CircuitBreaker::Describe(int64_t now_ns) {
+  transport::MutexLock lock(mu_);
+  AdvanceLocked(now_ns);
+  const int64_t pct = open_calls_ > 0 ? open_failures_ * 100 / open_calls_ : 0;
+  switch (state_) {
+    case State::kClosed:
+      return "closed";
+    case State::kOpen:
+      return internal::Cat("open (", pct, "% of ", open_calls_, " calls failed; next probe in ",
+                           std::max<int64_t>(0, (opened_ns_ + cooldown_ns_ - now_ns) / 1000000),
+                           " ms)");
+    case State::kHalfOpen:
+      return internal::Cat("half-open (probing; ", successes_, " of ",
+                           options_.successes_to_close, " successes to close)");
+  }
+  return "unknown";
+}
+
+}  // namespace vireo

@@ -1,0 +1,96 @@
+#include "vireo/core/retry_policy.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "vireo/core/internal/str_cat.h"
+
+namespace vireo {
+
+absl::Status RetryPolicy::Validate() const {
+  if (max_retries < 0 || max_retries > kMaxRetries) {
+    return absl::InvalidArgumentError(
+        internal::Cat("retry: max_retries must be in [0, ", kMaxRetries, "], not ", max_retries));
+  }
+  if (max_duration < absl::ZeroDuration() || attempt_timeout < absl::ZeroDuration() ||
+      backup_delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "retry: max_duration, attempt_timeout and backup_delay must be >= 0");
+  }
+  if (backoff_base < absl::ZeroDuration() || backoff_max < backoff_base) {
+    return absl::InvalidArgumentError("retry: need 0 <= backoff_base <= backoff_max");
+  }
+  if (!(jitter >= 0 && jitter <= 1)) {
+    return absl::InvalidArgumentError("retry: jitter must be in [0, 1]");
+  }
+  if (!(budget_ratio >= 0) || budget_window < absl::Seconds(1) || budget_min_samples < 0) {
+    return absl::InvalidArgumentError(
+        "retry: budget_ratio must be >= 0, budget_window >= 1 s, budget_min_samples >= 0");
+  }
+  return absl::OkStatus();
+}
+
+bool RetryPolicy::RetriesOn(absl::StatusCode code) const {
+  return std::find(retry_on.begin(), retry_on.end(), code) != retry_on.end();
+}
+
+absl::Duration RetryPolicy::Backoff(int retry, double random) const {
+  switch (backoff) {
+    case BackoffKind::kNone:
+      return absl::ZeroDuration();
+    case BackoffKind::kFixed:
+      return backoff_base;
+    case BackoffKind::kRandom:
+      return backoff_base + (backoff_max - backoff_base) * random;
+    case BackoffKind::kExponential: {
+      const int shift = std::clamp(retry - 1, 0, 30);
+      absl::Duration d = std::min(backoff_base * static_cast<int64_t>(int64_t{1} << shift),
+                                  backoff_max);
+      d = d * (1.0 - jitter + 2.0 * jitter * random);
+      return std::min(d, backoff_max);
+    }
+  }
+  return absl::ZeroDuration();
+}
+
+RetryBudget::RetryBudget(double ratio, absl::Duration window, int64_t min_samples)
+    : ratio_(ratio),
+      min_samples_(min_samples),
+      bucket_ns_(absl::ToInt64Nanoseconds(absl::Seconds(1))) {
+  const int64_t n = std::clamp<int64_t>(absl::ToInt64Seconds(window), 1, 3600);
+  buckets_.resize(static_cast<size_t>(n));
+}
+
+RetryBudget::Bucket& RetryBudget::At(int64_t now_ns) {
+  const int64_t index = now_ns / bucket_ns_;
+  Bucket& b = buckets_[static_cast<size_t>(index % static_cast<int64_t>(buckets_.size()))];
+  if (b.index != index) b = Bucket{.index = index};
+  return b;
+}
+
+void RetryBudget::AddCall(int64_t now_ns) {
+  transport::MutexLock lock(mu_);
+  ++At(now_ns).calls;
+}
+
+bool RetryBudget::TryRetry(int64_t now_ns) {
+  transport::MutexLock lock(mu_);
+  const int64_t current = now_ns / bucket_ns_;
+  const int64_t n = static_cast<int64_t>(buckets_.size());
+  int64_t calls = 0;
+  int64_t retries = 0;
+  for (const Bucket& b : buckets_) {
+    if (b.index > current - n && b.index <= current) {
+      calls += b.calls;
+      retries += b.retries;
+    }
+  }
+  if (calls >= min_samples_ &&
+      static_cast<double>(retries + 1) > ratio_ * static_cast<double>(calls)) {
+    return false;
+  }
+  ++At(now_ns).retries;
+  return true;
+}
+
+}  // namespace vireo
