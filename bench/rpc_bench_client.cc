@@ -20,11 +20,21 @@
 //       [--concurrency=1] [--payload=1024] [--duration=5] [--warmup=1]
 //       [--framing=framed|theader|ttheader|buffered] [--protocol=binary|compact]
 //       [--loops=1] [--targets=host:port,...] [--lb=NAME] [--weights=1,2,...]
+//       [--retries=N] [--backup_delay_ms=M] [--breaker] [--idempotent]
+//       [--timeline_ms=T]
 //   vireo_rpc_bench_client --port=N --idle_conns=10000 [--hold=10]
 //
 // With --targets the JSON line also has "per_target" (calls answered by
 // each target, warm-up included) and, always, "errors_by_code" (failed
-// calls by status code name).
+// calls by status code name) and the client's "retries", "backups",
+// "abandoned_replies", "breaker_rejections" and "breaker_skips".
+//
+// --retries, --backup_delay_ms, --breaker and --idempotent set the
+// client's governance (docs/governance.md): a retry policy with that many
+// retries (a backup request counts as one; --backup_delay_ms alone allows
+// one), the breakers with their defaults. --timeline_ms prints
+// {"t_ms":...,"per_target":{...},"errors":N,...} lines to stderr as the
+// run goes, for scenarios that change the servers mid-run.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -32,6 +42,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <cstdio>
@@ -66,6 +78,15 @@ ABSL_FLAG(std::string, lb, "",
           "round_robin, weighted_round_robin, weighted_random, consistent_hash or p2c. Default: "
           "the client's (weighted_round_robin).");
 ABSL_FLAG(std::string, weights, "", "1,2,3: a weight per --targets entry, in order.");
+ABSL_FLAG(int, retries, 0, "Failure retries per call (0: none; at most 5).");
+ABSL_FLAG(int64_t, backup_delay_ms, 0,
+          "Send a backup request after this many ms without a reply (0: none).");
+ABSL_FLAG(bool, breaker, false, "Turn the method and instance circuit breakers on.");
+ABSL_FLAG(bool, idempotent, false,
+          "Retry calls the server may have run too (echo is idempotent).");
+ABSL_FLAG(int64_t, timeline_ms, 0,
+          "Print a JSON line to stderr every this many ms: answers per target, errors and "
+          "the client's retry and breaker counters so far (0: none).");
 ABSL_FLAG(double, hold, 10, "--idle_conns: seconds to keep the connections open.");
 
 namespace {
@@ -88,25 +109,34 @@ class Tally {
   void Failed(absl::StatusCode code) {
     std::lock_guard<std::mutex> lock(mu_);
     ++errors_by_code_[absl::StatusCodeToString(code)];
+    ++errors_;
+  }
+  // {"per_target":{...},"errors":N} so far.
+  std::string Snapshot() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return "\"per_target\":" + Object(per_target_) + ",\"errors\":" + std::to_string(errors_);
   }
   // `json` (one object) with the fields added before its closing brace.
-  std::string AddTo(std::string json, bool per_target) {
+  std::string AddTo(std::string json, bool per_target, const std::string& more) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto object = [](const std::map<std::string, uint64_t>& m) {
-      std::vector<std::string> parts;
-      for (const auto& [k, v] : m) parts.push_back("\"" + k + "\":" + std::to_string(v));
-      return "{" + absl::StrJoin(parts, ",") + "}";
-    };
     const size_t close = json.rfind('}');
     if (close == std::string::npos) return json;
     std::string extra;
-    if (per_target) extra += ",\"per_target\":" + object(per_target_);
-    extra += ",\"errors_by_code\":" + object(errors_by_code_);
+    if (per_target) extra += ",\"per_target\":" + Object(per_target_);
+    extra += ",\"errors_by_code\":" + Object(errors_by_code_);
+    extra += more;
     json.insert(close, extra);
     return json;
   }
 
  private:
+  static std::string Object(const std::map<std::string, uint64_t>& m) {
+    std::vector<std::string> parts;
+    for (const auto& [k, v] : m) parts.push_back("\"" + k + "\":" + std::to_string(v));
+    return "{" + absl::StrJoin(parts, ",") + "}";
+  }
+
+  uint64_t errors_ = 0;
   std::mutex mu_;
   std::map<std::string, uint64_t> per_target_;
   std::map<std::string, uint64_t> errors_by_code_;
@@ -175,6 +205,15 @@ int RunLoad() {
   yaml += "max_idle_per_address: " + std::to_string(config.concurrency) + "\n";
   yaml += "num_loops: " + std::to_string(absl::GetFlag(FLAGS_loops)) + "\n";
   yaml += "call_timeout: 30s\n";
+  const int retries = absl::GetFlag(FLAGS_retries);
+  const int64_t backup_ms = absl::GetFlag(FLAGS_backup_delay_ms);
+  if (retries > 0 || backup_ms > 0) {
+    yaml += "retry:\n  enabled: true\n";
+    yaml += "  max_retries: " + std::to_string(std::max(retries, 1)) + "\n";
+    if (backup_ms > 0) yaml += "  backup_delay: " + std::to_string(backup_ms) + "ms\n";
+    if (absl::GetFlag(FLAGS_idempotent)) yaml += "  idempotent: true\n";
+  }
+  if (absl::GetFlag(FLAGS_breaker)) yaml += "breaker:\n  enabled: true\n";
   absl::StatusOr<vireo::ClientOptions> options = vireo::ClientOptions::FromYaml(yaml);
   if (!options.ok()) Die(options.status().ToString());
   options->limits.max_frame_size = 256u << 20;
@@ -182,7 +221,7 @@ int RunLoad() {
 
   vireo::Client transport(*options);
   Tally tally;
-  if (!targets.empty()) {
+  if (!targets.empty() || absl::GetFlag(FLAGS_timeline_ms) > 0) {
     // Which target answered: the peer the client picked, seen after the call.
     transport.Use([&tally](vireo::CallContext& ctx,
                            vireo::ClientNext next) -> vireo::Task<absl::Status> {
@@ -197,10 +236,39 @@ int RunLoad() {
   for (int slot = 0; slot < config.concurrency; ++slot) {
     callers.push_back(std::make_unique<Caller>(client, run, tally, slot));
   }
+  auto counters = [&transport] {
+    const vireo::ClientStats st = transport.Stats();
+    return ",\"retries\":" + std::to_string(st.retries) +
+           ",\"backups\":" + std::to_string(st.backups) +
+           ",\"abandoned_replies\":" + std::to_string(st.abandoned_replies) +
+           ",\"breaker_rejections\":" + std::to_string(st.breaker_rejections) +
+           ",\"breaker_skips\":" + std::to_string(st.breaker_skips);
+  };
   run.Start();
   for (auto& caller : callers) caller->Next();
+  // The timeline: a line per period until the run is over.
+  std::atomic<bool> over{false};
+  std::thread timeline;
+  if (const int64_t period = absl::GetFlag(FLAGS_timeline_ms); period > 0) {
+    timeline = std::thread([&, period] {
+      const auto start = std::chrono::steady_clock::now();
+      auto next = start;
+      while (!over.load()) {
+        next += std::chrono::milliseconds(period);
+        std::this_thread::sleep_until(next);
+        const int64_t t_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count();
+        std::fprintf(stderr, "{\"t_ms\":%lld,%s%s}\n", static_cast<long long>(t_ms),
+                     tally.Snapshot().c_str(), counters().c_str());
+      }
+    });
+  }
   const bool finished = run.Wait();
-  std::printf("%s\n", tally.AddTo(run.Json("vireo", mode), !targets.empty()).c_str());
+  over.store(true);
+  if (timeline.joinable()) timeline.join();
+  std::printf("%s\n",
+              tally.AddTo(run.Json("vireo", mode), !targets.empty(), counters()).c_str());
   std::fflush(stdout);
   if (!finished) {
     std::fprintf(stderr, "vireo_rpc_bench_client: calls still in flight after the run\n");
