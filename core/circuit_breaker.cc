@@ -28,6 +28,9 @@ absl::Status BreakerOptions::Validate() const {
   if (cooldown < absl::ZeroDuration() || probe_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("breaker: cooldown and probe_interval must be >= 0");
   }
+  if (consecutive_failures < 0) {
+    return absl::InvalidArgumentError("breaker: consecutive_failures must be >= 0");
+  }
   if (successes_to_close < 1) {
     return absl::InvalidArgumentError("breaker: successes_to_close must be >= 1");
   }
@@ -109,6 +112,7 @@ void CircuitBreaker::Record(bool failure, int64_t now_ns) {
       }
       if (++successes_ >= options_.successes_to_close) {
         state_ = State::kClosed;
+        failures_in_a_row_ = 0;
         for (Bucket& b : buckets_) b = Bucket{};
       }
       return;
@@ -119,15 +123,23 @@ void CircuitBreaker::Record(bool failure, int64_t now_ns) {
   Bucket& b = buckets_[static_cast<size_t>(index % static_cast<int64_t>(buckets_.size()))];
   if (b.index != index) b = Bucket{.index = index};
   ++b.calls;
-  if (!failure) return;
+  if (!failure) {
+    failures_in_a_row_ = 0;
+    return;
+  }
   ++b.failures;
+  ++failures_in_a_row_;
   int64_t calls = 0;
   int64_t failures = 0;
   SumLocked(now_ns, &calls, &failures);
-  if (calls >= options_.min_samples &&
-      static_cast<double>(failures) >= options_.error_rate * static_cast<double>(calls)) {
+  const bool run = options_.consecutive_failures > 0 &&
+                   failures_in_a_row_ >= options_.consecutive_failures;
+  if (run || (calls >= options_.min_samples && static_cast<double>(failures) >=
+                                                  options_.error_rate * static_cast<double>(calls))) {
     open_calls_ = calls;
     open_failures_ = failures;
+    open_run_ = run ? failures_in_a_row_ : 0;
+    failures_in_a_row_ = 0;
     OpenLocked(now_ns);
   }
 }
@@ -151,6 +163,11 @@ std::string CircuitBreaker::Describe(int64_t now_ns) {
     case State::kClosed:
       return "closed";
     case State::kOpen:
+      if (open_run_ > 0) {
+        return internal::Cat("open (", open_run_, " calls in a row failed; next probe in ",
+                             std::max<int64_t>(0, (opened_ns_ + cooldown_ns_ - now_ns) / 1000000),
+                             " ms)");
+      }
       return internal::Cat("open (", pct, "% of ", open_calls_, " calls failed; next probe in ",
                            std::max<int64_t>(0, (opened_ns_ + cooldown_ns_ - now_ns) / 1000000),
                            " ms)");

@@ -973,7 +973,14 @@ Client::Impl::MethodGovernance* Client::Impl::Governance(const MethodInfo& metho
     g->budget = std::make_unique<RetryBudget>(g->policy.budget_ratio, g->policy.budget_window,
                                               g->policy.budget_min_samples);
   }
-  if (options_.breaker.enabled) g->breaker = std::make_unique<CircuitBreaker>(options_.breaker);
+  if (options_.breaker.enabled) {
+    // The run-of-failures trigger is the instance breakers': a dying
+    // instance fails its calls in flight in a burst, which retries absorb
+    // and which must not close the whole method.
+    BreakerOptions b = options_.breaker;
+    b.consecutive_failures = 0;
+    g->breaker = std::make_unique<CircuitBreaker>(b);
+  }
   transport::WriterLock lock(gov_mu_);
   auto& slot = governance_[std::string(name)];
   if (slot == nullptr) slot = std::move(g);

@@ -49,6 +49,7 @@ void ReadBreaker(internal::YamlReader& r, BreakerOptions* b) {
   r.Duration("bucket", &b->bucket);
   r.Double("error_rate", 0, 1, &b->error_rate);
   r.Int("min_samples", &b->min_samples, 1, INT32_MAX);
+  r.Int("consecutive_failures", &b->consecutive_failures, 0, INT32_MAX);
   r.Duration("cooldown", &b->cooldown);
   r.Duration("probe_interval", &b->probe_interval);
   r.Int("successes_to_close", &b->successes_to_close, 1, 1 << 20);

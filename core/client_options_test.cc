@@ -121,6 +121,7 @@ breaker:
   bucket: 50ms
   error_rate: 0.3
   min_samples: 100
+  consecutive_failures: 7
   cooldown: 2s
   probe_interval: 100ms
   successes_to_close: 3
@@ -159,6 +160,7 @@ breaker:
   EXPECT_EQ(b.bucket, absl::Milliseconds(50));
   EXPECT_DOUBLE_EQ(b.error_rate, 0.3);
   EXPECT_EQ(b.min_samples, 100);
+  EXPECT_EQ(b.consecutive_failures, 7);
   EXPECT_EQ(b.cooldown, absl::Seconds(2));
   EXPECT_EQ(b.probe_interval, absl::Milliseconds(100));
   EXPECT_EQ(b.successes_to_close, 3);

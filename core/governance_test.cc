@@ -15,9 +15,11 @@ constexpr int64_t kSec = 1000 * kMs;
 
 using State = CircuitBreaker::State;
 
+// The rate rule alone.
 BreakerOptions On() {
   BreakerOptions o;
   o.enabled = true;
+  o.consecutive_failures = 0;
   return o;
 }
 
@@ -103,6 +105,22 @@ TEST(CircuitBreaker, OutcomesWhileOpenAreIgnored) {
   for (int i = 0; i < 200; ++i) b.Record(true, now);
   for (int i = 0; i < 1000; ++i) b.Record(false, now + kSec);
   EXPECT_EQ(b.state(now + kSec), State::kOpen);
+}
+
+TEST(CircuitBreaker, ARunOfFailuresOpensItWhateverTheHistory) {
+  BreakerOptions o;
+  o.enabled = true;
+  EXPECT_EQ(o.consecutive_failures, 20);
+  CircuitBreaker b(o);
+  int64_t now = 100 * kSec;
+  for (int i = 0; i < 100000; ++i) b.Record(false, now);
+  for (int i = 0; i < 19; ++i) b.Record(true, now);
+  b.Record(false, now);  // the run is broken
+  for (int i = 0; i < 19; ++i) b.Record(true, now);
+  EXPECT_EQ(b.state(now), State::kClosed);
+  b.Record(true, now);
+  EXPECT_EQ(b.state(now), State::kOpen);
+  EXPECT_NE(b.Describe(now).find("20 calls in a row failed"), std::string::npos) << b.Describe(now);
 }
 
 TEST(CircuitBreaker, OptionsAreValidated) {
