@@ -21,6 +21,7 @@
 //       [--framing=framed|theader|ttheader|buffered] [--protocol=binary|compact]
 //       [--loops=1] [--targets=host:port,...] [--lb=NAME] [--weights=1,2,...]
 //       [--retries=N] [--backup_delay_ms=M] [--breaker] [--idempotent]
+//       [--retry_budget=R]
 //       [--timeline_ms=T]
 //   vireo_rpc_bench_client --port=N --idle_conns=10000 [--hold=10]
 //
@@ -81,6 +82,8 @@ ABSL_FLAG(std::string, weights, "", "1,2,3: a weight per --targets entry, in ord
 ABSL_FLAG(int, retries, 0, "Failure retries per call (0: none; at most 5).");
 ABSL_FLAG(int64_t, backup_delay_ms, 0,
           "Send a backup request after this many ms without a reply (0: none).");
+ABSL_FLAG(double, retry_budget, -1,
+          "Retries (and backups) allowed per call over 10 s (default: the policy's 0.1).");
 ABSL_FLAG(bool, breaker, false, "Turn the method and instance circuit breakers on.");
 ABSL_FLAG(bool, idempotent, false,
           "Retry calls the server may have run too (echo is idempotent).");
@@ -212,6 +215,9 @@ int RunLoad() {
     yaml += "  max_retries: " + std::to_string(std::max(retries, 1)) + "\n";
     if (backup_ms > 0) yaml += "  backup_delay: " + std::to_string(backup_ms) + "ms\n";
     if (absl::GetFlag(FLAGS_idempotent)) yaml += "  idempotent: true\n";
+    if (const double budget = absl::GetFlag(FLAGS_retry_budget); budget >= 0) {
+      yaml += "  budget_ratio: " + std::to_string(budget) + "\n";
+    }
   }
   if (absl::GetFlag(FLAGS_breaker)) yaml += "breaker:\n  enabled: true\n";
   absl::StatusOr<vireo::ClientOptions> options = vireo::ClientOptions::FromYaml(yaml);

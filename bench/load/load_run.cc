@@ -80,6 +80,7 @@ bool LoadRun::Finish(int slot, int64_t start_ns, bool ok) {
   ++s.total_calls;
   if (!ok) {
     ++s.errors;
+    if (start_ns >= warm_ns_ && now <= end_ns_) s.error_histogram.Record(now - start_ns);
   } else if (start_ns >= warm_ns_ && now <= end_ns_) {
     s.histogram.Record(now - start_ns);
     ++s.calls;
@@ -109,9 +110,11 @@ bool LoadRun::Wait(double grace_s) {
 
 std::string LoadRun::Json(std::string_view framework, std::string_view mode) const {
   LatencyHistogram merged;
+  LatencyHistogram failed;
   uint64_t calls = 0, total = 0, errors = 0;
   for (const Slot& s : slots_) {
     merged.Merge(s.histogram);
+    failed.Merge(s.error_histogram);
     calls += s.calls;
     total += s.total_calls;
     errors += s.errors;
@@ -124,13 +127,18 @@ std::string LoadRun::Json(std::string_view framework, std::string_view mode) con
     absl::StrAppendFormat(&cdf, "%s[%g,%.1f]", cdf.empty() ? "" : ",", q,
                           merged.Quantile(q) / 1e3);
   }
+  std::string error_latency;
+  if (errors > 0) {
+    error_latency = absl::StrFormat(",\"error_p50_us\":%.1f,\"error_p99_us\":%.1f",
+                                    failed.Quantile(0.5) / 1e3, failed.Quantile(0.99) / 1e3);
+  }
   return absl::StrFormat(
       "{\"framework\":\"%s\",\"mode\":\"%s\",\"conns\":%d,\"concurrency\":%d,\"payload\":%d,"
       "\"qps\":%.0f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"errors\":%d,"
-      "\"calls\":%d,\"total_calls\":%d,\"duration_s\":%.2f,\"cdf_us\":[%s]}",
+      "\"calls\":%d,\"total_calls\":%d,\"duration_s\":%.2f,\"cdf_us\":[%s]%s}",
       framework, mode, config_.conns, config_.concurrency, config_.payload, qps,
       merged.Quantile(0.5) / 1e3, merged.Quantile(0.99) / 1e3, merged.Quantile(0.999) / 1e3,
-      errors, calls, total, config_.duration_s, cdf);
+      errors, calls, total, config_.duration_s, cdf, error_latency);
 }
 
 void RunBlockingSlots(LoadRun& run, absl::FunctionRef<bool(int slot)> call) {

@@ -91,12 +91,14 @@ class LoadRun {
   // The run's JSON line (no trailing newline):
   //   {"framework","mode","conns","concurrency","payload","qps","p50_us",
   //    "p99_us","p999_us","errors","calls","total_calls","duration_s",
-  //    "cdf_us":[[quantile,us],...]}
+  //    "cdf_us":[[quantile,us],...]}, and "error_p50_us", "error_p99_us"
+  //    (failed calls in the window) when any call failed.
   std::string Json(std::string_view framework, std::string_view mode) const;
 
  private:
   struct alignas(64) Slot {
     LatencyHistogram histogram;
+    LatencyHistogram error_histogram;  // failed calls in the window
     uint64_t calls = 0;        // completed in the window
     uint64_t total_calls = 0;  // completed at any time
     uint64_t errors = 0;

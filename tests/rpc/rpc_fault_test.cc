@@ -7,9 +7,11 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <latch>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -198,6 +200,102 @@ TEST(RpcBalance, WeightsAndConsistentHashAcrossServerProcesses) {
   }
   EXPECT_LE(moved, 600) << moved << " of 2000 keys moved";
   EXPECT_GT(moved, 0);
+}
+
+// Scenario 1 of the governance issue across processes (counts, not
+// timings): three server processes, 30 callers keeping calls in flight,
+// retries (the method is idempotent) and breakers on. One process is
+// SIGKILLed mid-run: at most the calls in flight at that moment may fail
+// (with retries, none should), its breaker opens so calls skip it, and
+// once it is back on its port it takes calls again.
+TEST(RpcGovernance, AKilledServerLosesNoMoreThanItsCallsInFlightAndComesBack) {
+  std::vector<std::unique_ptr<ServerProcess>> servers;
+  std::vector<std::string> targets;
+  for (int i = 0; i < 3; ++i) {
+    servers.push_back(std::make_unique<ServerProcess>(0));
+    ASSERT_NE(servers.back()->port(), 0);
+    targets.push_back(absl::StrCat("127.0.0.1:", servers.back()->port()));
+  }
+  vireo::ClientOptions o;
+  o.service = "TestService";
+  o.targets = targets;
+  o.framing = vireo::codec::Framing::kTTHeader;
+  o.call_timeout = absl::Seconds(60);
+  o.retry.enabled = true;
+  o.retry.idempotent = true;
+  o.breaker.enabled = true;
+  o.breaker.cooldown = absl::Milliseconds(200);
+  o.breaker.probe_interval = absl::Milliseconds(10);
+  vireo::Client transport(o);
+  std::mutex mu;
+  std::map<std::string, int> answered;
+  transport.Use([&](vireo::CallContext& ctx, vireo::ClientNext next) -> vireo::Task<absl::Status> {
+    absl::Status s = co_await next();
+    if (s.ok()) {
+      std::lock_guard<std::mutex> lock(mu);
+      ++answered[ctx.peer().ToString()];
+    }
+    co_return s;
+  });
+  TestServiceClient client(&transport);
+  auto answered_by = [&](const std::string& t) {
+    std::lock_guard<std::mutex> lock(mu);
+    return answered[t];
+  };
+
+  // Each caller sends its next call from the previous one's callback.
+  constexpr int kCallers = 30;
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0};
+  std::atomic<int> failed{0};
+  std::string first_failure;
+  std::latch finished(kCallers);
+  std::function<void(int)> next = [&](int i) {
+    client.add(i, 1, [&, i](absl::StatusOr<int32_t> r) {
+      if (r.ok() && *r == i + 1) {
+        ++ok;
+      } else if (++failed == 1) {
+        std::lock_guard<std::mutex> lock(mu);
+        first_failure = r.status().ToString();
+      }
+      if (stop.load()) {
+        finished.count_down();
+      } else {
+        next(i);
+      }
+    });
+  };
+  for (int i = 0; i < kCallers; ++i) next(i);
+  auto wait_until = [](auto done) {
+    for (int i = 0; i < 6000 && !done(); ++i) absl::SleepFor(absl::Milliseconds(10));
+    return done();
+  };
+  ASSERT_TRUE(wait_until([&] {
+    return answered_by(targets[0]) > 200 && answered_by(targets[1]) > 200 &&
+           answered_by(targets[2]) > 200;
+  }));
+
+  const size_t in_flight_at_kill = transport.Stats().in_flight;
+  const int port = servers[0]->port();
+  servers[0]->Kill();
+  const int ok_at_kill = ok.load();
+  EXPECT_TRUE(wait_until([&] { return ok.load() > ok_at_kill + 3000; }));
+  const vireo::ClientStats after_kill = transport.Stats();
+  EXPECT_GT(after_kill.retries, 0u);
+  EXPECT_GT(after_kill.breaker_skips, 0u) << "the killed server's breaker never opened";
+  const int killed_answers = answered_by(targets[0]);
+
+  // Back on its port: past the cool-down, probes close its breaker.
+  servers[0] = std::make_unique<ServerProcess>(port);
+  ASSERT_EQ(servers[0]->port(), port);
+  EXPECT_TRUE(wait_until([&] { return answered_by(targets[0]) > killed_answers + 100; }));
+
+  stop.store(true);
+  finished.wait();
+  EXPECT_LE(static_cast<size_t>(failed.load()), in_flight_at_kill) << first_failure;
+  RecordProperty("failed_calls", failed.load());
+  RecordProperty("in_flight_at_kill", static_cast<int>(in_flight_at_kill));
+  RecordProperty("retries", static_cast<int>(transport.Stats().retries));
 }
 
 }  // namespace

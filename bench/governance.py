@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+"""Runs the service-governance scenarios on loopback, several processes each,
+and writes their figures into docs/benchmarks.md (between the markers
+`<!-- governance-bench:begin -->` and `<!-- governance-bench:end -->`).
+
+  1. kill: three servers, mux c=100, retries and breakers on; one server is
+     SIGKILLed mid-run and restarted later on its port. Failed calls, how
+     soon its breaker opened, how soon it took calls again.
+  2. backup: three servers, one answering after 50 ms. The fast
+     instances' p99, the client's p99 without and with backup requests.
+  3. weights: 1:2:3 over 100k+ calls, the shares per target.
+  4. qps_limit: one server limited to 10,000 QPS under c=100: accepted
+     QPS, how fast refusals come back, the server's RSS before and after.
+  5. cost: one target, mux c=100: QPS of today's client (a baseline binary,
+     when given), with the default policies, and with retries and breakers
+     on while nothing fails.
+
+Each scenario runs RUNS times; the page reports medians and every run.
+
+Usage: bench/governance.py --build DIR [--baseline-build DIR] [--doc PATH]
+           [--runs 3] [--only kill,backup,...]
+"""
+import argparse
+import json
+import math
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+BEGIN = "<!-- governance-bench:begin -->"
+END = "<!-- governance-bench:end -->"
+
+
+def log(*args):
+    print("governance:", *args, file=sys.stderr, flush=True)
+
+
+class Server:
+    """A vireo_rpc_bench_server process that prints `listening <port>`."""
+
+    def __init__(self, build, port=0, extra=()):
+        argv = [os.path.join(build, "bench", "vireo_rpc_bench_server"), f"--port={port}",
+                *extra]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("listening "):
+            self.stop()
+            raise RuntimeError(f"{argv} did not start: {line!r}")
+        self.port = int(line.split()[1])
+        self.target = f"127.0.0.1:{self.port}"
+
+    def rss_kib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class Client:
+    """A vireo_rpc_bench_client run; its JSON line and timeline."""
+
+    def __init__(self, build, args):
+        argv = [os.path.join(build, "bench", "vireo_rpc_bench_client"), "--framing=ttheader",
+                "--payload=64", "--mode=mux", *args]
+        self.argv = argv
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        self.timeline = []
+        self.stderr = []
+        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._reader.start()
+
+    def _read_stderr(self):
+        for line in self.proc.stderr:
+            if line.startswith("{"):
+                self.timeline.append(json.loads(line))
+            else:
+                self.stderr.append(line)
+
+    def elapsed_ms(self):
+        return (time.monotonic() - self.started) * 1000
+
+    def result(self, timeout=120):
+        out, _ = self.proc.communicate(timeout=timeout)
+        self._reader.join(5)
+        lines = [l for l in out.splitlines() if l.startswith("{")]
+        if self.proc.returncode != 0 or not lines:
+            raise RuntimeError(f"{' '.join(self.argv)} exited {self.proc.returncode}: "
+                               f"{''.join(self.stderr)[-500:]}")
+        return json.loads(lines[-1])
+
+
+def run_client(build, args):
+    return Client(build, args).result()
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt(v, digits=0):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    return f"{v:,.{digits}f}"
+
+
+# ---- 1. kill ----
+
+def scenario_kill(build, runs, idempotent):
+    rows = []
+    for run in range(runs):
+        servers = [Server(build) for _ in range(3)]
+        victim = servers[0]
+        args = ["--targets=" + ",".join(s.target for s in servers), "--concurrency=100",
+                "--duration=14", "--warmup=0", "--retries=2", "--breaker", "--timeline_ms=50"]
+        if idempotent:
+            args.append("--idempotent")
+        c = Client(build, args)
+        time.sleep(3)
+        kill_ms = c.elapsed_ms()
+        victim.kill()
+        time.sleep(3)
+        restart_ms = c.elapsed_ms()
+        servers[0] = Server(build, port=victim.port)
+        r = c.result()
+        for s in servers:
+            s.stop()
+        # The client's timeline counts from its run's start, a few ms after
+        # its launch (from which kill_ms and restart_ms count): the times
+        # read off it are that much early at most.
+        tl = c.timeline
+        offset = 0.0
+        t_open = next((p["t_ms"] + offset for p in tl
+                       if p["t_ms"] + offset >= kill_ms and p["breaker_skips"] > 0), None)
+        before = next((p["per_target"].get(victim.target, 0) for p in reversed(tl)
+                       if p["t_ms"] + offset <= restart_ms), 0)
+        t_back = next((p["t_ms"] + offset for p in tl if p["t_ms"] + offset >= restart_ms
+                       and p["per_target"].get(victim.target, 0) > before), None)
+        row = {
+            "failed": r["errors"],
+            "retries": r["retries"],
+            "open_ms": None if t_open is None else t_open - kill_ms,
+            "back_ms": None if t_back is None else t_back - restart_ms,
+            "qps": r["qps"],
+            "errors_by_code": r["errors_by_code"],
+        }
+        log("kill", "idempotent" if idempotent else "not idempotent", row)
+        rows.append(row)
+    return rows
+
+
+# ---- 2. backup ----
+
+def scenario_backup(build, runs):
+    rows = []
+    for run in range(runs):
+        fast = [Server(build), Server(build)]
+        slow = Server(build, extra=["--delay_us=50000"])
+        base = ["--concurrency=100", "--duration=4", "--warmup=1"]
+        fast_only = run_client(build, base + ["--targets=" + ",".join(s.target for s in fast)])
+        everyone = "--targets=" + ",".join([fast[0].target, fast[1].target, slow.target])
+        no_backup = run_client(build, base + [everyone])
+        delay_ms = max(1, math.ceil(fast_only["p99_us"] / 1000))
+        backup = run_client(build, base + [everyone, f"--backup_delay_ms={delay_ms}"])
+        backup_wide = run_client(build, base + [everyone, f"--backup_delay_ms={delay_ms}",
+                                                "--retry_budget=1"])
+        for s in fast + [slow]:
+            s.stop()
+        row = {
+            "fast_p99_us": fast_only["p99_us"], "delay_ms": delay_ms,
+            "no_backup_p99_us": no_backup["p99_us"],
+            "backup_p99_us": backup["p99_us"], "backups": backup["backups"],
+            "backup_calls": backup["total_calls"],
+            "wide_p99_us": backup_wide["p99_us"], "wide_backups": backup_wide["backups"],
+            "wide_calls": backup_wide["total_calls"],
+            "abandoned": backup_wide["abandoned_replies"],
+        }
+        log("backup", row)
+        rows.append(row)
+    return rows
+
+
+# ---- 3. weights ----
+
+def scenario_weights(build, runs):
+    rows = []
+    for run in range(runs):
+        servers = [Server(build) for _ in range(3)]
+        r = run_client(build, ["--targets=" + ",".join(s.target for s in servers),
+                               "--lb=weighted_round_robin", "--weights=1,2,3",
+                               "--concurrency=100", "--duration=1.5", "--warmup=0.2"])
+        for s in servers:
+            s.stop()
+        counts = [r["per_target"].get(s.target, 0) for s in servers]
+        total = sum(counts)
+        row = {"calls": total, "shares": [c / total for c in counts]}
+        log("weights", row)
+        rows.append(row)
+    return rows
+
+
+# ---- 4. qps_limit ----
+
+def scenario_qps_limit(build, runs):
+    rows = []
+    for run in range(runs):
+        server = Server(build, extra=["--qps_limit=10000"])
+        rss_before = server.rss_kib()
+        r = run_client(build, ["--targets=" + server.target, "--concurrency=100",
+                               "--duration=5", "--warmup=1"])
+        rss_after = server.rss_kib()
+        # And again: RSS must not grow with the refusals.
+        run_client(build, ["--targets=" + server.target, "--concurrency=100",
+                           "--duration=5", "--warmup=0"])
+        rss_again = server.rss_kib()
+        server.stop()
+        row = {
+            "accepted_qps": r["qps"],
+            "refused": r["errors_by_code"].get("RESOURCE_EXHAUSTED", 0),
+            "other_errors": r["errors"] - r["errors_by_code"].get("RESOURCE_EXHAUSTED", 0),
+            "refused_p50_us": r.get("error_p50_us"), "refused_p99_us": r.get("error_p99_us"),
+            "rss_kib": [rss_before, rss_after, rss_again],
+        }
+        log("qps_limit", row)
+        rows.append(row)
+    return rows
+
+
+# ---- 5. cost ----
+
+def scenario_cost(build, baseline, runs):
+    rows = []
+    server = Server(build, extra=["--loops=1"])
+    base = ["--concurrency=100", "--duration=3", "--warmup=0.5", "--port=%d" % server.port]
+    variants = [("default", build, [])]
+    if baseline:
+        variants.insert(0, ("baseline", baseline, []))
+    variants.append(("governed", build, ["--retries=2", "--breaker"]))
+    for run in range(runs):
+        row = {}
+        # Interleaved, so that drift in the machine hits every variant.
+        for name, b, extra in variants:
+            r = run_client(b, base + extra)
+            if r["errors"]:
+                raise RuntimeError(f"cost: {name} had {r['errors']} errors")
+            row[name] = r["qps"]
+        log("cost", row)
+        rows.append(row)
+    server.stop()
+    return rows
+
+
+# ---- the page ----
+
+def report(results, args):
+    lines = ["## Service governance scenarios", "",
+             "`bench/governance.sh` (bench/governance.py): multi-process on loopback, the "
+             "echo bench server and client (`--framing=ttheader --payload=64 --mode=mux`), "
+             f"{args.runs} runs per scenario, medians (every run in brackets). The machine "
+             "is the one under \"Machine\" below; all processes share its 2 cores.", ""]
+    if "kill" in results:
+        lines += ["### 1. A server killed mid-run", "",
+                  "Three servers, c=100, `--retries=2 --breaker`; at 3 s one server gets "
+                  "SIGKILL, at 6 s it is restarted on its port. About 33 calls are in flight "
+                  "on it at the kill (round robin over three). Breaker and restart times are "
+                  "read off the client's 50 ms timeline.", "",
+                  "| retry policy | failed calls | retries | breaker open after kill | "
+                  "traffic back after restart | QPS |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for key, label in (("kill_idem", "`--idempotent` (echo may run twice)"),
+                           ("kill", "default (only unsent calls retry)")):
+            rows = results.get(key)
+            if not rows:
+                continue
+            def col(k, digits=0, unit=""):
+                vals = [r[k] for r in rows if r[k] is not None]
+                return (f"{fmt(median(vals), digits)}{unit} "
+                        f"[{', '.join(fmt(v, digits) for v in vals)}]")
+            lines.append(f"| {label} | {col('failed')} | {col('retries')} | "
+                         f"{col('open_ms', 0, ' ms')} | {col('back_ms', 0, ' ms')} | "
+                         f"{col('qps')} |")
+        lines += ["", "The breaker opens on 20 connection failures in a row; it stays open "
+                  "for its 5 s cool-down, so the restarted server takes calls again once "
+                  "the first probe after the cool-down succeeds (two successes close it).",
+                  ""]
+    if "backup" in results:
+        rows = results["backup"]
+        m = lambda k: median([r[k] for r in rows])
+        lines += ["### 2. Backup requests around a slow instance", "",
+                  "Three servers, one answering after 50 ms (`--delay_us=50000`), c=100, "
+                  "round robin. The backup delay is the fast instances' p99 (measured first, "
+                  "rounded up to a whole ms).", "",
+                  "| run | p99 | vs fast instances' p99 | backups per call |",
+                  "|---|---:|---:|---:|",
+                  f"| fast instances alone | {fmt(m('fast_p99_us'))} us | 1.00x | - |",
+                  f"| all three, no backup | {fmt(m('no_backup_p99_us'))} us | "
+                  f"{m('no_backup_p99_us') / m('fast_p99_us'):.2f}x | - |",
+                  f"| backup after {fmt(m('delay_ms'))} ms, default budget (10%) | "
+                  f"{fmt(m('backup_p99_us'))} us | {m('backup_p99_us') / m('fast_p99_us'):.2f}x | "
+                  f"{median([r['backups'] / r['backup_calls'] for r in rows]):.3f} |",
+                  f"| backup after {fmt(m('delay_ms'))} ms, `--retry_budget=1` | "
+                  f"{fmt(m('wide_p99_us'))} us | {m('wide_p99_us') / m('fast_p99_us'):.2f}x | "
+                  f"{median([r['wide_backups'] / r['wide_calls'] for r in rows]):.3f} |",
+                  "",
+                  "Every p99 run: fast " + ", ".join(fmt(r['fast_p99_us']) for r in rows) +
+                  "; no backup " + ", ".join(fmt(r['no_backup_p99_us']) for r in rows) +
+                  "; default budget " + ", ".join(fmt(r['backup_p99_us']) for r in rows) +
+                  "; budget 1 " + ", ".join(fmt(r['wide_p99_us']) for r in rows) + " (us).",
+                  "",
+                  "A third of the calls go to the slow instance, so they need a backup "
+                  "each; the default retry budget allows backups for a tenth of the calls "
+                  "and the rest wait the 50 ms out. With room in the budget the backup "
+                  "wins. Late replies are dropped and counted (`abandoned_replies`, "
+                  f"median {fmt(m('abandoned'))} per run).", ""]
+    if "weights" in results:
+        rows = results["weights"]
+        lines += ["### 3. Weights 1:2:3", "",
+                  "Smooth weighted round robin over three servers, c=100; calls answered per "
+                  "target (warm-up included).", "",
+                  "| calls | share 1 (1/6 = 0.1667) | share 2 (2/6 = 0.3333) | "
+                  "share 3 (3/6 = 0.5000) |", "|---:|---:|---:|---:|"]
+        for r in rows:
+            lines.append(f"| {fmt(r['calls'])} | " +
+                         " | ".join(f"{s:.4f}" for s in r["shares"]) + " |")
+        lines += ["", "Consistent hashing's key movement (adding a 4th instance moves at "
+                  "most 30% of 10,000 keys) is checked by `RpcBalance.WeightsAndConsistent"
+                  "HashAcrossServerProcesses` in CI.", ""]
+    if "qps_limit" in results:
+        rows = results["qps_limit"]
+        lines += ["### 4. A QPS limit of 10,000", "",
+                  "One server with `--qps_limit=10000`, c=100 for 5 s, then another 5 s; "
+                  "refused calls are answered RESOURCE_EXHAUSTED at once.", "",
+                  "| accepted QPS | vs limit | refused calls | refusal p50 / p99 | "
+                  "other errors | server RSS start / after 5 s / after 10 s |",
+                  "|---:|---:|---:|---:|---:|---:|"]
+        for r in rows:
+            rss = " / ".join(f"{v / 1024:.1f} MiB" for v in r["rss_kib"])
+            lines.append(f"| {fmt(r['accepted_qps'])} | {r['accepted_qps'] / 10000:.3f}x | "
+                         f"{fmt(r['refused'])} | {fmt(r['refused_p50_us'])} / "
+                         f"{fmt(r['refused_p99_us'])} us | {r['other_errors']} | {rss} |")
+        lines.append("")
+    if "cost" in results:
+        rows = results["cost"]
+        names = list(rows[0].keys())
+        med = {n: median([r[n] for r in rows]) for n in names}
+        ref = "baseline" if "baseline" in med else "default"
+        lines += ["### 5. What governance costs when nothing fails", "",
+                  "One server (`--loops=1`), one target, mux c=100, 3 s per run, the "
+                  "variants interleaved. `baseline` is the client before this work "
+                  f"({args.baseline_label}); `default` is today's client with default "
+                  "policies (no retry, no breaker); `governed` has `--retries=2 --breaker`.",
+                  "", "| client | QPS (median) | runs | vs " + ref + " |",
+                  "|---|---:|---|---:|"]
+        for n in names:
+            lines.append(f"| {n} | {fmt(med[n])} | {', '.join(fmt(r[n]) for r in rows)} | "
+                         f"{med[n] / med[ref]:.3f}x |")
+        if ref == "baseline":
+            lines.append("")
+            lines.append(f"governed vs default: {med['governed'] / med['default']:.3f}x.")
+        lines.append("")
+    return lines
+
+
+def write_doc(path, lines):
+    section = BEGIN + "\n" + "\n".join(lines).rstrip() + "\n" + END + "\n"
+    old = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n")
+        new = head + section + ("\n" + tail if tail else "")
+    else:
+        # After the RPC section, before "## Machine".
+        i = old.find("\n## Machine")
+        new = (old + "\n" + section) if i < 0 else (old[:i + 1] + section + "\n" + old[i + 1:])
+    with open(path, "w") as f:
+        f.write(new)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", required=True)
+    p.add_argument("--baseline-build", default="")
+    p.add_argument("--baseline-label", default="the commit before the governance work")
+    p.add_argument("--doc", default="docs/benchmarks.md")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--only", default="kill,backup,weights,qps_limit,cost")
+    args = p.parse_args()
+    only = set(args.only.split(","))
+    results = {}
+    if "kill" in only:
+        results["kill_idem"] = scenario_kill(args.build, args.runs, True)
+        results["kill"] = scenario_kill(args.build, args.runs, False)
+    if "backup" in only:
+        results["backup"] = scenario_backup(args.build, args.runs)
+    if "weights" in only:
+        results["weights"] = scenario_weights(args.build, args.runs)
+    if "qps_limit" in only:
+        results["qps_limit"] = scenario_qps_limit(args.build, args.runs)
+    if "cost" in only:
+        results["cost"] = scenario_cost(args.build, args.baseline_build, args.runs)
+    lines = report(results, args)
+    print("\n".join(lines))
+    write_doc(args.doc, lines)
+    log("wrote", args.doc)
+
+
+if __name__ == "__main__":
+    main()
