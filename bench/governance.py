@@ -24,6 +24,8 @@ import argparse
 import json
 import math
 import os
+import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -42,8 +44,8 @@ def log(*args):
 class Server:
     """A vireo_rpc_bench_server process that prints `listening <port>`."""
 
-    def __init__(self, build, port=0, extra=()):
-        argv = [os.path.join(build, "bench", "vireo_rpc_bench_server"), f"--port={port}",
+    def __init__(self, build, port=0, extra=(), pin=()):
+        argv = [*pin, os.path.join(build, "bench", "vireo_rpc_bench_server"), f"--port={port}",
                 *extra]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True)
@@ -78,8 +80,8 @@ class Server:
 class Client:
     """A vireo_rpc_bench_client run; its JSON line and timeline."""
 
-    def __init__(self, build, args):
-        argv = [os.path.join(build, "bench", "vireo_rpc_bench_client"), "--framing=ttheader",
+    def __init__(self, build, args, pin=()):
+        argv = [*pin, os.path.join(build, "bench", "vireo_rpc_bench_client"), "--framing=ttheader",
                 "--payload=64", "--mode=mux", *args]
         self.argv = argv
         self.started = time.monotonic()
@@ -110,8 +112,15 @@ class Client:
         return json.loads(lines[-1])
 
 
-def run_client(build, args):
-    return Client(build, args).result()
+def run_client(build, args, pin=()):
+    return Client(build, args, pin).result()
+
+
+def pins():
+    """Server on CPU 0, client on CPU 1, as bench/rpc_bench.py runs them."""
+    if (os.cpu_count() or 1) >= 2 and shutil.which("taskset"):
+        return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
+    return [], []
 
 
 def median(values):
@@ -250,7 +259,8 @@ def scenario_qps_limit(build, runs):
 
 def scenario_cost(build, baseline, runs):
     rows = []
-    server = Server(build, extra=["--loops=1"])
+    server_pin, client_pin = pins()
+    server = Server(build, extra=["--loops=1"], pin=server_pin)
     base = ["--concurrency=100", "--duration=3", "--warmup=0.5", "--port=%d" % server.port]
     variants = [("default", build, [])]
     if baseline:
@@ -260,10 +270,14 @@ def scenario_cost(build, baseline, runs):
         row = {}
         # Interleaved, so that drift in the machine hits every variant.
         for name, b, extra in variants:
-            r = run_client(b, base + extra)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            r = run_client(b, base + extra, client_pin)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if r["errors"]:
                 raise RuntimeError(f"cost: {name} had {r['errors']} errors")
+            cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             row[name] = r["qps"]
+            row[name + "_cpu_us"] = cpu_s * 1e6 / r["total_calls"]
         log("cost", row)
         rows.append(row)
     server.stop()
@@ -361,22 +375,29 @@ def report(results, args):
         lines.append("")
     if "cost" in results:
         rows = results["cost"]
-        names = list(rows[0].keys())
+        names = [n for n in rows[0].keys() if not n.endswith("_cpu_us")]
         med = {n: median([r[n] for r in rows]) for n in names}
+        cpu = {n: median([r[n + "_cpu_us"] for r in rows]) for n in names}
         ref = "baseline" if "baseline" in med else "default"
         lines += ["### 5. What governance costs when nothing fails", "",
-                  "One server (`--loops=1`), one target, mux c=100, 3 s per run, the "
-                  "variants interleaved. `baseline` is the client before this work "
+                  "One server (`--loops=1`, on CPU 0), one target, mux c=100 (the client "
+                  "on CPU 1), 3 s per run, the variants interleaved. `baseline` is the client before this work "
                   f"({args.baseline_label}); `default` is today's client with default "
                   "policies (no retry, no breaker); `governed` has `--retries=2 --breaker`.",
-                  "", "| client | QPS (median) | runs | vs " + ref + " |",
-                  "|---|---:|---|---:|"]
+                  "The client's CPU time per call (user + system, from its rusage) is the "
+                  "steadier figure: the client is the busier side, and QPS on this shared "
+                  "machine swings by a quarter between runs.",
+                  "", "| client | QPS (median) | runs | QPS vs " + ref + " | client CPU per call "
+                  "| CPU vs " + ref + " |",
+                  "|---|---:|---|---:|---:|---:|"]
         for n in names:
             lines.append(f"| {n} | {fmt(med[n])} | {', '.join(fmt(r[n]) for r in rows)} | "
-                         f"{med[n] / med[ref]:.3f}x |")
+                         f"{med[n] / med[ref]:.3f}x | {cpu[n]:.2f} us | "
+                         f"{cpu[n] / cpu[ref]:.3f}x |")
         if ref == "baseline":
             lines.append("")
-            lines.append(f"governed vs default: {med['governed'] / med['default']:.3f}x.")
+            lines.append(f"governed vs default: QPS {med['governed'] / med['default']:.3f}x, "
+                         f"CPU per call {cpu['governed'] / cpu['default']:.3f}x.")
         lines.append("")
     return lines
 

@@ -39,44 +39,46 @@ absl::Status BreakerOptions::Validate() const {
 
 CircuitBreaker::CircuitBreaker(const BreakerOptions& options)
     : options_(options),
-      bucket_ns_(std::max<int64_t>(Nanos(options.bucket), 1)),
+      ring_(std::max<int64_t>(Nanos(options.bucket), 1),
+            std::clamp<int64_t>(Nanos(options.window) / std::max<int64_t>(Nanos(options.bucket), 1),
+                                1, kMaxBuckets)),
       cooldown_ns_(Nanos(options.cooldown)),
-      probe_ns_(Nanos(options.probe_interval)) {
-  const int64_t n = std::clamp<int64_t>(Nanos(options.window) / bucket_ns_, 1, kMaxBuckets);
-  buckets_.resize(static_cast<size_t>(n));
-}
+      probe_ns_(Nanos(options.probe_interval)),
+      buckets_(new Bucket[ring_.slots()]) {}
 
 void CircuitBreaker::AdvanceLocked(int64_t now_ns) {
-  if (state_ == State::kOpen && now_ns - opened_ns_ >= cooldown_ns_) {
-    state_ = State::kHalfOpen;
+  if (state_.load(std::memory_order_relaxed) == State::kOpen &&
+      now_ns - opened_ns_ >= cooldown_ns_) {
+    state_.store(State::kHalfOpen, std::memory_order_release);
     successes_ = 0;
     probed_ = false;
   }
 }
 
 void CircuitBreaker::SumLocked(int64_t now_ns, int64_t* calls, int64_t* failures) {
-  const int64_t current = now_ns / bucket_ns_;
-  const int64_t n = static_cast<int64_t>(buckets_.size());
+  const int64_t current = ring_.Index(now_ns);
   *calls = 0;
   *failures = 0;
-  for (const Bucket& b : buckets_) {
-    if (b.index > current - n && b.index <= current) {
-      *calls += b.calls;
-      *failures += b.failures;
+  for (size_t i = 0; i < ring_.slots(); ++i) {
+    const Bucket& b = buckets_[i];
+    if (ring_.InWindow(b.index.load(std::memory_order_acquire), current)) {
+      *calls += b.calls.load(std::memory_order_relaxed);
+      *failures += b.failures.load(std::memory_order_relaxed);
     }
   }
 }
 
 void CircuitBreaker::OpenLocked(int64_t now_ns) {
-  state_ = State::kOpen;
+  state_.store(State::kOpen, std::memory_order_release);
   opened_ns_ = now_ns;
   ++opens_;
 }
 
 bool CircuitBreaker::Allow(int64_t now_ns) {
+  if (state_.load(std::memory_order_acquire) == State::kClosed) return true;
   transport::MutexLock lock(mu_);
   AdvanceLocked(now_ns);
-  switch (state_) {
+  switch (state_.load(std::memory_order_relaxed)) {
     case State::kClosed:
       return true;
     case State::kOpen:
@@ -91,17 +93,30 @@ bool CircuitBreaker::Allow(int64_t now_ns) {
 }
 
 bool CircuitBreaker::WouldAllow(int64_t now_ns) {
+  if (state_.load(std::memory_order_acquire) == State::kClosed) return true;
   transport::MutexLock lock(mu_);
   AdvanceLocked(now_ns);
-  if (state_ == State::kClosed) return true;
-  if (state_ == State::kOpen) return false;
+  const State state = state_.load(std::memory_order_relaxed);
+  if (state == State::kClosed) return true;
+  if (state == State::kOpen) return false;
   return !probed_ || now_ns - last_probe_ns_ >= probe_ns_;
 }
 
 void CircuitBreaker::Record(bool failure, int64_t now_ns) {
+  const int64_t index = ring_.Index(now_ns);
+  Bucket& b = buckets_[ring_.Slot(index)];
+  if (!failure && state_.load(std::memory_order_acquire) == State::kClosed &&
+      b.index.load(std::memory_order_acquire) == index) {
+    // The common case: a success while closed, in a bucket already begun.
+    b.calls.fetch_add(1, std::memory_order_relaxed);
+    if (failures_in_a_row_.load(std::memory_order_relaxed) != 0) {
+      failures_in_a_row_.store(0, std::memory_order_relaxed);
+    }
+    return;
+  }
   transport::MutexLock lock(mu_);
   AdvanceLocked(now_ns);
-  switch (state_) {
+  switch (state_.load(std::memory_order_relaxed)) {
     case State::kOpen:
       // A call that went out before it opened: already counted in.
       return;
@@ -111,35 +126,41 @@ void CircuitBreaker::Record(bool failure, int64_t now_ns) {
         return;
       }
       if (++successes_ >= options_.successes_to_close) {
-        state_ = State::kClosed;
-        failures_in_a_row_ = 0;
-        for (Bucket& b : buckets_) b = Bucket{};
+        failures_in_a_row_.store(0, std::memory_order_relaxed);
+        for (size_t i = 0; i < ring_.slots(); ++i) {
+          Bucket& old = buckets_[i];
+          old.calls.store(0, std::memory_order_relaxed);
+          old.failures.store(0, std::memory_order_relaxed);
+          old.index.store(-1, std::memory_order_release);
+        }
+        state_.store(State::kClosed, std::memory_order_release);
       }
       return;
     case State::kClosed:
       break;
   }
-  const int64_t index = now_ns / bucket_ns_;
-  Bucket& b = buckets_[static_cast<size_t>(index % static_cast<int64_t>(buckets_.size()))];
-  if (b.index != index) b = Bucket{.index = index};
-  ++b.calls;
+  if (b.index.load(std::memory_order_relaxed) != index) {
+    b.calls.store(0, std::memory_order_relaxed);
+    b.failures.store(0, std::memory_order_relaxed);
+    b.index.store(index, std::memory_order_release);
+  }
+  b.calls.fetch_add(1, std::memory_order_relaxed);
   if (!failure) {
-    failures_in_a_row_ = 0;
+    failures_in_a_row_.store(0, std::memory_order_relaxed);
     return;
   }
-  ++b.failures;
-  ++failures_in_a_row_;
+  b.failures.fetch_add(1, std::memory_order_relaxed);
+  const int64_t run = failures_in_a_row_.fetch_add(1, std::memory_order_relaxed) + 1;
   int64_t calls = 0;
   int64_t failures = 0;
   SumLocked(now_ns, &calls, &failures);
-  const bool run = options_.consecutive_failures > 0 &&
-                   failures_in_a_row_ >= options_.consecutive_failures;
-  if (run || (calls >= options_.min_samples && static_cast<double>(failures) >=
+  const bool in_a_row = options_.consecutive_failures > 0 && run >= options_.consecutive_failures;
+  if (in_a_row || (calls >= options_.min_samples && static_cast<double>(failures) >=
                                                   options_.error_rate * static_cast<double>(calls))) {
     open_calls_ = calls;
     open_failures_ = failures;
-    open_run_ = run ? failures_in_a_row_ : 0;
-    failures_in_a_row_ = 0;
+    open_run_ = in_a_row ? run : 0;
+    failures_in_a_row_.store(0, std::memory_order_relaxed);
     OpenLocked(now_ns);
   }
 }
@@ -147,7 +168,7 @@ void CircuitBreaker::Record(bool failure, int64_t now_ns) {
 CircuitBreaker::State CircuitBreaker::state(int64_t now_ns) {
   transport::MutexLock lock(mu_);
   AdvanceLocked(now_ns);
-  return state_;
+  return state_.load(std::memory_order_relaxed);
 }
 
 uint64_t CircuitBreaker::opens() {
@@ -159,7 +180,7 @@ std::string CircuitBreaker::Describe(int64_t now_ns) {
   transport::MutexLock lock(mu_);
   AdvanceLocked(now_ns);
   const int64_t pct = open_calls_ > 0 ? open_failures_ * 100 / open_calls_ : 0;
-  switch (state_) {
+  switch (state_.load(std::memory_order_relaxed)) {
     case State::kClosed:
       return "closed";
     case State::kOpen:

@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <algorithm>
 #include <array>
@@ -16,7 +17,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
 #include "vireo/codec/application_exception.h"
 #include "vireo/codec/message.h"
@@ -73,6 +76,17 @@ namespace {
 // Client::Call frames running on this thread: a call that completes while
 // one runs is inside Call().
 thread_local int t_starting_calls = 0;
+
+// The clock of breakers and budgets: monotonic, a few ms coarse (their
+// windows are 100 ms buckets and up), and a third of the fine clock's cost.
+int64_t CoarseNowNs() {
+  struct timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Client::Impl ids (from 1).
+std::atomic<uint64_t> next_client_id{1};
 
 // Posts a no-op to `loop` and waits until it has run (and so has
 // everything posted to it before).
@@ -333,12 +347,9 @@ class Client::Impl {
   }
 
   ~Impl() {
-    {
-      // After this no governed call starts an attempt.
-      transport::WriterLock lock(life_->mu);
-      life_->closed = true;
-      closing_.store(true);
-    }
+    // After this no governed call starts an attempt.
+    closing_.store(true);
+    life_->Close();
     FailWaitingCalls();
     std::vector<std::shared_ptr<AddressPool>> pools;
     {
@@ -481,15 +492,16 @@ class Client::Impl {
     const Instance* instance = nullptr;
     // Pick counted it (p2c): Done must follow.
     bool counted = false;
+    // Filled by the caller of PickTarget.
     std::shared_ptr<AddressPool> pool;
   };
   // Picks an instance for the call `ctx` describes, skipping those `avoid`
   // (when given) says to; UNAVAILABLE when none is left.
   absl::StatusOr<Target> PickTarget(const CallContext& ctx, const AvoidFn* avoid);
   // Sends `call` to `target` and runs `done` once with the outcome.
-  void SendTo(Target target, std::string_view method, mux::OutgoingCall call, SendDone done);
+  void SendTo(Target target, std::string_view method, mux::OutgoingCall&& call, SendDone done);
   // Picks, sends, and runs `done` once with the outcome.
-  void Send(CallContext& ctx, mux::OutgoingCall call, SendDone done);
+  void Send(CallContext& ctx, mux::OutgoingCall&& call, SendDone done);
 
   // Retries, backups and breakers of one method.
   struct MethodGovernance {
@@ -500,18 +512,49 @@ class Client::Impl {
   class Governed;
   // Whether the client is being destroyed, for the timers of governed
   // calls, which may fire after it is gone (on shared loops).
+  // A gate, not a lock: work that must not overlap the teardown Enter()s
+  // (one atomic add); Close() shuts it and waits for those inside.
   struct Life {
-    transport::SharedMutex mu;
-    bool closed ABSL_GUARDED_BY(mu) = false;
+    static constexpr int64_t kClosed = int64_t{1} << 62;
+    std::atomic<int64_t> state{0};
+    // False (and nothing to Exit) once closed.
+    bool Enter() {
+      if (state.fetch_add(1, std::memory_order_acquire) & kClosed) {
+        Exit();
+        return false;
+      }
+      return true;
+    }
+    void Exit() { state.fetch_sub(1, std::memory_order_release); }
+    void Close() {
+      state.fetch_or(kClosed, std::memory_order_acq_rel);
+      while ((state.load(std::memory_order_acquire) & ~kClosed) != 0) std::this_thread::yield();
+    }
+  };
+  // Inside the gate for its lifetime, if it could enter.
+  class Inside {
+   public:
+    explicit Inside(Life& life) : life_(life), entered_(life.Enter()) {}
+    ~Inside() {
+      if (entered_) life_.Exit();
+    }
+    bool entered() const { return entered_; }
+
+   private:
+    Life& life_;
+    const bool entered_;
   };
   std::shared_ptr<Life> life_ = std::make_shared<Life>();
   // The governance of `method`, made on first use; null when the client has
   // no retry policy and no breaker for it.
   MethodGovernance* Governance(const MethodInfo& method);
+  MethodGovernance* NewGovernance(const MethodInfo& method);
+  // Unique among every client of the process, ever (Governance's cache).
+  const uint64_t id_ = next_client_id.fetch_add(1, std::memory_order_relaxed);
   // ~Impl: fails the governed calls waiting out a backoff.
   void FailWaitingCalls();
   // Sends a prepared call: through Governed when `gov` is set, else Send.
-  void Dispatch(MethodGovernance* gov, CallContext& ctx, mux::OutgoingCall call, SendDone done);
+  void Dispatch(MethodGovernance* gov, CallContext& ctx, mux::OutgoingCall&& call, SendDone done);
 
  public:
   // Whether any retry policy or breaker is on (else calls skip all of it).
@@ -607,11 +650,10 @@ absl::StatusOr<Client::Impl::Target> Client::Impl::PickTarget(const CallContext&
         ctx.method(), ": no instance of service \"", options_.service,
         "\" takes calls (every weight is 0 or less)"));
   }
-  t.pool = Pool(t.instance->address);
   return t;
 }
 
-void Client::Impl::Send(CallContext& ctx, mux::OutgoingCall call, SendDone done) {
+void Client::Impl::Send(CallContext& ctx, mux::OutgoingCall&& call, SendDone done) {
   absl::StatusOr<Target> target = PickTarget(ctx, nullptr);
   if (!target.ok()) {
     ClientReply empty;
@@ -619,10 +661,11 @@ void Client::Impl::Send(CallContext& ctx, mux::OutgoingCall call, SendDone done)
     return;
   }
   ctx.set_peer(target->instance->address);
+  target->pool = Pool(target->instance->address);
   SendTo(*std::move(target), ctx.method(), std::move(call), std::move(done));
 }
 
-void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingCall call,
+void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingCall&& call,
                           SendDone done) {
   // p2c counts calls in flight: tell it when this one completes.
   if (target.counted) {
@@ -688,33 +731,70 @@ void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingC
 
 // One call under a retry policy or breakers: its attempts (failure
 // retries, a backup), the breakers' bookkeeping, and the one delivery.
-// Shared by the attempts' callbacks and timers; the first outcome that
-// settles the call wins, later ones are dropped.
-class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
+// Held by the attempts' callbacks and timers (an intrusive count: a
+// reference is one pointer, so the callbacks that hold one need no heap);
+// the first outcome that settles the call wins, later ones are dropped.
+class Client::Impl::Governed {
  public:
-  Governed(Impl* impl, MethodGovernance* gov, CallContext* ctx, mux::OutgoingCall proto,
+  // A counted reference.
+  class Ref {
+   public:
+    explicit Ref(Governed* g) : g_(g) {}
+    Ref(Ref&& o) noexcept : g_(std::exchange(o.g_, nullptr)) {}
+    Ref& operator=(Ref&&) = delete;
+    ~Ref() {
+      if (g_ != nullptr) g_->Release();
+    }
+    Governed* operator->() const { return g_; }
+    Governed* get() const { return g_; }
+
+   private:
+    Governed* g_;
+  };
+
+  // `first` is the call as Call() prepared it; its encoding stays, shared
+  // (not copied), for the other attempts when there may be any.
+  Governed(Impl* impl, MethodGovernance* gov, CallContext* ctx, mux::OutgoingCall& first,
            absl::Time deadline, bool may_retry, SendDone done)
       : impl_(impl),
-        life_(impl->life_),
+        life_(impl->life_.get()),
         method_(ctx->method()),
         gov_(gov),
         policy_(gov->policy),
         ctx_(ctx),
-        proto_(std::move(proto)),
         deadline_(deadline),
         may_retry_(may_retry),
         done_(std::move(done)) {
-    if (may_retry_) body_ = proto_.body.ReadableCopy();
+    if (may_retry_) body_.emplace(first.body.Share());
   }
 
-  // Sends the first attempt and arms the backup timer.
-  void Begin() {
-    if (may_retry_) gov_->budget->AddCall(transport::EventLoop::NowNs());
-    StartAttempt();
+  // A new reference.
+  Ref NewRef() {
+    AddRef();
+    return Ref(this);
+  }
+  void AddRef() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  // A new reference unless the last one is gone already.
+  std::optional<Ref> TryRef() {
+    int n = refs_.load(std::memory_order_relaxed);
+    while (n > 0) {
+      if (refs_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) return Ref(this);
+    }
+    return std::nullopt;
+  }
+  void Release() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  // Sends `first` as the first attempt and arms the backup timer.
+  void Begin(mux::OutgoingCall& first) {
+    const int64_t now = CoarseNowNs();
+    if (may_retry_) gov_->budget->AddCall(now);
+    StartAttempt(now, &first);
     if (may_retry_ && policy_.backup_delay > absl::ZeroDuration() && policy_.max_retries > 0) {
-      After(policy_.backup_delay, [self = shared_from_this()] {
-        transport::ReaderLock alive(self->life_->mu);
-        if (!self->life_->closed) self->OnBackupTimer();
+      After(policy_.backup_delay, [self = NewRef(), life = impl_->life_] {
+        Inside alive(*life);
+        if (alive.entered()) self->OnBackupTimer();
       });
     }
   }
@@ -728,7 +808,7 @@ class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
     }
     ClientReply empty;
     Deliver(absl::UnavailableError(
-                internal::Cat(ctx_->method(), ": client closed while waiting to retry")),
+                internal::Cat(method_, ": client closed while waiting to retry")),
             empty, nullptr, nullptr);
   }
 
@@ -741,38 +821,34 @@ class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
     });
   }
 
-  // A fresh copy of the call for attempt `index` (0 = the first).
-  mux::OutgoingCall Attempt(int index) {
-    mux::OutgoingCall call;
-    call.method = proto_.method;
-    call.type = proto_.type;
-    call.headers = proto_.headers;
-    call.int_headers = proto_.int_headers;
-    if (index == 0) {
-      call.body = std::move(proto_.body);
-    } else {
-      call.body.Write(body_);
-      call.body.Flush();
-    }
-    if (index > 0 && IsHeaderFraming(impl_->options_.framing)) {
-      call.headers.emplace_back(std::string(kRetryHeader), internal::Cat(index));
+  // Fills `call` for attempt `index` > 0: rebuilt from the context, which
+  // is not written to until the call is delivered.
+  void Attempt(int index, mux::OutgoingCall& call) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (index > 0) {
+      impl_->PrepareHeaders(*ctx_, call);
+      call.body = body_->Share();
+      if (IsHeaderFraming(impl_->options_.framing)) {
+        call.headers.emplace_back(std::string(kRetryHeader), internal::Cat(index));
+      }
     }
     absl::Time deadline = deadline_;
     if (policy_.attempt_timeout > absl::ZeroDuration()) {
       deadline = std::min(deadline, absl::Now() + policy_.attempt_timeout);
     }
     impl_->SetDeadline(deadline, call);
-    return call;
   }
 
-  void StartAttempt() {
+  // Starts the next attempt: `first` (the call Call() prepared) for the
+  // first, else one built by Attempt.
+  void StartAttempt(int64_t now, mux::OutgoingCall* first = nullptr) {
     absl::StatusOr<Target> target;
-    mux::OutgoingCall call;
+    mux::OutgoingCall others;
+    mux::OutgoingCall& call = first != nullptr ? *first : others;
     int index = 0;
     bool refused = false;
     {
       // ~Impl waits for this (and sends no attempt after it).
-      transport::ReaderLock alive(life_->mu);
+      Inside alive(*life_);
       {
         transport::MutexLock lock(mu_);
         // Finished, or a backup and a retry raced for the last attempt
@@ -780,61 +856,70 @@ class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
         if (finished_ || (started_ > 0 && started_ > policy_.max_retries)) return;
         index = started_++;
         ++outstanding_;
-        const int64_t now = transport::EventLoop::NowNs();
-        if (impl_->closing_.load()) {
+        if (!alive.entered() || impl_->closing_.load()) {
           refused = true;
           target = absl::UnavailableError(
-              internal::Cat(ctx_->method(), ": client closed before the call was sent"));
+              internal::Cat(method_, ": client closed before the call was sent"));
         } else if (gov_->breaker != nullptr && !gov_->breaker->Allow(now)) {
           refused = true;
           impl_->breaker_rejections_.fetch_add(1, std::memory_order_relaxed);
           target = absl::UnavailableError(
-              internal::Cat(ctx_->method(), ": circuit breaker of method ", ctx_->method(), " is ",
+              internal::Cat(method_, ": circuit breaker of method ", method_, " is ",
                             gov_->breaker->Describe(now), "; call not sent"));
         } else {
           // Skip instances whose breaker is open and, unless allowed, the
           // ones this call failed on; if that leaves none, only the open.
           bool skip_tried = !policy_.retry_same_node && !tried_.empty();
+          const bool breakers = impl_->options_.breaker.enabled;
+          // The last instance whose pool was looked up, and that pool.
+          const Instance* seen = nullptr;
+          std::shared_ptr<AddressPool> seen_pool;
           auto avoid_fn = [&](const Instance& i) {
-            if (skip_tried && std::find(tried_.begin(), tried_.end(), AddressKey(i.address)) !=
-                                  tried_.end()) {
+            if (skip_tried && absl::c_linear_search(tried_, AddressKey(i.address))) return true;
+            if (!breakers) return false;
+            seen = &i;
+            seen_pool = impl_->Pool(i.address);
+            if (CircuitBreaker* b = seen_pool->breaker(); b != nullptr && !b->Allow(now)) {
+              impl_->breaker_skips_.fetch_add(1, std::memory_order_relaxed);
               return true;
-            }
-            if (impl_->options_.breaker.enabled) {
-              CircuitBreaker* b = impl_->Pool(i.address)->breaker();
-              if (b != nullptr && !b->Allow(now)) {
-                impl_->breaker_skips_.fetch_add(1, std::memory_order_relaxed);
-                return true;
-              }
             }
             return false;
           };
           const AvoidFn avoid(avoid_fn);
-          const bool need_avoid = skip_tried || impl_->options_.breaker.enabled;
+          const bool need_avoid = skip_tried || breakers;
           target = impl_->PickTarget(*ctx_, need_avoid ? &avoid : nullptr);
           if (!target.ok() && skip_tried) {
             skip_tried = false;
             target = impl_->PickTarget(*ctx_, &avoid);
           }
           if (target.ok()) {
+            if (seen == target->instance) {
+              target->pool = std::move(seen_pool);
+            } else {
+              target->pool = impl_->Pool(target->instance->address);
+            }
             tried_.push_back(AddressKey(target->instance->address));
-            call = Attempt(index);
+            pools_[index] = target->pool.get();
+            Attempt(index, call);
           }
         }
       }
       if (target.ok()) {
-        std::shared_ptr<AddressPool> pool = target->pool;
+        // A plain pointer (the reference taken by hand, dropped after the
+        // callback ran, which it does exactly once): the callback is then
+        // trivially copyable and moves around without a manager call.
+        AddRef();
         impl_->SendTo(*std::move(target), method_, std::move(call),
-                      [self = shared_from_this(), pool = std::move(pool)](
-                          absl::Status s, ClientReply& reply,
-                          const codec::FrameHeader* header) mutable {
-                        self->OnAttemptDone(std::move(pool), false, std::move(s), reply, header);
+                      [self = this, index](absl::Status s, ClientReply& reply,
+                                           const codec::FrameHeader* header) {
+                        self->OnAttemptDone(index, false, std::move(s), reply, header);
+                        self->Release();
                       });
         return;
       }
     }
     ClientReply empty;
-    OnAttemptDone(nullptr, refused, target.status(), empty, nullptr);
+    OnAttemptDone(-1, refused, target.status(), empty, nullptr);
   }
 
   // Whether trying `s` again is allowed by the policy.
@@ -843,19 +928,22 @@ class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
     return policy_.idempotent || mux::CallNotSent(s);
   }
 
-  void OnAttemptDone(std::shared_ptr<AddressPool> pool, bool refused, absl::Status status,
-                     ClientReply& reply, const codec::FrameHeader* header) {
-    const int64_t now = transport::EventLoop::NowNs();
-    if (pool != nullptr) {
+  // Attempt `index` (-1: none was sent; `refused` when a breaker or the
+  // closing client stopped it) completed.
+  void OnAttemptDone(int index, bool refused, absl::Status status, ClientReply& reply,
+                     const codec::FrameHeader* header) {
+    // Written before the attempt was sent; read after it completed.
+    AddressPool* pool = index >= 0 ? pools_[index] : nullptr;
+    const bool breakers = gov_->breaker != nullptr;
+    const int64_t now = breakers || !status.ok() ? CoarseNowNs() : 0;
+    if (pool != nullptr && breakers) {
       // A connection failure counts against the instance; any reply, for it.
       if (CircuitBreaker* b = pool->breaker()) {
         b->Record(status.code() == absl::StatusCode::kUnavailable && header == nullptr, now);
       }
       // Every error counts against the method but the service's own
       // answers (IDL exceptions and biz statuses: code UNKNOWN).
-      if (gov_->breaker != nullptr) {
-        gov_->breaker->Record(!status.ok() && status.code() != absl::StatusCode::kUnknown, now);
-      }
+      gov_->breaker->Record(!status.ok() && status.code() != absl::StatusCode::kUnknown, now);
     }
     bool retry = false;
     int retry_number = 0;
@@ -884,38 +972,39 @@ class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
       impl_->retries_.fetch_add(1, std::memory_order_relaxed);
       const absl::Duration wait = policy_.Backoff(retry_number, NextRandom());
       if (wait <= absl::ZeroDuration()) {
-        StartAttempt();
+        StartAttempt(now);
         return;
       }
       {
         transport::MutexLock lock(impl_->waiting_mu_);
         impl_->waiting_.insert(this);
       }
-      After(wait, [self = shared_from_this()] {
+      After(wait, [self = NewRef(), life = impl_->life_] {
         {
           // Closed: ~Impl has failed the call (the client may be gone).
-          transport::ReaderLock alive(self->life_->mu);
-          if (self->life_->closed) return;
+          Inside alive(*life);
+          if (!alive.entered()) return;
           transport::MutexLock lock(self->impl_->waiting_mu_);
           self->impl_->waiting_.erase(self.get());
         }
-        self->StartAttempt();
+        self->StartAttempt(CoarseNowNs());
       });
       return;
     }
-    Deliver(std::move(status), reply, header, pool.get());
+    Deliver(std::move(status), reply, header, pool);
   }
 
-  // Under life_->mu (read): the backup attempt is started once it is released.
+  // Inside life_'s gate: the backup attempt is started once out of it.
   void OnBackupTimer() {
     {
       transport::MutexLock lock(mu_);
       if (finished_ || started_ != 1 || impl_->closing_.load() || absl::Now() >= deadline_) return;
-      if (!gov_->budget->TryRetry(transport::EventLoop::NowNs())) return;
+      if (!gov_->budget->TryRetry(CoarseNowNs())) return;
     }
     impl_->backups_.fetch_add(1, std::memory_order_relaxed);
-    // Not here: StartAttempt takes life_->mu itself.
-    impl_->loops_->Next()->Post([self = shared_from_this()] { self->StartAttempt(); });
+    // Not here: StartAttempt enters the gate itself.
+    impl_->loops_->Next()->Post(
+        [self = NewRef()] { self->StartAttempt(CoarseNowNs()); });
   }
 
   void Deliver(absl::Status status, ClientReply& reply, const codec::FrameHeader* header,
@@ -930,35 +1019,60 @@ class Client::Impl::Governed : public std::enable_shared_from_this<Governed> {
     return static_cast<double>(internal::Mix64(state) >> 11) * 0x1.0p-53;
   }
 
+  std::atomic<int> refs_{1};
   Impl* const impl_;
-  // Outlives the client: timers check it before touching impl_.
-  const std::shared_ptr<Life> life_;
-  const std::string method_;
+  // The client's gate. A timer, which may fire after the client is gone,
+  // holds the gate itself and passes it before touching anything else.
+  Life* const life_;
+  // The context's (valid until the call is delivered; used before).
+  const std::string_view method_;
   MethodGovernance* const gov_;
   const RetryPolicy& policy_;
   CallContext* const ctx_;
-  // The call as prepared for the first attempt; body_ keeps its bytes for
-  // the others.
-  mux::OutgoingCall proto_;
-  std::string body_;
+  // The first attempt's encoding, shared, for the others (when there may
+  // be any).
+  std::optional<transport::LinkBuffer> body_;
   const absl::Time deadline_;
   // Retries and backups allowed (policy on, no chain stop).
   const bool may_retry_;
   SendDone done_;
+  // Each attempt's instance: written before the attempt is sent, read
+  // after it completes (so no lock is needed to read it), while the
+  // attempt's callback holds the pool.
+  AddressPool* pools_[kMaxRetries + 1] = {};
   transport::Mutex mu_;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   int started_ ABSL_GUARDED_BY(mu_) = 0;
   int outstanding_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<AddressKey> tried_ ABSL_GUARDED_BY(mu_);
+  absl::InlinedVector<AddressKey, 2> tried_ ABSL_GUARDED_BY(mu_);
 };
 
 Client::Impl::MethodGovernance* Client::Impl::Governance(const MethodInfo& method) {
   const std::string_view name = method.name;
+  // The method this thread called last, of the client it called: a call
+  // loop finds its entry without the lock or a hash.
+  struct Last {
+    uint64_t client = 0;
+    std::string name;
+    MethodGovernance* gov = nullptr;
+  };
+  thread_local Last last;
+  if (last.client == id_ && last.name == name) return last.gov;
+  MethodGovernance* found = nullptr;
   {
     transport::ReaderLock lock(gov_mu_);
     auto it = governance_.find(std::string(name));
-    if (it != governance_.end()) return it->second.get();
+    if (it != governance_.end()) found = it->second.get();
   }
+  if (found == nullptr) found = NewGovernance(method);
+  last.client = id_;
+  last.name.assign(name.data(), name.size());
+  last.gov = found;
+  return found;
+}
+
+Client::Impl::MethodGovernance* Client::Impl::NewGovernance(const MethodInfo& method) {
+  const std::string_view name = method.name;
   auto g = std::make_unique<MethodGovernance>();
   auto it = options_.method_retry.find(name);
   g->policy = it != options_.method_retry.end() ? it->second : options_.retry;
@@ -988,18 +1102,18 @@ Client::Impl::MethodGovernance* Client::Impl::Governance(const MethodInfo& metho
 }
 
 void Client::Impl::FailWaitingCalls() {
-  std::vector<std::shared_ptr<Governed>> waiting;
+  std::vector<Governed::Ref> waiting;
   {
     transport::MutexLock lock(waiting_mu_);
     for (Governed* g : waiting_) {
-      if (std::shared_ptr<Governed> p = g->weak_from_this().lock()) waiting.push_back(std::move(p));
+      if (std::optional<Governed::Ref> ref = g->TryRef()) waiting.push_back(*std::move(ref));
     }
     waiting_.clear();
   }
-  for (auto& g : waiting) g->FailWaiting();
+  for (Governed::Ref& g : waiting) g->FailWaiting();
 }
 
-void Client::Impl::Dispatch(MethodGovernance* gov, CallContext& ctx, mux::OutgoingCall call,
+void Client::Impl::Dispatch(MethodGovernance* gov, CallContext& ctx, mux::OutgoingCall&& call,
                             SendDone done) {
   if (gov == nullptr || (!gov->policy.enabled && gov->breaker == nullptr)) {
     SetDeadline(ctx.deadline(), call);
@@ -1018,9 +1132,8 @@ void Client::Impl::Dispatch(MethodGovernance* gov, CallContext& ctx, mux::Outgoi
       may_retry = false;
     }
   }
-  auto governed = std::make_shared<Governed>(this, gov, &ctx, std::move(call), deadline,
-                                             may_retry, std::move(done));
-  governed->Begin();
+  Governed::Ref governed(new Governed(this, gov, &ctx, call, deadline, may_retry, std::move(done)));
+  governed->Begin(call);
 }
 
 struct Client::Impl::State {

@@ -41,8 +41,8 @@ ConsistentHashBalancer::Ring ConsistentHashBalancer::Build(
 }
 
 const Instance* ConsistentHashBalancer::At(const InstanceList& instances, uint64_t hash) {
-  std::shared_ptr<const Ring> ring =
-      ring_.Get(instances, [this](const std::vector<Instance>& l) { return Build(l); });
+  const Ring* ring =
+      &ring_.Current(instances, [this](const std::vector<Instance>& l) { return Build(l); });
   if (ring->empty()) return nullptr;
   auto it = std::lower_bound(ring->begin(), ring->end(), std::make_pair(hash, uint32_t{0}));
   if (it == ring->end()) it = ring->begin();  // the ring wraps

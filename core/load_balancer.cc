@@ -109,12 +109,12 @@ EligibleInstances::EligibleInstances(const std::vector<Instance>& instances) {
 
 const Instance* RoundRobinBalancer::Pick(const InstanceList& instances, const CallContext&) {
   const std::vector<Instance>& list = *instances;
-  std::shared_ptr<const EligibleInstances> e =
-      eligible_.Get(instances, [](const std::vector<Instance>& l) { return EligibleInstances(l); });
+  const EligibleInstances& e = eligible_.Current(
+      instances, [](const std::vector<Instance>& l) { return EligibleInstances(l); });
   const uint64_t n = next_.fetch_add(1, std::memory_order_relaxed);
-  if (e->all) return &list[n % list.size()];
-  if (e->positions.empty()) return nullptr;
-  return &list[e->positions[n % e->positions.size()]];
+  if (e.all) return &list[n % list.size()];
+  if (e.positions.empty()) return nullptr;
+  return &list[e.positions[n % e.positions.size()]];
 }
 
 }  // namespace vireo

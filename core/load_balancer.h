@@ -102,21 +102,46 @@ struct EligibleInstances {
 // `P` is built by the callable Get is given; Get returns the picker of the
 // snapshot it is handed, building it when that is not the one last built
 // (pointer identity: resolvers hand out a new snapshot when anything
-// changes). Readers take the current entry with one atomic shared_ptr
-// load; nothing blocks them while another thread builds.
+// changes). One entry is installed per snapshot (a compare-and-swap: two
+// threads that build at once agree on the winner). Nothing blocks readers
+// while another thread builds.
+//
+// Current() is the call path's form: it remembers, per thread, the entry
+// it returned last, and hands it out again with one relaxed atomic load
+// while no new entry has been installed (Get costs an atomic shared_ptr
+// load and two reference count changes). A thread's remembered entry (and
+// its snapshot) stays alive until that thread calls Current on a cache of
+// the same P again, or exits.
+namespace internal {
+// Ids of PickerCache objects (from 1).
+inline std::atomic<uint64_t> next_picker_cache_id{1};
+}  // namespace internal
+
 template <class P>
 class PickerCache {
  public:
   template <class Build>
   std::shared_ptr<const P> Get(const InstanceList& list, Build&& build) {
-    std::shared_ptr<const Entry> e = entry_.load(std::memory_order_acquire);
-    if (e == nullptr || e->list != list) {
-      auto fresh = std::make_shared<Entry>(Entry{list, build(*list)});
-      entry_.store(fresh, std::memory_order_release);
-      e = std::move(fresh);
-    }
+    std::shared_ptr<const Entry> e = Load(list, std::forward<Build>(build));
     // Aliasing: shares the entry's ownership, points at its picker.
     return std::shared_ptr<const P>(e, &e->picker);
+  }
+  // Get's picker, valid on this thread until its next Current() on a
+  // PickerCache<P>.
+  template <class Build>
+  const P& Current(const InstanceList& list, Build&& build) {
+    thread_local Remembered last;
+    const uint64_t generation = generation_.load(std::memory_order_acquire);
+    if (last.cache == id_ && last.list == list.get() && last.generation == generation) {
+      return last.entry->picker;
+    }
+    last.entry = Load(list, std::forward<Build>(build));
+    last.cache = id_;
+    last.list = list.get();
+    // An entry installed since `generation` was read bumps it: the next
+    // call looks again.
+    last.generation = generation;
+    return last.entry->picker;
   }
   // The picker built for exactly `list`, or null.
   std::shared_ptr<const P> Find(const InstanceList& list) const {
@@ -130,6 +155,30 @@ class PickerCache {
     InstanceList list;
     P picker;
   };
+  struct Remembered {
+    uint64_t cache = 0;
+    const std::vector<Instance>* list = nullptr;
+    uint64_t generation = 0;
+    std::shared_ptr<const Entry> entry;
+  };
+
+  template <class Build>
+  std::shared_ptr<const Entry> Load(const InstanceList& list, Build&& build) {
+    std::shared_ptr<const Entry> e = entry_.load(std::memory_order_acquire);
+    if (e != nullptr && e->list == list) return e;
+    std::shared_ptr<const Entry> fresh = std::make_shared<Entry>(Entry{list, build(*list)});
+    // One entry per snapshot: a thread that lost the race takes the
+    // winner's when it is for the same snapshot.
+    while (!entry_.compare_exchange_weak(e, fresh, std::memory_order_acq_rel,
+                                         std::memory_order_acquire)) {
+      if (e != nullptr && e->list == list) return e;
+    }
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+    return fresh;
+  }
+
+  const uint64_t id_ = internal::next_picker_cache_id.fetch_add(1, std::memory_order_relaxed);
+  std::atomic<uint64_t> generation_{0};
   std::atomic<std::shared_ptr<const Entry>> entry_;
 };
 

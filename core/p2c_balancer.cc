@@ -11,8 +11,8 @@ P2cBalancer::Loads::Loads(const std::vector<Instance>& instances)
 }
 
 const Instance* P2cBalancer::Pick(const InstanceList& instances, const CallContext&) {
-  std::shared_ptr<const Loads> loads =
-      loads_.Get(instances, [](const std::vector<Instance>& l) { return Loads(l); });
+  const Loads* loads =
+      &loads_.Current(instances, [](const std::vector<Instance>& l) { return Loads(l); });
   const EligibleInstances& e = loads->eligible;
   const size_t n = e.all ? instances->size() : e.size();
   if (n == 0) return nullptr;

@@ -56,40 +56,49 @@ absl::Duration RetryPolicy::Backoff(int retry, double random) const {
 RetryBudget::RetryBudget(double ratio, absl::Duration window, int64_t min_samples)
     : ratio_(ratio),
       min_samples_(min_samples),
-      bucket_ns_(absl::ToInt64Nanoseconds(absl::Seconds(1))) {
-  const int64_t n = std::clamp<int64_t>(absl::ToInt64Seconds(window), 1, 3600);
-  buckets_.resize(static_cast<size_t>(n));
-}
+      ring_(absl::ToInt64Nanoseconds(absl::Seconds(1)),
+            std::clamp<int64_t>(absl::ToInt64Seconds(window), 1, 3600)),
+      buckets_(new Bucket[ring_.slots()]) {}
 
-RetryBudget::Bucket& RetryBudget::At(int64_t now_ns) {
-  const int64_t index = now_ns / bucket_ns_;
-  Bucket& b = buckets_[static_cast<size_t>(index % static_cast<int64_t>(buckets_.size()))];
-  if (b.index != index) b = Bucket{.index = index};
+RetryBudget::Bucket& RetryBudget::AtLocked(int64_t now_ns) {
+  const int64_t index = ring_.Index(now_ns);
+  Bucket& b = buckets_[ring_.Slot(index)];
+  if (b.index.load(std::memory_order_relaxed) != index) {
+    b.calls.store(0, std::memory_order_relaxed);
+    b.retries.store(0, std::memory_order_relaxed);
+    b.index.store(index, std::memory_order_release);
+  }
   return b;
 }
 
 void RetryBudget::AddCall(int64_t now_ns) {
+  const int64_t index = ring_.Index(now_ns);
+  Bucket& b = buckets_[ring_.Slot(index)];
+  if (b.index.load(std::memory_order_acquire) == index) {
+    b.calls.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   transport::MutexLock lock(mu_);
-  ++At(now_ns).calls;
+  AtLocked(now_ns).calls.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool RetryBudget::TryRetry(int64_t now_ns) {
   transport::MutexLock lock(mu_);
-  const int64_t current = now_ns / bucket_ns_;
-  const int64_t n = static_cast<int64_t>(buckets_.size());
+  const int64_t current = ring_.Index(now_ns);
   int64_t calls = 0;
   int64_t retries = 0;
-  for (const Bucket& b : buckets_) {
-    if (b.index > current - n && b.index <= current) {
-      calls += b.calls;
-      retries += b.retries;
+  for (size_t i = 0; i < ring_.slots(); ++i) {
+    const Bucket& b = buckets_[i];
+    if (ring_.InWindow(b.index.load(std::memory_order_acquire), current)) {
+      calls += b.calls.load(std::memory_order_relaxed);
+      retries += b.retries.load(std::memory_order_relaxed);
     }
   }
   if (calls >= min_samples_ &&
       static_cast<double>(retries + 1) > ratio_ * static_cast<double>(calls)) {
     return false;
   }
-  ++At(now_ns).retries;
+  AtLocked(now_ns).retries.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 

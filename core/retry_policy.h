@@ -43,13 +43,16 @@
 #ifndef VIREO_CORE_RETRY_POLICY_H_
 #define VIREO_CORE_RETRY_POLICY_H_
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "vireo/core/internal/bucket_ring.h"
 #include "vireo/transport/mutex.h"
 
 namespace vireo {
@@ -120,6 +123,7 @@ struct RetryPolicy {
 };
 
 // Counts a method's calls and retries over a sliding window (1 s buckets).
+// AddCall is one atomic add but when a bucket turns over (then a mutex).
 class RetryBudget {
  public:
   RetryBudget(double ratio, absl::Duration window, int64_t min_samples);
@@ -132,17 +136,19 @@ class RetryBudget {
 
  private:
   struct Bucket {
-    int64_t index = -1;
-    int64_t calls = 0;
-    int64_t retries = 0;
+    std::atomic<int64_t> index{-1};
+    std::atomic<int64_t> calls{0};
+    std::atomic<int64_t> retries{0};
   };
-  Bucket& At(int64_t now_ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The bucket of `now_ns`, begun (its counts reset) if it held another's.
+  Bucket& AtLocked(int64_t now_ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const double ratio_;
   const int64_t min_samples_;
-  const int64_t bucket_ns_;
+  const internal::BucketRing ring_;
+  // Begun under mu_; counted without it.
+  std::unique_ptr<Bucket[]> buckets_;
   transport::Mutex mu_;
-  std::vector<Bucket> buckets_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace vireo

@@ -18,8 +18,8 @@ WeightedRandomBalancer::Cumulative::Cumulative(const std::vector<Instance>& inst
 }
 
 const Instance* WeightedRandomBalancer::Pick(const InstanceList& instances, const CallContext&) {
-  std::shared_ptr<const Cumulative> c =
-      cumulative_.Get(instances, [](const std::vector<Instance>& l) { return Cumulative(l); });
+  const Cumulative* c =
+      &cumulative_.Current(instances, [](const std::vector<Instance>& l) { return Cumulative(l); });
   if (c->sums.empty()) return nullptr;
   const uint64_t r =
       internal::Mix64(state_.fetch_add(0x9E3779B97F4A7C15ull, std::memory_order_relaxed)) %

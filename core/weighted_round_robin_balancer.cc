@@ -40,10 +40,10 @@ std::vector<uint32_t> WeightedRoundRobinBalancer::Schedule(const std::vector<Ins
 
 const Instance* WeightedRoundRobinBalancer::Pick(const InstanceList& instances,
                                                  const CallContext&) {
-  std::shared_ptr<const std::vector<uint32_t>> s = schedule_.Get(instances, &Schedule);
-  if (s->empty()) return nullptr;
+  const std::vector<uint32_t>& s = schedule_.Current(instances, &Schedule);
+  if (s.empty()) return nullptr;
   const uint64_t n = next_.fetch_add(1, std::memory_order_relaxed);
-  return &(*instances)[(*s)[n % s->size()]];
+  return &(*instances)[s[n % s.size()]];
 }
 
 }  // namespace vireo

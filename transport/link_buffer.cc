@@ -244,6 +244,14 @@ absl::Status LinkBuffer::ReadBinary(size_t n, char* out) {
 absl::StatusOr<LinkBuffer> LinkBuffer::Slice(size_t n) {
   const size_t len = Len();
   if (ABSL_PREDICT_FALSE(len < n)) return NotEnough(n, len);
+  LinkBuffer out = ShareFront(n);
+  Consume(n);
+  return out;
+}
+
+LinkBuffer LinkBuffer::Share() { return ShareFront(Len()); }
+
+LinkBuffer LinkBuffer::ShareFront(size_t n) {
   LinkBuffer out(pool_);
   if (n == 0) return out;
   SkipExhausted();
@@ -272,7 +280,6 @@ absl::StatusOr<LinkBuffer> LinkBuffer::Slice(size_t n) {
   }
   out.flush_ = out.tail_;
   out.length_.store(n, std::memory_order_relaxed);
-  Consume(n);
   return out;
 }
 

@@ -98,6 +98,10 @@ class LinkBuffer {
   // buffer's blocks (no copy). The slice is read-only, owned by the caller,
   // and outlives this buffer's Release() and destruction.
   absl::StatusOr<LinkBuffer> Slice(size_t n);
+  // Every readable byte as a new read-only buffer sharing this buffer's
+  // blocks (no copy), without consuming them: this buffer reads on as if
+  // nothing happened. A retried RPC sends its one encoding several times so.
+  LinkBuffer Share();
 
   // The readable bytes at the read position that are contiguous in one
   // block, without consuming them: empty when Len() == 0, else at least one
@@ -171,6 +175,9 @@ class LinkBuffer {
   void SkipExhausted();
   // Reader: copies n bytes starting at the read position into `out` without
   // consuming.
+  // The first n readable bytes (n <= Len()) as a read-only buffer sharing
+  // the blocks; nothing consumed.
+  LinkBuffer ShareFront(size_t n);
   void CopyOut(size_t n, char* out);
   void Consume(size_t n);
   char* Scratch(size_t n);

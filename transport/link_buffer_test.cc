@@ -239,6 +239,29 @@ TEST(LinkBuffer, SliceOutlivesParent) {
   EXPECT_EQ(*slice->ReadString(10000), data.substr(100, 10000));
 }
 
+TEST(LinkBuffer, ShareCopiesNothingAndConsumesNothing) {
+  LinkBuffer buf;
+  const std::string data = Pattern(3 * 8192 + 17);  // across blocks
+  buf.Write(data);
+  buf.Flush();
+  ASSERT_TRUE(buf.Skip(5).ok());
+  LinkBuffer a = buf.Share();
+  LinkBuffer b = buf.Share();
+  EXPECT_EQ(buf.Len(), data.size() - 5);
+  EXPECT_EQ(a.ReadableCopy(), data.substr(5));
+  // Each share reads on its own; the original is untouched.
+  EXPECT_EQ(*a.ReadString(10), data.substr(5, 10));
+  EXPECT_EQ(b.ReadableCopy(), data.substr(5));
+  EXPECT_EQ(buf.ReadableCopy(), data.substr(5));
+  // The shares outlive the original's release.
+  buf.Release();
+  EXPECT_EQ(b.ReadableCopy(), data.substr(5));
+  EXPECT_EQ(*b.ReadString(data.size() - 5), data.substr(5));
+  EXPECT_EQ(b.Len(), 0u);
+  LinkBuffer empty;
+  EXPECT_EQ(empty.Share().Len(), 0u);
+}
+
 TEST(LinkBuffer, SliceHoldsBlockReference) {
   BlockPool pool;
   {
