@@ -189,7 +189,8 @@ def scenario_backup(build, runs):
         fast_only = run_client(build, base + ["--targets=" + ",".join(s.target for s in fast)])
         everyone = "--targets=" + ",".join([fast[0].target, fast[1].target, slow.target])
         no_backup = run_client(build, base + [everyone])
-        delay_ms = max(1, math.ceil(fast_only["p99_us"] / 1000))
+        # The fast instances' p99, rounded up to 0.1 ms.
+        delay_ms = max(0.1, math.ceil(fast_only["p99_us"] / 100) / 10)
         backup = run_client(build, base + [everyone, f"--backup_delay_ms={delay_ms}"])
         backup_wide = run_client(build, base + [everyone, f"--backup_delay_ms={delay_ms}",
                                                 "--retry_budget=1"])
@@ -323,16 +324,16 @@ def report(results, args):
         lines += ["### 2. Backup requests around a slow instance", "",
                   "Three servers, one answering after 50 ms (`--delay_us=50000`), c=100, "
                   "round robin. The backup delay is the fast instances' p99 (measured first, "
-                  "rounded up to a whole ms).", "",
+                  "rounded up to 0.1 ms).", "",
                   "| run | p99 | vs fast instances' p99 | backups per call |",
                   "|---|---:|---:|---:|",
                   f"| fast instances alone | {fmt(m('fast_p99_us'))} us | 1.00x | - |",
                   f"| all three, no backup | {fmt(m('no_backup_p99_us'))} us | "
                   f"{m('no_backup_p99_us') / m('fast_p99_us'):.2f}x | - |",
-                  f"| backup after {fmt(m('delay_ms'))} ms, default budget (10%) | "
+                  f"| backup after {fmt(m('delay_ms'), 1)} ms, default budget (10%) | "
                   f"{fmt(m('backup_p99_us'))} us | {m('backup_p99_us') / m('fast_p99_us'):.2f}x | "
                   f"{median([r['backups'] / r['backup_calls'] for r in rows]):.3f} |",
-                  f"| backup after {fmt(m('delay_ms'))} ms, `--retry_budget=1` | "
+                  f"| backup after {fmt(m('delay_ms'), 1)} ms, `--retry_budget=1` | "
                   f"{fmt(m('wide_p99_us'))} us | {m('wide_p99_us') / m('fast_p99_us'):.2f}x | "
                   f"{median([r['wide_backups'] / r['wide_calls'] for r in rows]):.3f} |",
                   "",

@@ -80,8 +80,8 @@ ABSL_FLAG(std::string, lb, "",
           "the client's (weighted_round_robin).");
 ABSL_FLAG(std::string, weights, "", "1,2,3: a weight per --targets entry, in order.");
 ABSL_FLAG(int, retries, 0, "Failure retries per call (0: none; at most 5).");
-ABSL_FLAG(int64_t, backup_delay_ms, 0,
-          "Send a backup request after this many ms without a reply (0: none).");
+ABSL_FLAG(double, backup_delay_ms, 0,
+          "Send a backup request after this many ms without a reply (0: none; 0.6 works).");
 ABSL_FLAG(double, retry_budget, -1,
           "Retries (and backups) allowed per call over 10 s (default: the policy's 0.1).");
 ABSL_FLAG(bool, breaker, false, "Turn the method and instance circuit breakers on.");
@@ -209,11 +209,13 @@ int RunLoad() {
   yaml += "num_loops: " + std::to_string(absl::GetFlag(FLAGS_loops)) + "\n";
   yaml += "call_timeout: 30s\n";
   const int retries = absl::GetFlag(FLAGS_retries);
-  const int64_t backup_ms = absl::GetFlag(FLAGS_backup_delay_ms);
+  const double backup_ms = absl::GetFlag(FLAGS_backup_delay_ms);
   if (retries > 0 || backup_ms > 0) {
     yaml += "retry:\n  enabled: true\n";
     yaml += "  max_retries: " + std::to_string(std::max(retries, 1)) + "\n";
-    if (backup_ms > 0) yaml += "  backup_delay: " + std::to_string(backup_ms) + "ms\n";
+    if (backup_ms > 0) {
+      yaml += "  backup_delay: " + std::to_string(static_cast<int64_t>(backup_ms * 1000)) + "us\n";
+    }
     if (absl::GetFlag(FLAGS_idempotent)) yaml += "  idempotent: true\n";
     if (const double budget = absl::GetFlag(FLAGS_retry_budget); budget >= 0) {
       yaml += "  budget_ratio: " + std::to_string(budget) + "\n";

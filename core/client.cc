@@ -457,6 +457,19 @@ class Client::Impl {
     }
   }
 
+  // The pool of `instance`, an element of `list`: one per snapshot
+  // position, found without a lock or a hash (a PickerCache).
+  const std::shared_ptr<AddressPool>& PoolOf(const InstanceList& list, const Instance& instance) {
+    const std::vector<std::shared_ptr<AddressPool>>& pools =
+        snapshot_pools_.Current(list, [this](const std::vector<Instance>& l) {
+          std::vector<std::shared_ptr<AddressPool>> v;
+          v.reserve(l.size());
+          for (const Instance& i : l) v.push_back(Pool(i.address));
+          return v;
+        });
+    return pools[static_cast<size_t>(&instance - list->data())];
+  }
+
   std::shared_ptr<AddressPool> Pool(const transport::InetAddress& address) {
     const AddressKey key(address);
     {
@@ -485,14 +498,14 @@ class Client::Impl {
 
   using SendDone =
       absl::AnyInvocable<void(absl::Status, ClientReply&, const codec::FrameHeader*) &&>;
-  using AvoidFn = absl::FunctionRef<bool(const Instance&)>;
+  // Whether to skip `instance` of `list`.
+  using AvoidFn = absl::FunctionRef<bool(const InstanceList& list, const Instance& instance)>;
   // The instance a call goes to, and what tracking it needs.
   struct Target {
     InstanceList list;
     const Instance* instance = nullptr;
     // Pick counted it (p2c): Done must follow.
     bool counted = false;
-    // Filled by the caller of PickTarget.
     std::shared_ptr<AddressPool> pool;
   };
   // Picks an instance for the call `ctx` describes, skipping those `avoid`
@@ -531,17 +544,22 @@ class Client::Impl {
       while ((state.load(std::memory_order_acquire) & ~kClosed) != 0) std::this_thread::yield();
     }
   };
-  // Inside the gate for its lifetime, if it could enter.
+  // Inside the gate for its lifetime, if it could enter. With `enter`
+  // false it only vouches: the caller knows the client is alive (it runs
+  // inside Call(), and destroying a client while calling it breaks its
+  // contract).
   class Inside {
    public:
-    explicit Inside(Life& life) : life_(life), entered_(life.Enter()) {}
+    explicit Inside(Life& life, bool enter = true)
+        : life_(life), counted_(enter && life.Enter()), entered_(!enter || counted_) {}
     ~Inside() {
-      if (entered_) life_.Exit();
+      if (counted_) life_.Exit();
     }
     bool entered() const { return entered_; }
 
    private:
     Life& life_;
+    const bool counted_;
     const bool entered_;
   };
   std::shared_ptr<Life> life_ = std::make_shared<Life>();
@@ -582,20 +600,22 @@ class Client::Impl {
   codec::DecodeOptions decode_options_;
   transport::SharedMutex mu_;
   absl::flat_hash_map<AddressKey, std::shared_ptr<AddressPool>> pools_ ABSL_GUARDED_BY(mu_);
+  // pools_'s entries by snapshot position.
+  PickerCache<std::vector<std::shared_ptr<AddressPool>>> snapshot_pools_;
 };
 
 namespace {
 
 // Picks with `balancer`, skipping what `avoid` says to: a few picks, then
 // a walk through the list from the first one.
-const Instance* PickAvoiding(LoadBalancer& balancer, bool tracks, const InstanceList& list,
-                             const CallContext& ctx, absl::FunctionRef<bool(const Instance&)> avoid,
-                             bool* counted) {
+const Instance* PickAvoiding(
+    LoadBalancer& balancer, bool tracks, const InstanceList& list, const CallContext& ctx,
+    absl::FunctionRef<bool(const InstanceList&, const Instance&)> avoid, bool* counted) {
   const Instance* first = nullptr;
   for (int i = 0; i < 3; ++i) {
     const Instance* p = balancer.Pick(list, ctx);
     if (p == nullptr) return nullptr;
-    if (!avoid(*p)) {
+    if (!avoid(list, *p)) {
       *counted = tracks;
       return p;
     }
@@ -606,7 +626,7 @@ const Instance* PickAvoiding(LoadBalancer& balancer, bool tracks, const Instance
   const size_t start = static_cast<size_t>(first - v.data());
   for (size_t k = 1; k <= v.size(); ++k) {
     const Instance& c = v[(start + k) % v.size()];
-    if (c.weight > 0 && !avoid(c)) {
+    if (c.weight > 0 && !avoid(list, c)) {
       *counted = false;
       return &c;
     }
@@ -650,6 +670,7 @@ absl::StatusOr<Client::Impl::Target> Client::Impl::PickTarget(const CallContext&
         ctx.method(), ": no instance of service \"", options_.service,
         "\" takes calls (every weight is 0 or less)"));
   }
+  t.pool = PoolOf(t.list, *t.instance);
   return t;
 }
 
@@ -661,7 +682,6 @@ void Client::Impl::Send(CallContext& ctx, mux::OutgoingCall&& call, SendDone don
     return;
   }
   ctx.set_peer(target->instance->address);
-  target->pool = Pool(target->instance->address);
   SendTo(*std::move(target), ctx.method(), std::move(call), std::move(done));
 }
 
@@ -847,8 +867,10 @@ class Client::Impl::Governed {
     int index = 0;
     bool refused = false;
     {
-      // ~Impl waits for this (and sends no attempt after it).
-      Inside alive(*life_);
+      // ~Impl waits for this (and sends no attempt after it). Not needed
+      // inside Call() (without middleware that moved the call on, the first
+      // attempt starts there).
+      Inside alive(*life_, /*enter=*/t_starting_calls == 0);
       {
         transport::MutexLock lock(mu_);
         // Finished, or a backup and a retry raced for the last attempt
@@ -871,15 +893,14 @@ class Client::Impl::Governed {
           // ones this call failed on; if that leaves none, only the open.
           bool skip_tried = !policy_.retry_same_node && !tried_.empty();
           const bool breakers = impl_->options_.breaker.enabled;
-          // The last instance whose pool was looked up, and that pool.
-          const Instance* seen = nullptr;
-          std::shared_ptr<AddressPool> seen_pool;
-          auto avoid_fn = [&](const Instance& i) {
-            if (skip_tried && absl::c_linear_search(tried_, AddressKey(i.address))) return true;
+          // A copy (at most a few addresses, inline): the lambda runs
+          // under mu_, but the analysis cannot see into it.
+          const absl::InlinedVector<AddressKey, 2> tried = tried_;
+          auto avoid_fn = [&](const InstanceList& list, const Instance& i) {
+            if (skip_tried && absl::c_linear_search(tried, AddressKey(i.address))) return true;
             if (!breakers) return false;
-            seen = &i;
-            seen_pool = impl_->Pool(i.address);
-            if (CircuitBreaker* b = seen_pool->breaker(); b != nullptr && !b->Allow(now)) {
+            CircuitBreaker* b = impl_->PoolOf(list, i)->breaker();
+            if (b != nullptr && !b->Allow(now)) {
               impl_->breaker_skips_.fetch_add(1, std::memory_order_relaxed);
               return true;
             }
@@ -893,11 +914,6 @@ class Client::Impl::Governed {
             target = impl_->PickTarget(*ctx_, &avoid);
           }
           if (target.ok()) {
-            if (seen == target->instance) {
-              target->pool = std::move(seen_pool);
-            } else {
-              target->pool = impl_->Pool(target->instance->address);
-            }
             tried_.push_back(AddressKey(target->instance->address));
             pools_[index] = target->pool.get();
             Attempt(index, call);
