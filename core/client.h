@@ -22,6 +22,13 @@
 // exception, whose typed value IdlException<E>(status) returns. Messages
 // name the peer, the method and the sequence id.
 //
+// Governance (docs/governance.md): ClientOptions::retry / method_retry turn
+// on failure retries and backup requests (core/retry_policy.h), and
+// ClientOptions::breaker the per-method and per-instance circuit breakers
+// (core/circuit_breaker.h). Retries and backups happen inside the
+// innermost middleware step: middleware sees one call. A handler's biz
+// status arrives as UNKNOWN with GetBizStatus(status) (core/biz_status.h).
+//
 // Completion: a call completes exactly once, never inside the Call() (or
 // generated method) that started it, on a loop thread of the client -- in
 // every connection mode and for every error, including those found before
