@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include <algorithm>
@@ -785,7 +786,24 @@ class Client::Impl::Governed {
         deadline_(deadline),
         may_retry_(may_retry),
         done_(std::move(done)) {
-    if (may_retry_) body_.emplace(first.body.Share());
+    if (!may_retry_) return;
+    // A small body is copied into the object (cheaper than sharing its
+    // block); a larger one is shared.
+    const size_t len = first.body.Len();
+    if (len <= sizeof(small_body_)) {
+      struct iovec iov[8];
+      const size_t n = first.body.PeekIovecs(iov, 8, len);
+      size_t copied = 0;
+      for (size_t i = 0; i < n; ++i) {
+        std::memcpy(small_body_ + copied, iov[i].iov_base, iov[i].iov_len);
+        copied += iov[i].iov_len;
+      }
+      if (copied == len) {
+        small_len_ = len;
+        return;
+      }
+    }
+    body_.emplace(first.body.Share());
   }
 
   // A new reference.
@@ -846,7 +864,12 @@ class Client::Impl::Governed {
   void Attempt(int index, mux::OutgoingCall& call) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (index > 0) {
       impl_->PrepareHeaders(*ctx_, call);
-      call.body = body_->Share();
+      if (body_) {
+        call.body = body_->Share();
+      } else {
+        call.body.Write(std::string_view(small_body_, small_len_));
+        call.body.Flush();
+      }
       if (IsHeaderFraming(impl_->options_.framing)) {
         call.headers.emplace_back(std::string(kRetryHeader), internal::Cat(index));
       }
@@ -1045,9 +1068,11 @@ class Client::Impl::Governed {
   MethodGovernance* const gov_;
   const RetryPolicy& policy_;
   CallContext* const ctx_;
-  // The first attempt's encoding, shared, for the others (when there may
-  // be any).
+  // The first attempt's encoding for the others (when there may be any):
+  // copied here when small, else shared.
   std::optional<transport::LinkBuffer> body_;
+  size_t small_len_ = 0;
+  char small_body_[256];
   const absl::Time deadline_;
   // Retries and backups allowed (policy on, no chain stop).
   const bool may_retry_;
