@@ -1033,7 +1033,7 @@ class Client::Impl::Governed {
     Deliver(std::move(status), reply, header, pool);
   }
 
-  // Inside life_'s gate: the backup attempt is started once out of it.
+  // Inside life_'s gate.
   void OnBackupTimer() {
     {
       transport::MutexLock lock(mu_);
@@ -1041,9 +1041,9 @@ class Client::Impl::Governed {
       if (!gov_->budget->TryRetry(CoarseNowNs())) return;
     }
     impl_->backups_.fetch_add(1, std::memory_order_relaxed);
-    // Not here: StartAttempt enters the gate itself.
-    impl_->loops_->Next()->Post(
-        [self = NewRef()] { self->StartAttempt(CoarseNowNs()); });
+    // At once, not posted (that would cost the backup a loop iteration);
+    // StartAttempt enters the gate again, which a counter allows.
+    StartAttempt(CoarseNowNs());
   }
 
   void Deliver(absl::Status status, ClientReply& reply, const codec::FrameHeader* header,
