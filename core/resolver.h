@@ -16,6 +16,7 @@
 #ifndef VIREO_CORE_RESOLVER_H_
 #define VIREO_CORE_RESOLVER_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,8 +29,13 @@ namespace vireo {
 
 struct Instance {
   transport::InetAddress address;
-  // Relative weight for weighted balancers. Default: 100.
+  // Relative weight for weighted balancers; 0 or less takes the instance
+  // out. Default: 100.
   int weight = 100;
+  // Key/values the resolver knows about the instance (a registry's tags:
+  // cluster, zone, ...), for balancers and routing that select by them.
+  // The built-in balancers do not read them. Default: none.
+  std::map<std::string, std::string> tags;
 };
 
 // A snapshot of a service's instances; shared, never changed once built.
