@@ -143,10 +143,10 @@ void Server::Stop(absl::Duration grace) {
   if (!started_ || stopped_) return;
   stopped_ = true;
   const absl::Time deadline = absl::Now() + grace;
-  // Each loop closes its listener before its connections begin to stop, so
-  // no connection is accepted after.
-  tcp_->StopAccepting();
-  tcp_->ForEachConnection([](transport::Connection& c) { Of(c).BeginStop(); });
+  // Each loop closes its listener and begins the stop of its connections
+  // in one task: no connection is accepted after, and once connects are
+  // refused every connection refuses new requests.
+  tcp_->StopAccepting([](transport::Connection& c) { Of(c).BeginStop(); });
   if (!core_->WaitIdle(deadline)) {
     // Calls still queued for a worker are abandoned with the others
     // rather than started after the stop.

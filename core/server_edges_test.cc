@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "vireo/core/server.h"
 #include "vireo/core/server_test_util.h"
 
@@ -94,6 +95,11 @@ TEST_P(HalfClose, RequestsSentBeforeTheFinAreAnswered) {
   const int kConnections = held ? 2 : 25;
   std::vector<std::unique_ptr<TestClient>> clients;
   int32_t seq = 1;
+  // Joined when the test ends, whatever way: it reads `seq` and `parking`.
+  std::thread releaser;
+  absl::Cleanup join_releaser = [&] {
+    if (releaser.joinable()) releaser.join();
+  };
   for (int i = 0; i < kConnections; ++i) {
     auto c = std::make_unique<TestClient>(server->port(), framing, ProtocolId::kBinary);
     ASSERT_TRUE(c->connected());
@@ -110,12 +116,13 @@ TEST_P(HalfClose, RequestsSentBeforeTheFinAreAnswered) {
     // Not an assertion on time: a pause so that the FIN is surely read
     // while the calls are held (the case that lost replies).
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::thread releaser([&] {
+    releaser = std::thread([&] {
       for (int32_t s = 1; s < seq; ++s) {
-        while (!parking.Release(s)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        for (int i = 0; i < kWaitSeconds * 1000 && !parking.Release(s); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
       }
     });
-    releaser.detach();
   }
   // A blocked call is echoed as a parked one.
   const std::string echoed = mode == Mode::kBlockedWorker ? "park" : message;

@@ -80,22 +80,31 @@ void TcpServer::OnEveryLoop(const std::function<void(PerLoop&)>& fn) {
   for (auto& f : done) f.wait();
 }
 
-void TcpServer::StopAccepting() {
+namespace {
+
+// Runs `fn` on each connection of `per_loop`, which `fn` may close (that
+// erases it from the map).
+template <class PerLoop>
+void VisitConnections(PerLoop& per_loop, const std::function<void(Connection&)>& fn) {
+  std::vector<std::shared_ptr<Connection>> open;
+  open.reserve(per_loop.connections.size());
+  for (auto& [ptr, conn] : per_loop.connections) open.push_back(conn);
+  for (auto& conn : open) fn(*conn);
+}
+
+}  // namespace
+
+void TcpServer::StopAccepting(const std::function<void(Connection&)>& then) {
   if (!started_) return;
-  OnEveryLoop([](PerLoop& per_loop) {
+  OnEveryLoop([&then](PerLoop& per_loop) {
     if (per_loop.listener) per_loop.listener->Stop();
+    if (then) VisitConnections(per_loop, then);
   });
 }
 
 void TcpServer::ForEachConnection(const std::function<void(Connection&)>& fn) {
   if (!started_) return;
-  OnEveryLoop([&fn](PerLoop& per_loop) {
-    // `fn` may close connections, which erases them from the map.
-    std::vector<std::shared_ptr<Connection>> open;
-    open.reserve(per_loop.connections.size());
-    for (auto& [ptr, conn] : per_loop.connections) open.push_back(conn);
-    for (auto& conn : open) fn(*conn);
-  });
+  OnEveryLoop([&fn](PerLoop& per_loop) { VisitConnections(per_loop, fn); });
 }
 
 void TcpServer::Stop() {

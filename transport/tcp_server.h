@@ -63,9 +63,11 @@ class TcpServer {
   // Binds one listener per loop and starts accepting.
   absl::Status Start();
   // Stops accepting (the listening sockets close: connects are refused)
-  // and returns when every loop has done so. Connections stay open.
-  // Idempotent.
-  void StopAccepting();
+  // and returns when every loop has done so. Connections stay open. With
+  // `then`, each loop runs it on each of its open connections in the same
+  // task that closes its listener: once a connect is refused, every
+  // connection has been through `then`. Idempotent.
+  void StopAccepting(const std::function<void(Connection&)>& then = nullptr);
   // Runs `fn` on each open connection, in its loop thread, and returns when
   // every loop has run it for all of its connections. `fn` may close them.
   void ForEachConnection(const std::function<void(Connection&)>& fn);
