@@ -33,6 +33,8 @@ import sys
 import threading
 import time
 
+from doc_section import write_section
+
 BEGIN = "<!-- governance-bench:begin -->"
 END = "<!-- governance-bench:end -->"
 
@@ -204,8 +206,8 @@ def scenario_backup(build, runs, concurrency):
             "wide_p99_us": backup_wide["p99_us"], "wide_backups": backup_wide["backups"],
             "wide_calls": backup_wide["total_calls"],
             "abandoned": backup_wide["abandoned_replies"],
+            "concurrency": concurrency,
         }
-        row["concurrency"] = concurrency
         log("backup", row)
         rows.append(row)
     return rows
@@ -409,18 +411,8 @@ def report(results, args):
 
 
 def write_doc(path, lines):
-    section = BEGIN + "\n" + "\n".join(lines).rstrip() + "\n" + END + "\n"
-    old = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        new = head + section + ("\n" + tail if tail else "")
-    else:
-        # After the RPC section, before "## Machine".
-        i = old.find("\n## Machine")
-        new = (old + "\n" + section) if i < 0 else (old[:i + 1] + section + "\n" + old[i + 1:])
-    with open(path, "w") as f:
-        f.write(new)
+    # After the RPC section, before "## Machine".
+    write_section(path, BEGIN, END, lines, before="\n## Machine")
 
 
 def main():

@@ -35,6 +35,8 @@ import sys
 import tempfile
 import time
 
+from doc_section import write_section
+
 # (payload bytes, concurrency) points; the first four are the 1 KiB curve.
 POINTS = [(1024, 1), (1024, 16), (1024, 100), (1024, 400), (16384, 16), (1048576, 16)]
 CURVE = [p for p in POINTS if p[0] == 1024]
@@ -485,18 +487,8 @@ def report(results, fws, mem, args, img_lines, codegen_md):
 
 
 def write_doc(path, lines):
-    section = BEGIN + "\n" + "\n".join(lines).rstrip() + "\n" + END + "\n"
-    old = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        new = head + section + ("\n" + tail if tail else "")
-    else:
-        # Before the first second-level heading, after the page's introduction.
-        i = old.find("\n## ")
-        new = (old + "\n" + section) if i < 0 else (old[:i + 1] + section + "\n" + old[i + 1:])
-    with open(path, "w") as f:
-        f.write(new)
+    # Before the first second-level heading, after the page's introduction.
+    write_section(path, BEGIN, END, lines, before="\n## ")
 
 
 def main():
