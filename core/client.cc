@@ -679,7 +679,7 @@ void Client::Impl::Send(CallContext& ctx, mux::OutgoingCall&& call, SendDone don
   absl::StatusOr<Target> target = PickTarget(ctx, nullptr);
   if (!target.ok()) {
     ClientReply empty;
-    std::move(done)(target.status(), empty, nullptr);
+    std::move(done)(std::move(target).status(), empty, nullptr);
     return;
   }
   ctx.set_peer(target->instance->address);
@@ -725,7 +725,7 @@ void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingC
               }
               ClientReply reply;
               if (!r.ok()) {
-                std::move(done)(r.status(), reply, nullptr);
+                std::move(done)(std::move(r).status(), reply, nullptr);
                 return;
               }
               reply.protocol = r->header.protocol;
@@ -958,7 +958,7 @@ class Client::Impl::Governed {
       }
     }
     ClientReply empty;
-    OnAttemptDone(-1, refused, target.status(), empty, nullptr);
+    OnAttemptDone(-1, refused, std::move(target).status(), empty, nullptr);
   }
 
   // Whether trying `s` again is allowed by the policy.

@@ -120,7 +120,7 @@ no_aslr=()
 if command -v setarch >/dev/null && setarch "$(uname -m)" -R true 2>/dev/null; then
   no_aslr=(setarch "$(uname -m)" -R)
 fi
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp \
   "${no_aslr[@]}" ctest --test-dir build-tsan -L "$tsan_labels" "${ctest_args[@]}"
 end
 
