@@ -338,8 +338,7 @@ class Client::Impl {
     } else {
       balancer_error_ = lb.status();
     }
-    absl::StatusOr<std::shared_ptr<StaticResolver>> r =
-        StaticResolver::FromTargets(options.targets, options.weights);
+    absl::StatusOr<std::shared_ptr<Resolver>> r = NewResolver(options.targets, options.weights);
     if (r.ok()) {
       resolver_ = *std::move(r);
     } else {

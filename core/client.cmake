@@ -2,10 +2,10 @@
 list(APPEND VIREO_CORE_SOURCES
   client.cc client_options.cc load_balancer.cc resolver.cc internal/yaml_util.cc
   weighted_round_robin_balancer.cc weighted_random_balancer.cc consistent_hash_balancer.cc
-  p2c_balancer.cc biz_status.cc circuit_breaker.cc retry_policy.cc)
+  p2c_balancer.cc biz_status.cc circuit_breaker.cc retry_policy.cc dns_resolver.cc)
 list(APPEND VIREO_CORE_HEADERS call_args.h client.h load_balancer.h resolver.h
   weighted_round_robin_balancer.h weighted_random_balancer.h consistent_hash_balancer.h
-  p2c_balancer.h biz_status.h circuit_breaker.h retry_policy.h)
+  p2c_balancer.h biz_status.h circuit_breaker.h retry_policy.h dns_resolver.h)
 
 function(vireo_core_client_tests)
   vireo_add_test(NAME client_options_test SOURCES client_options_test.cc

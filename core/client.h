@@ -80,7 +80,9 @@ struct ClientOptions {
   // The IDL service name: sent as TTHeader's to-service key and "isn"
   // header, and used for TMultiplexedProtocol names. Default: "" (none).
   std::string service;
-  // Addresses as "host:port". Used by the default static resolver.
+  // Where the service is: addresses as "host:port" (a static list), or one
+  // URI, "dns:///name:port[?refresh=30s]" or
+  // "etcd://host:port[,host:port]/service" (core/resolver.h). Default: none.
   std::vector<std::string> targets;
   // Default: THeader.
   codec::Framing framing = codec::Framing::kTHeader;

@@ -91,6 +91,11 @@ absl::Status Server::Start() {
   }
   absl::StatusOr<transport::InetAddress> address = ListenAddress(core_->options.address);
   if (!address.ok()) return address.status();
+  if (registry_ == nullptr && !core_->options.registry.kind.empty()) {
+    absl::StatusOr<std::shared_ptr<Registry>> r = NewRegistry(core_->options.registry);
+    if (!r.ok()) return r.status();
+    registry_ = *std::move(r);
+  }
   address_ = *address;
   started_ = true;
 
@@ -134,6 +139,47 @@ absl::Status Server::Start() {
                                       listening.message()));
   }
   address_ = tcp_->address();
+  if (registry_ != nullptr) {
+    if (absl::Status s = Register(); !s.ok()) {
+      Stop(absl::ZeroDuration());
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Server::Register() {
+  const RegistryOptions& o = core_->options.registry;
+  absl::StatusOr<transport::InetAddress> where = address_;
+  if (!o.host.empty()) {
+    where = transport::InetAddress::Resolve(o.host, address_.port());
+  } else if (address_.IsWildcard()) {
+    where = transport::InetAddress::FirstNonLoopbackIPv4(address_.port());
+  }
+  if (!where.ok()) {
+    return absl::Status(where.status().code(),
+                        internal::Cat("vireo server: no address to register (set registry.host): ",
+                                      where.status().message()));
+  }
+  std::vector<std::string> names;
+  if (!o.service.empty()) {
+    names.push_back(o.service);
+  } else {
+    for (Service* s : services_) names.emplace_back(s->ServiceName());
+  }
+  for (std::string& name : names) {
+    RegistryInfo info;
+    info.service = std::move(name);
+    info.address = *where;
+    info.weight = o.weight;
+    info.tags = o.tags;
+    if (absl::Status s = registry_->Register(info); !s.ok()) {
+      return absl::Status(s.code(), internal::Cat("vireo server: cannot register ", info.service,
+                                                  " at ", info.address.ToString(), ": ",
+                                                  s.message()));
+    }
+    registered_.push_back(std::move(info));
+  }
   return absl::OkStatus();
 }
 
@@ -143,6 +189,15 @@ void Server::Stop(absl::Duration grace) {
   if (!started_ || stopped_) return;
   stopped_ = true;
   const absl::Time deadline = absl::Now() + grace;
+  // Out of the registry first: clients watching it stop picking this
+  // server while it still answers.
+  for (const RegistryInfo& info : registered_) {
+    if (absl::Status s = registry_->Deregister(info); !s.ok()) {
+      spdlog::warn("vireo server {}: cannot deregister {}: {}", address_.ToString(), info.service,
+                   std::string(s.message()));
+    }
+  }
+  registered_.clear();
   // Each loop closes its listener and begins the stop of its connections
   // in one task: no connection is accepted after, and once connects are
   // refused every connection refuses new requests.
@@ -168,6 +223,8 @@ void Server::Stop(absl::Duration grace) {
   loops_->Stop();
   if (core_->workers) core_->workers->Shutdown();
 }
+
+void Server::SetRegistry(std::shared_ptr<Registry> registry) { registry_ = std::move(registry); }
 
 ServerStats Server::stats() const {
   ServerStats s;

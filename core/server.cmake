@@ -3,8 +3,9 @@
 list(APPEND VIREO_CORE_SOURCES
   server.cc server_options.cc access_log.cc
   internal/server_core.cc internal/server_connection.cc internal/server_worker_pool.cc
-  internal/server_limits.cc)
-list(APPEND VIREO_CORE_HEADERS server.h server_options.h server_middleware.h access_log.h)
+  internal/server_limits.cc registry.cc)
+list(APPEND VIREO_CORE_HEADERS server.h server_options.h server_middleware.h access_log.h
+  registry.h)
 
 function(vireo_core_server_tests)
   # core/ is configured before the top level includes this; it guards itself.
@@ -36,6 +37,10 @@ function(vireo_core_server_tests)
                  LABELS server)
   vireo_add_test(NAME biz_status_rpc_test
                  SOURCES biz_status_rpc_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
+  vireo_add_test(NAME discovery_core_test
+                 SOURCES discovery_core_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS server)
   vireo_add_test(NAME server_options_test SOURCES server_options_test.cc

@@ -53,6 +53,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "vireo/core/registry.h"
 #include "vireo/core/server_middleware.h"
 #include "vireo/core/server_options.h"
 #include "vireo/core/service.h"
@@ -105,13 +106,20 @@ class Server {
   // Adds a middleware around every call; the first added is outermost.
   // Before Start().
   void Use(ServerMiddleware middleware);
+  // Registers the server's services in `registry` (instead of the one
+  // options.registry names), with options.registry's weight, tags, service
+  // and host. Before Start().
+  void SetRegistry(std::shared_ptr<Registry> registry);
 
-  // Binds, starts the loops (and workers) and begins accepting.
-  // FailedPrecondition when already started, or with no service;
-  // AlreadyExists for two services of one name; InvalidArgument for a bad
-  // address; the socket error when binding fails.
+  // Binds, starts the loops (and workers), begins accepting, then registers
+  // each service in the registry, if any. FailedPrecondition when already
+  // started, or with no service; AlreadyExists for two services of one
+  // name; InvalidArgument for a bad address or registry kind; the socket
+  // error when binding fails; the registry's error when the first
+  // registration fails (the server is then stopped).
   absl::Status Start();
-  // Graceful shutdown within options.shutdown_grace (see above).
+  // Graceful shutdown within options.shutdown_grace (see above); the
+  // registry's entries are removed first.
   // Idempotent; the server cannot be started again.
   void Stop();
   // Graceful shutdown within `grace`.
@@ -126,6 +134,8 @@ class Server {
   ServerStats stats() const;
 
  private:
+  absl::Status Register();
+
   std::shared_ptr<internal::ServerCore> core_;
   std::vector<Service*> services_;
   std::unique_ptr<transport::EventLoopGroup> loops_;
@@ -133,6 +143,9 @@ class Server {
   // context is its internal::ServerConnection.
   std::unique_ptr<transport::TcpServer> tcp_;
   transport::InetAddress address_;
+  std::shared_ptr<Registry> registry_;
+  // What Start registered, removed by Stop.
+  std::vector<RegistryInfo> registered_;
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -37,6 +37,21 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
   }
   r.Duration("shutdown_grace", &o.shutdown_grace);
   r.Limits("limits", &o.limits);
+  r.Map("registry", [&](internal::YamlReader& m) {
+    RegistryOptions& g = o.registry;
+    m.String("kind", &g.kind);
+    m.StringList("endpoints", &g.endpoints);
+    m.String("prefix", &g.prefix);
+    m.Duration("ttl", &g.ttl);
+    m.Int("weight", &g.weight, 0, INT32_MAX);
+    std::vector<std::pair<std::string, std::string>> tags;
+    m.StringMap("tags", &tags);
+    for (auto& [key, value] : tags) g.tags[key] = value;
+    m.String("service", &g.service);
+    m.String("host", &g.host);
+    if (!g.kind.empty() && g.endpoints.empty()) m.Fail("endpoints", "a registry needs endpoints");
+    if (g.ttl < absl::Seconds(1)) m.Fail("ttl", "at least 1s");
+  });
   if (absl::Status s = r.Finish(); !s.ok()) return s;
   // The port is checked here, so that a typo in a config file is reported
   // with its key rather than at Start(); the host may be a name, resolved

@@ -25,6 +25,15 @@
 //   max_in_flight: 5000            # calls in flight on the server; 0 = no limit
 //   max_in_flight_per_method: {echo: 100}
 //   shutdown_grace: 5s
+//   registry:                      # core/registry.h; absent = none
+//     kind: etcd
+//     endpoints: ["127.0.0.1:2379"]
+//     prefix: kitex/registry-etcd
+//     ttl: 60s                     # at least 1s
+//     weight: 10
+//     tags: {zone: a}
+//     service: ""                  # "" = each hosted service's name
+//     host: ""                     # "" = the listen address (wildcard: first non-loopback IPv4)
 //   limits:
 //     max_frame_size: 16777216     # bytes
 //     max_string_size: 16777216    # bytes
@@ -47,6 +56,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "vireo/codec/thrift_types.h"
+#include "vireo/core/registry.h"
 
 namespace vireo {
 
@@ -105,6 +115,9 @@ struct ServerOptions {
   // send their replies before it closes the connections regardless.
   // Default: 5 s.
   absl::Duration shutdown_grace = absl::Seconds(5);
+  // Where the server registers itself (core/registry.h). Default: kind ""
+  // = nowhere.
+  RegistryOptions registry;
 
   // Reads options from YAML text (keys in the header comment); fields the
   // text does not set keep their defaults. InvalidArgument naming the key

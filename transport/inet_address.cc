@@ -1,8 +1,11 @@
 #include "vireo/transport/inet_address.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "absl/strings/numbers.h"
@@ -82,6 +85,79 @@ absl::StatusOr<InetAddress> InetAddress::Resolve(const std::string& host, uint16
     reinterpret_cast<sockaddr_in6*>(&out.addr_)->sin6_port = htons(port);
   }
   return out;
+}
+
+absl::StatusOr<std::vector<InetAddress>> InetAddress::ResolveAll(const std::string& host,
+                                                                 uint16_t port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* result = nullptr;
+  const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &result);
+  if (rc != 0 || result == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot resolve '", host, "': ", gai_strerror(rc)));
+  }
+  std::vector<InetAddress> out;
+  for (const addrinfo* ai = result; ai != nullptr; ai = ai->ai_next) {
+    if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
+    InetAddress a(ai->ai_addr, ai->ai_addrlen);
+    a.SetPort(port);
+    bool seen = false;
+    for (const InetAddress& b : out) seen |= (a == b);
+    if (!seen) out.push_back(a);
+  }
+  freeaddrinfo(result);
+  if (out.empty()) {
+    return absl::UnavailableError(absl::StrCat("cannot resolve '", host, "': no address"));
+  }
+  return out;
+}
+
+absl::StatusOr<InetAddress> InetAddress::FirstNonLoopbackIPv4(uint16_t port) {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) {
+    return absl::NotFoundError(absl::StrCat("getifaddrs: ", std::strerror(errno)));
+  }
+  absl::StatusOr<InetAddress> out =
+      absl::NotFoundError("no interface that is up has a non-loopback IPv4 address");
+  for (const ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    if ((i->ifa_flags & IFF_UP) == 0 || (i->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    InetAddress a(i->ifa_addr, sizeof(sockaddr_in));
+    a.SetPort(port);
+    out = a;
+    break;
+  }
+  freeifaddrs(list);
+  return out;
+}
+
+bool InetAddress::IsWildcard() const {
+  if (addr_.ss_family == AF_INET6) {
+    const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(&addr_)->sin6_addr;
+    return IN6_IS_ADDR_UNSPECIFIED(&a);
+  }
+  return reinterpret_cast<const sockaddr_in*>(&addr_)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+bool operator==(const InetAddress& a, const InetAddress& b) {
+  if (a.family() != b.family() || a.port() != b.port()) return false;
+  if (a.family() == AF_INET6) {
+    return std::memcmp(&reinterpret_cast<const sockaddr_in6*>(&a.addr_)->sin6_addr,
+                       &reinterpret_cast<const sockaddr_in6*>(&b.addr_)->sin6_addr,
+                       sizeof(in6_addr)) == 0;
+  }
+  return reinterpret_cast<const sockaddr_in*>(&a.addr_)->sin_addr.s_addr ==
+         reinterpret_cast<const sockaddr_in*>(&b.addr_)->sin_addr.s_addr;
+}
+
+void InetAddress::SetPort(uint16_t port) {
+  if (addr_.ss_family == AF_INET6) {
+    reinterpret_cast<sockaddr_in6*>(&addr_)->sin6_port = htons(port);
+  } else {
+    reinterpret_cast<sockaddr_in*>(&addr_)->sin_port = htons(port);
+  }
 }
 
 uint16_t InetAddress::port() const {

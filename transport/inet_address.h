@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -33,15 +34,28 @@ class InetAddress {
   static absl::StatusOr<InetAddress> Parse(std::string_view host_port);
   // A numeric host, or a name looked up with getaddrinfo (first result).
   static absl::StatusOr<InetAddress> Resolve(const std::string& host, uint16_t port);
+  // Every address getaddrinfo gives for `host` (A and AAAA), each once, in
+  // its order. Unavailable naming the host when there is none. Blocks.
+  static absl::StatusOr<std::vector<InetAddress>> ResolveAll(const std::string& host,
+                                                             uint16_t port);
+  // The first IPv4 address of an interface that is up and not loopback
+  // (what a server listening on 0.0.0.0 tells a registry), with `port`.
+  // NotFound when there is none.
+  static absl::StatusOr<InetAddress> FirstNonLoopbackIPv4(uint16_t port);
   // 127.0.0.1:port.
   static InetAddress Loopback(uint16_t port);
 
   int family() const { return addr_.ss_family; }
   uint16_t port() const;
+  // 0.0.0.0 or [::].
+  bool IsWildcard() const;
   const struct sockaddr* sockaddr() const { return reinterpret_cast<const struct sockaddr*>(&addr_); }
   socklen_t length() const { return len_; }
   // "1.2.3.4:80" or "[::1]:80".
   std::string ToString() const;
+  void SetPort(uint16_t port);
+
+  friend bool operator==(const InetAddress& a, const InetAddress& b);
 
  private:
   struct sockaddr_storage addr_;
