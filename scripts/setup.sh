@@ -9,9 +9,14 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libabsl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  # etcd discovery (core/discovery): JSON for etcd's HTTP gateway.
+  nlohmann-json3-dev
   # Interoperability peers, for tests only: Apache Thrift's C++ and Python
   # libraries and compiler (libthrift's headers need Boost and libevent).
   libthrift-dev thrift-compiler libboost-dev libevent-dev python3-thrift
+  # A real etcd for the etcd discovery tests only (core/discovery,
+  # label etcd): the server and etcdctl.
+  etcd-server etcd-client
   # The fuzz targets (fuzz/, scripts/fuzz.sh): clang and its libFuzzer.
   clang libclang-rt-dev
 )
