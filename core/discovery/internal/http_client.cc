@@ -185,7 +185,7 @@ void HttpConnection::Consume(size_t n) { in_pos_ += n; }
 
 absl::StatusOr<std::string> HttpConnection::ReadLine(size_t max_bytes, absl::Time deadline,
                                                      std::string_view doing,
-                                                     std::string_view limit_name,
+                                                     std::string_view limit_message,
                                                      size_t* consumed) {
   size_t searched = 0;
   for (;;) {
@@ -209,7 +209,7 @@ absl::StatusOr<std::string> HttpConnection::ReadLine(size_t max_bytes, absl::Tim
     }
     // Fill may move the buffered bytes; `searched` counts from in_pos_.
   }
-  return absl::ResourceExhaustedError(Cat(limit_name, " (", max_bytes, " bytes)"));
+  return absl::ResourceExhaustedError(ToAbsl(limit_message));
 }
 
 absl::StatusOr<int> HttpConnection::ReadHead(size_t max_header_bytes, absl::Time deadline) {
@@ -224,10 +224,11 @@ absl::StatusOr<int> HttpConnection::ReadHead(size_t max_header_bytes, absl::Time
 }
 
 absl::Status HttpConnection::ParseHead(size_t max_header_bytes, absl::Time deadline, int* status) {
-  constexpr std::string_view kHeaderLimit = "response header exceeds max_header_bytes";
+  const std::string header_limit =
+      Cat("response header exceeds max_header_bytes (", max_header_bytes, " bytes)");
   size_t used = 0;
   absl::StatusOr<std::string> status_line =
-      ReadLine(max_header_bytes, deadline, "waiting for the response", kHeaderLimit, &used);
+      ReadLine(max_header_bytes, deadline, "waiting for the response", header_limit, &used);
   if (!status_line.ok()) return status_line.status();
   // "HTTP/1.1 200 OK": the version, a space, three digits, then a space
   // and a reason or nothing.
@@ -251,7 +252,7 @@ absl::Status HttpConnection::ParseHead(size_t max_header_bytes, absl::Time deadl
     size_t consumed = 0;
     absl::StatusOr<std::string> header =
         ReadLine(max_header_bytes - std::min(used, max_header_bytes), deadline,
-                 "reading the response header", kHeaderLimit, &consumed);
+                 "reading the response header", header_limit, &consumed);
     if (!header.ok()) return header.status();
     used += consumed;
     if (header->empty()) break;
@@ -305,7 +306,8 @@ absl::Status HttpConnection::ReadTrailers(absl::Time deadline) {
     size_t consumed = 0;
     absl::StatusOr<std::string> line = ReadLine(
         max_header_bytes_ - std::min(used, max_header_bytes_), deadline,
-        "reading the chunked trailer", "chunked trailer exceeds max_header_bytes", &consumed);
+        "reading the chunked trailer",
+        Cat("chunked trailer exceeds max_header_bytes (", max_header_bytes_, " bytes)"), &consumed);
     if (!line.ok()) return line.status();
     if (line->empty()) return absl::OkStatus();
     used += consumed;

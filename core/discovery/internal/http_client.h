@@ -98,10 +98,10 @@ class HttpConnection {
   // Reads more bytes into in_; false at end of stream.
   absl::StatusOr<bool> Fill(absl::Time deadline, std::string_view doing);
   // The next line (without CRLF or LF), at most `max_bytes` with its end
-  // (ResourceExhausted "<limit_name> (<max_bytes> bytes)" beyond);
-  // `*consumed` (if not null) gets its length with the end.
+  // (beyond: ResourceExhausted with `limit_message`); `*consumed` (if not
+  // null) gets its length with the end.
   absl::StatusOr<std::string> ReadLine(size_t max_bytes, absl::Time deadline,
-                                       std::string_view doing, std::string_view limit_name,
+                                       std::string_view doing, std::string_view limit_message,
                                        size_t* consumed = nullptr);
   absl::Status ParseHead(size_t max_header_bytes, absl::Time deadline, int* status);
   absl::Status ReadTrailers(absl::Time deadline);
