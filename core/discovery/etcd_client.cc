@@ -269,7 +269,9 @@ absl::StatusOr<std::unique_ptr<HttpConnection>> EtcdClient::ConnectAny(std::stri
 
 absl::Status EtcdClient::Failed(std::string_view endpoint, std::string_view path,
                                 const absl::Status& status) const {
-  if (absl::IsCancelled(status) || is_shut_down()) return ShutDownStatus();
+  // Only Shutdown makes a wait return Cancelled; etcd's own code 1, if
+  // it ever sent it, passes through.
+  if (is_shut_down()) return ShutDownStatus();
   absl::Status annotated = InResponse(endpoint, path, status);
   if (!absl::IsDeadlineExceeded(status)) return annotated;
   return absl::DeadlineExceededError(Cat(annotated.message(), " (request_timeout ",

@@ -119,8 +119,8 @@ class EtcdClient {
   // or negative timeout or limit. Connects to nothing yet.
   static absl::StatusOr<std::unique_ptr<EtcdClient>> Create(EtcdClientOptions options);
 
-  // Closes the client. Thread safe, but no call may be running: call
-  // Shutdown() and join the threads that use the client first.
+  // Closes the client. No call may be running: call Shutdown() and join
+  // the threads that use the client first.
   ~EtcdClient();
   EtcdClient(const EtcdClient&) = delete;
   EtcdClient& operator=(const EtcdClient&) = delete;

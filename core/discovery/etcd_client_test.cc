@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <future>
 #include <memory>
 #include <string>
@@ -409,6 +410,14 @@ TEST(EtcdClient, ConcurrentCallsFromManyThreads) {
   absl::StatusOr<RangeResult> all = client->RangePrefix("/mt/");
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->kvs.size(), 40u);
+}
+
+TEST(EtcdProcess, MissingBinaryIsFailedPrecondition) {
+  ASSERT_EQ(::setenv("VIREO_ETCD", "/nonexistent/etcd", 1), 0);
+  const absl::Status status = EtcdProcess::Start().status();
+  ::unsetenv("VIREO_ETCD");
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_THAT(Msg(status), HasSubstr("/nonexistent/etcd"));
 }
 
 TEST(EtcdProcess, EtcdctlReportsErrors) {

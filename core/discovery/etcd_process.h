@@ -71,6 +71,9 @@ class EtcdProcess {
   // its stdout, or an error with its exit status and stderr.
   absl::StatusOr<std::string> Etcdctl(const std::vector<std::string>& args);
 
+  // The last 2000 bytes of etcd's log, for a failing test's message.
+  std::string LogTail() const;
+
  private:
   EtcdProcess(std::string binary, std::string dir);
 
@@ -79,7 +82,6 @@ class EtcdProcess {
   absl::Status Spawn();
   absl::Status WaitUntilServing(absl::Duration timeout);
   absl::Status Signal(int signal, absl::Duration reap_timeout);
-  std::string LogTail() const;
 
   const std::string binary_;
   const std::string dir_;
