@@ -15,3 +15,9 @@ add_executable(vireo_rpc_bench_client rpc_bench_client.cc)
 target_link_libraries(vireo_rpc_bench_client PRIVATE
   vireo_rpc_bench_idl vireo_core vireo_bench_load absl::flags_parse)
 vireo_target_defaults(vireo_rpc_bench_client)
+
+# etcd:// in --registry and --targets (core/discovery/).
+if(TARGET vireo_etcd)
+  target_link_libraries(vireo_rpc_bench_server PRIVATE vireo_etcd)
+  target_link_libraries(vireo_rpc_bench_client PRIVATE vireo_etcd)
+endif()

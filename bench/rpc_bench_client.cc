@@ -25,8 +25,12 @@
 //       [--timeline_ms=T]
 //   vireo_rpc_bench_client --port=N --idle_conns=10000 [--hold=10]
 //
+// --targets also takes one URI: etcd://host:port[,host:port]/NAME
+// resolves NAME's instances registered in etcd and follows them as they
+// come and go; dns:///name:port every address of the name.
+//
 // With --targets the JSON line also has "per_target" (calls answered by
-// each target, warm-up included) and, always, "errors_by_code" (failed
+// each address, warm-up included) and, always, "errors_by_code" (failed
 // calls by status code name) and the client's "retries", "backups",
 // "abandoned_replies", "breaker_rejections" and "breaker_skips".
 //
@@ -74,7 +78,9 @@ ABSL_FLAG(int, loops, 1, "Client event loops (threads).");
 ABSL_FLAG(int, idle_conns, 0, "Open this many idle connections instead of running load.");
 ABSL_FLAG(std::string, targets, "",
           "host:port,host:port,...: the servers to spread calls over (instead of --host and "
-          "--port). The JSON line then counts calls answered per target (per_target).");
+          "--port), or one URI: etcd://host:port[,host:port]/NAME (instances registered in "
+          "etcd, watched) or dns:///name:port. The JSON line then counts calls answered per "
+          "address (per_target).");
 ABSL_FLAG(std::string, lb, "",
           "round_robin, weighted_round_robin, weighted_random, consistent_hash or p2c. Default: "
           "the client's (weighted_round_robin).");
@@ -188,6 +194,9 @@ int RunLoad() {
   const std::string targets = absl::GetFlag(FLAGS_targets);
   if (targets.empty()) {
     yaml += "targets: [\"" + config.host + ":" + std::to_string(config.port) + "\"]\n";
+  } else if (targets.find("://") != std::string::npos) {
+    // One resolver URI (etcd://host:port[,host:port]/NAME, dns:///name:port).
+    yaml += "targets: [\"" + targets + "\"]\n";
   } else {
     std::vector<std::string> quoted;
     for (absl::string_view t : absl::StrSplit(targets, ',', absl::SkipEmpty())) {

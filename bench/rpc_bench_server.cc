@@ -8,6 +8,13 @@
 // Usage:
 //   vireo_rpc_bench_server --port=N [--loops=1] [--workers=0]
 //       [--qps_limit=0] [--max_in_flight=0] [--delay_us=0] [--fail_ratio=0]
+//       [--registry=etcd://host:port[,host:port] [--service=NAME]
+//        [--registry_ttl=60s] [--registry_host=HOST]]
+//
+// --registry registers the server in etcd in Kitex's layout (key
+// kitex/registry-etcd/<service>/<host:port>; the host is the first
+// non-loopback IPv4 address unless --registry_host says) once it listens,
+// and deregisters it on SIGINT/SIGTERM before it stops listening.
 //
 // --delay_us makes each call wait that long before it answers: on a loop
 // timer when handlers run inline (the loop keeps serving), by sleeping
@@ -27,20 +34,30 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "echo_rpc.h"
+#include "vireo/core/resolver.h"
+#include "vireo/core/server.h"
 #include "vireo/core/task.h"
 #include "vireo/transport/event_loop.h"
-#include "echo_rpc.h"
-#include "vireo/core/server.h"
 
 ABSL_FLAG(int, port, 0, "TCP port; 0 lets the kernel choose.");
 ABSL_FLAG(int, loops, 1, "Event loops (threads).");
 ABSL_FLAG(int, workers, 0, "Worker threads for handlers; 0 = run them inline on the loops.");
-ABSL_FLAG(double, qps_limit, 0, "Calls per second served; the rest get RESOURCE_EXHAUSTED. 0 = none.");
+ABSL_FLAG(double, qps_limit, 0,
+          "Calls per second served; the rest get RESOURCE_EXHAUSTED. 0 = none.");
 ABSL_FLAG(int, max_in_flight, 0,
           "Calls in flight on the server; over it, RESOURCE_EXHAUSTED. 0 = no limit.");
 ABSL_FLAG(int64_t, delay_us, 0, "Each call waits this long before it answers.");
 ABSL_FLAG(double, fail_ratio, 0, "This share of the calls fails (INTERNAL), spread evenly.");
+ABSL_FLAG(std::string, registry, "",
+          "etcd://host:port[,host:port][?prefix=P]: register in etcd (Kitex's layout).");
+ABSL_FLAG(std::string, service, "",
+          "--registry: the service name registered (default: EchoService's IDL name).");
+ABSL_FLAG(absl::Duration, registry_ttl, absl::Seconds(60), "--registry: the lease's time to live.");
+ABSL_FLAG(std::string, registry_host, "",
+          "--registry: the host registered (default: the first non-loopback IPv4 address).");
 
 namespace {
 
@@ -66,9 +83,8 @@ class SlowOrFailingEchoHandler : public EchoHandler {
     if (delay_ > absl::ZeroDuration()) {
       if (vireo::transport::EventLoop* loop = vireo::transport::EventLoop::Current()) {
         co_await vireo::Suspend<bool>([&](absl::AnyInvocable<void(bool) &&> resume) {
-          loop->RunAfter(delay_, [resume = std::move(resume)]() mutable {
-            std::move(resume)(true);
-          });
+          loop->RunAfter(delay_,
+                         [resume = std::move(resume)]() mutable { std::move(resume)(true); });
         });
       } else {
         absl::SleepFor(delay_);  // a worker thread
@@ -108,6 +124,23 @@ int main(int argc, char** argv) {
   options.worker_threads = absl::GetFlag(FLAGS_workers);
   options.qps_limit = absl::GetFlag(FLAGS_qps_limit);
   options.max_in_flight = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_in_flight)));
+  if (const std::string registry = absl::GetFlag(FLAGS_registry); !registry.empty()) {
+    absl::StatusOr<vireo::ResolverTarget> uri = vireo::ResolverTarget::Parse(registry);
+    if (!uri.ok() || uri->scheme != "etcd" || uri->authority.empty() || !uri->path.empty()) {
+      std::fprintf(stderr,
+                   "vireo_rpc_bench_server: --registry=%s: expected etcd://host:port[,host:port]\n",
+                   registry.c_str());
+      return 2;
+    }
+    options.registry.kind = "etcd";
+    options.registry.endpoints = absl::StrSplit(uri->authority, ',', absl::SkipEmpty());
+    if (auto prefix = uri->params.find("prefix"); prefix != uri->params.end()) {
+      options.registry.prefix = prefix->second;
+    }
+    options.registry.service = absl::GetFlag(FLAGS_service);
+    options.registry.ttl = absl::GetFlag(FLAGS_registry_ttl);
+    options.registry.host = absl::GetFlag(FLAGS_registry_host);
+  }
   // The 64 MiB echo of the memory scenario.
   options.limits.max_frame_size = 256u << 20;
   options.limits.max_string_size = 256u << 20;

@@ -3,7 +3,6 @@
 // Registry (register after listening, deregister before the listener
 // closes).
 #include <gtest/gtest.h>
-
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -99,8 +98,8 @@ TEST(NewResolver, ASchemeRegisteredByNameIsUsed) {
   std::vector<ResolverTarget> seen;
   RegisterResolverScheme("fixed", [&](const ResolverTarget& t) {
     seen.push_back(t);
-    return absl::StatusOr<std::shared_ptr<Resolver>>(
-        std::make_shared<StaticResolver>(std::vector<Instance>{Instance{InetAddress::Loopback(7)}}));
+    return absl::StatusOr<std::shared_ptr<Resolver>>(std::make_shared<StaticResolver>(
+        std::vector<Instance>{Instance{InetAddress::Loopback(7)}}));
   });
   absl::StatusOr<std::shared_ptr<Resolver>> r = NewResolver({"fixed://a/b?c=d"});
   ASSERT_TRUE(r.ok()) << r.status();
@@ -180,8 +179,7 @@ TEST(DnsResolver, RefreshAppliesChangesAndKeepsTheLastAnswerThroughFailures) {
 
   zone.Set(std::vector<std::string>{"10.0.0.2:0", "10.0.0.3:0", "[fd00::1]:0"});
   ASSERT_TRUE(Eventually([&] {
-    return Addresses(dns) ==
-           std::vector<std::string>{"10.0.0.2:80", "10.0.0.3:80", "[fd00::1]:80"};
+    return Addresses(dns) == std::vector<std::string>{"10.0.0.2:80", "10.0.0.3:80", "[fd00::1]:80"};
   }));
 
   // DNS failing: the last answer stays.
@@ -192,7 +190,8 @@ TEST(DnsResolver, RefreshAppliesChangesAndKeepsTheLastAnswerThroughFailures) {
             (std::vector<std::string>{"10.0.0.2:80", "10.0.0.3:80", "[fd00::1]:80"}));
 
   zone.Set(std::vector<std::string>{"10.0.0.4:0"});
-  ASSERT_TRUE(Eventually([&] { return Addresses(dns) == std::vector<std::string>{"10.0.0.4:80"}; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Addresses(dns) == std::vector<std::string>{"10.0.0.4:80"}; }));
 }
 
 TEST(DnsResolver, AFirstLookupThatFailsIsWhatCallsSeeUntilOneSucceeds) {
@@ -208,7 +207,8 @@ TEST(DnsResolver, AFirstLookupThatFailsIsWhatCallsSeeUntilOneSucceeds) {
   EXPECT_TRUE(Contains(list.status().message(), "svc.test")) << list.status();
   EXPECT_TRUE(Contains(list.status().message(), "SERVFAIL")) << list.status();
   zone.Set(std::vector<std::string>{"10.0.0.9:0"});
-  ASSERT_TRUE(Eventually([&] { return Addresses(**r) == std::vector<std::string>{"10.0.0.9:80"}; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Addresses(**r) == std::vector<std::string>{"10.0.0.9:80"}; }));
 }
 
 // One echo call, waited for.
@@ -411,8 +411,9 @@ registry:
   EXPECT_EQ(o->registry.service, "echo");
   EXPECT_EQ(o->registry.host, "10.1.2.3");
 
-  for (const char* bad : {"registry: {kind: etcd}", "registry: {kind: etcd, endpoints: [a:1], ttl: 0s}",
-                          "registry: {kidn: etcd}"}) {
+  for (const char* bad :
+       {"registry: {kind: etcd}", "registry: {kind: etcd, endpoints: [a:1], ttl: 0s}",
+        "registry: {kidn: etcd}"}) {
     absl::StatusOr<ServerOptions> b = ServerOptions::FromYaml(bad);
     EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_TRUE(Contains(b.status().message(), "server.registry")) << b.status();

@@ -17,7 +17,10 @@ absl::Status SplitHostPort(std::string_view host_port, std::string* host, uint16
   const size_t colon = host_port.rfind(':');
   uint32_t p = 0;
   if (colon == std::string_view::npos || colon == 0 ||
-      !absl::SimpleAtoi(absl::string_view(host_port.substr(colon + 1).data(), host_port.size() - colon - 1), &p) || p == 0 || p > 65535) {
+      !absl::SimpleAtoi(
+          absl::string_view(host_port.substr(colon + 1).data(), host_port.size() - colon - 1),
+          &p) ||
+      p == 0 || p > 65535) {
     return absl::InvalidArgumentError(
         internal::Cat("\"", host_port, "\": expected name:port with a port from 1 to 65535"));
   }
@@ -31,7 +34,7 @@ absl::Status SplitHostPort(std::string_view host_port, std::string* host, uint16
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<DnsResolver>> DnsResolver::Create(std::string host_port,
-                                                                  DnsResolverOptions options) {
+                                                                 DnsResolverOptions options) {
   std::string host;
   uint16_t port = 0;
   if (absl::Status s = SplitHostPort(host_port, &host, &port); !s.ok()) return s;
@@ -54,9 +57,8 @@ absl::StatusOr<std::shared_ptr<Resolver>> DnsResolver::FromTarget(const Resolver
   for (const auto& [key, value] : target.params) {
     if (key == "refresh") {
       if (!absl::ParseDuration(value, &options.refresh)) {
-        return absl::InvalidArgumentError(internal::Cat("target \"", target.uri,
-                                                        "\": refresh=\"", value,
-                                                        "\" is not a duration (e.g. 30s)"));
+        return absl::InvalidArgumentError(internal::Cat("target \"", target.uri, "\": refresh=\"",
+                                                        value, "\" is not a duration (e.g. 30s)"));
       }
     } else {
       return absl::InvalidArgumentError(internal::Cat(

@@ -42,8 +42,8 @@ absl::StatusOr<std::shared_ptr<Registry>> NewRegistry(const RegistryOptions& opt
   }
   if (!factory) {
     return absl::InvalidArgumentError(internal::Cat(
-        "registry kind \"", options.kind, "\" is unknown (known: ",
-        known.empty() ? "none" : known, ")",
+        "registry kind \"", options.kind, "\" is unknown (known: ", known.empty() ? "none" : known,
+        ")",
         options.kind == "etcd" ? "; etcd needs the vireo_etcd library (vireo::etcd) linked" : ""));
   }
   return factory(options);
