@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   vireo::ClientOptions options;
   options.service = "EchoService";
   options.targets = {"etcd://" + absl::GetFlag(FLAGS_etcd) + "/EchoService"};
+  // Generous, for a loaded test machine: a call that takes longer fails.
+  options.call_timeout = absl::Seconds(5);
   options.retry.enabled = true;
   options.idempotent_methods = {"echo"};
   options.breaker.enabled = true;

@@ -25,6 +25,12 @@ fi
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  local status=$?
+  if (( status != 0 )); then
+    for f in "$work"/*.log; do
+      [[ -f "$f" ]] && { echo "--- $(basename "$f") (last lines)"; tail -n 20 "$f"; }
+    done
+  fi
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -84,7 +90,7 @@ status=0
 wait "$client_pid" || status=$?
 cat "$work/client.log"
 if (( status != 0 )); then
-  echo "the client saw failed calls" >&2
+  echo "the client saw failed calls (exit $status)" >&2
   exit 1
 fi
 # Once etcd dropped it (3 s lease, 75 calls), server-1 is never called.
