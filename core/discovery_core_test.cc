@@ -9,10 +9,10 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "vireo/core/client.h"
 #include "vireo/core/dns_resolver.h"
 #include "vireo/core/registry.h"
@@ -129,11 +129,11 @@ TEST(DnsResolver, LocalhostGivesItsAddressesOnThePort) {
 class FakeZone {
  public:
   void Set(absl::StatusOr<std::vector<std::string>> answer) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     answer_ = std::move(answer);
   }
   absl::StatusOr<std::vector<InetAddress>> Lookup(const std::string& host, uint16_t port) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     ++lookups_;
     if (host != "svc.test") return absl::UnavailableError("NXDOMAIN");
     if (!answer_.ok()) return answer_.status();
@@ -147,9 +147,9 @@ class FakeZone {
   }
 
  private:
-  absl::Mutex mu_;
-  absl::StatusOr<std::vector<std::string>> answer_ ABSL_GUARDED_BY(mu_);
-  int lookups_ ABSL_GUARDED_BY(mu_) = 0;
+  std::mutex mu_;
+  absl::StatusOr<std::vector<std::string>> answer_;
+  int lookups_ = 0;
 };
 
 std::vector<std::string> Addresses(Resolver& r) {
@@ -251,7 +251,7 @@ class RecordingRegistry : public Registry {
  public:
   explicit RecordingRegistry(uint16_t* port_to_probe = nullptr) : probe_(port_to_probe) {}
   absl::Status Register(const RegistryInfo& info) override {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (fail_) return absl::UnavailableError("registry down");
     live_.push_back(info.service + "@" + info.address.ToString());
     infos_.push_back(info);
@@ -265,30 +265,30 @@ class RecordingRegistry : public Registry {
       connected_at_deregister_ = connect(fd, a.sockaddr(), a.length()) == 0;
       close(fd);
     }
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     std::erase(live_, info.service + "@" + info.address.ToString());
     return absl::OkStatus();
   }
   std::vector<std::string> live() {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return live_;
   }
   std::vector<RegistryInfo> infos() {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return infos_;
   }
   void set_fail(bool f) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     fail_ = f;
   }
   bool connected_at_deregister() const { return connected_at_deregister_; }
 
  private:
   uint16_t* probe_;
-  absl::Mutex mu_;
-  std::vector<std::string> live_ ABSL_GUARDED_BY(mu_);
-  std::vector<RegistryInfo> infos_ ABSL_GUARDED_BY(mu_);
-  bool fail_ ABSL_GUARDED_BY(mu_) = false;
+  std::mutex mu_;
+  std::vector<std::string> live_;
+  std::vector<RegistryInfo> infos_;
+  bool fail_ = false;
   std::atomic<bool> connected_at_deregister_{false};
 };
 

@@ -48,24 +48,29 @@ absl::StatusOr<std::shared_ptr<StaticResolver>> StaticResolver::FromTargets(
 absl::StatusOr<InstanceList> StaticResolver::Resolve(std::string_view) { return instances_; }
 
 absl::StatusOr<InstanceList> UpdatableResolver::Resolve(std::string_view) {
-  InstanceList list = instances_.load(std::memory_order_acquire);
-  if (list != nullptr) return list;
-  std::shared_ptr<const absl::Status> error = error_.load(std::memory_order_acquire);
-  if (error != nullptr) return *error;
-  return absl::UnavailableError("no lookup has completed yet");
+  transport::ReaderLock lock(mu_);
+  if (instances_ != nullptr) return instances_;
+  return error_;
 }
 
 bool UpdatableResolver::Update(std::vector<Instance> instances) {
-  InstanceList current = instances_.load(std::memory_order_acquire);
-  if (current != nullptr && *current == instances) return false;
-  instances_.store(std::make_shared<const std::vector<Instance>>(std::move(instances)),
-                   std::memory_order_release);
+  {
+    transport::ReaderLock lock(mu_);
+    if (instances_ != nullptr && *instances_ == instances) return false;
+  }
+  auto list = std::make_shared<const std::vector<Instance>>(std::move(instances));
+  InstanceList old;
+  {
+    transport::WriterLock lock(mu_);
+    old = std::exchange(instances_, std::move(list));
+  }
   updates_.fetch_add(1, std::memory_order_relaxed);
-  return true;
+  return true;  // `old` (maybe the last reference) is released unlocked
 }
 
 void UpdatableResolver::SetError(absl::Status error) {
-  error_.store(std::make_shared<const absl::Status>(std::move(error)), std::memory_order_release);
+  transport::WriterLock lock(mu_);
+  error_ = std::move(error);
 }
 
 bool IsResolverUri(std::string_view target) {

@@ -37,9 +37,11 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vireo/transport/inet_address.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo {
 
@@ -104,8 +106,12 @@ class UpdatableResolver : public Resolver {
   void SetError(absl::Status error);
 
  private:
-  std::atomic<InstanceList> instances_;
-  std::atomic<std::shared_ptr<const absl::Status>> error_;
+  // A reader lock per Resolve: as cheap as the shared_ptr copy it guards
+  // (std::atomic<std::shared_ptr> would be no cheaper, and libstdc++'s
+  // lock-bit implementation of it is opaque to ThreadSanitizer).
+  mutable transport::SharedMutex mu_;
+  InstanceList instances_ ABSL_GUARDED_BY(mu_);
+  absl::Status error_ ABSL_GUARDED_BY(mu_) = absl::UnavailableError("no lookup has completed yet");
   std::atomic<uint64_t> updates_{0};
 };
 

@@ -95,7 +95,7 @@ begin locks "clang build of the libraries in build-locks/: lock annotations chec
 # -Wthread-safety (added for clang by cmake/VireoCompileOptions.cmake) with
 # warnings as errors: an access to an ABSL_GUARDED_BY member without its
 # lock fails the build. Unoptimised: only the analysis matters here.
-CC=clang CXX=clang++ VIREO_BUILD_TARGETS="vireo_core" \
+CC=clang CXX=clang++ VIREO_BUILD_TARGETS="vireo_core vireo_etcd" \
   scripts/build.sh build-locks -DVIREO_BUILD_TESTS=OFF -DVIREO_BUILD_BENCH=OFF \
     -DVIREO_BUILD_EXAMPLES=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0"
 end
