@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "spdlog/spdlog.h"
 #include "vireo/core/internal/str_cat.h"
 
@@ -12,22 +11,12 @@ namespace {
 
 constexpr absl::Duration kMinRefresh = absl::Milliseconds(10);
 
-// "name:port" or "[v6]:port" taken apart.
+// "name:port" or "[v6]:port" taken apart; port 0 is not a service's.
 absl::Status SplitHostPort(std::string_view host_port, std::string* host, uint16_t* port) {
-  const size_t colon = host_port.rfind(':');
-  uint32_t p = 0;
-  if (colon == std::string_view::npos || colon == 0 ||
-      !absl::SimpleAtoi(
-          absl::string_view(host_port.substr(colon + 1).data(), host_port.size() - colon - 1),
-          &p) ||
-      p == 0 || p > 65535) {
+  if (!transport::InetAddress::SplitHostPort(host_port, host, port).ok() || *port == 0) {
     return absl::InvalidArgumentError(
         internal::Cat("\"", host_port, "\": expected name:port with a port from 1 to 65535"));
   }
-  std::string_view h = host_port.substr(0, colon);
-  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  *host = std::string(h);
-  *port = static_cast<uint16_t>(p);
   return absl::OkStatus();
 }
 

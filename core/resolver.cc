@@ -24,21 +24,15 @@ absl::StatusOr<std::shared_ptr<StaticResolver>> StaticResolver::FromTargets(
   std::vector<Instance> instances;
   instances.reserve(targets.size());
   for (const std::string& target : targets) {
-    absl::StatusOr<transport::InetAddress> a = transport::InetAddress::Parse(target);
+    // Numeric, or a host name looked up once, now.
+    absl::StatusOr<transport::InetAddress> a = transport::InetAddress::ParseOrResolve(target);
+    if (absl::IsInvalidArgument(a.status())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("target \"", target, "\": expected host:port"));
+    }
     if (!a.ok()) {
-      // Not numeric: a host name, looked up once.
-      const size_t colon = target.rfind(':');
-      uint32_t port = 0;
-      if (colon == std::string::npos || colon == 0 ||
-          !absl::SimpleAtoi(target.substr(colon + 1), &port) || port > 65535) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("target \"", target, "\": expected host:port"));
-      }
-      a = transport::InetAddress::Resolve(target.substr(0, colon), static_cast<uint16_t>(port));
-      if (!a.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("target \"", target, "\": ", a.status().message()));
-      }
+      return absl::InvalidArgumentError(
+          absl::StrCat("target \"", target, "\": ", a.status().message()));
     }
     instances.push_back(Instance{*a, weights.empty() ? 100 : weights[instances.size()]});
   }

@@ -87,6 +87,33 @@ absl::StatusOr<InetAddress> InetAddress::Resolve(const std::string& host, uint16
   return out;
 }
 
+absl::Status InetAddress::SplitHostPort(std::string_view host_port, std::string* host,
+                                       uint16_t* port) {
+  const size_t colon = host_port.rfind(':');
+  uint32_t p = 0;
+  std::string_view h = colon == std::string_view::npos ? host_port : host_port.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (colon == std::string_view::npos || h.empty() ||
+      !absl::SimpleAtoi(absl::string_view(host_port.data() + colon + 1, host_port.size() - colon - 1),
+                        &p) ||
+      p > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", std::string(host_port), "' is not host:port"));
+  }
+  *host = std::string(h);
+  *port = static_cast<uint16_t>(p);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<InetAddress> InetAddress::ParseOrResolve(std::string_view host_port) {
+  absl::StatusOr<InetAddress> a = Parse(host_port);
+  if (a.ok()) return a;
+  std::string host;
+  uint16_t port = 0;
+  if (absl::Status s = SplitHostPort(host_port, &host, &port); !s.ok()) return s;
+  return Resolve(host, port);
+}
+
 absl::StatusOr<std::vector<InetAddress>> InetAddress::ResolveAll(const std::string& host,
                                                                  uint16_t port) {
   addrinfo hints{};

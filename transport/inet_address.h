@@ -34,6 +34,15 @@ class InetAddress {
   static absl::StatusOr<InetAddress> Parse(std::string_view host_port);
   // A numeric host, or a name looked up with getaddrinfo (first result).
   static absl::StatusOr<InetAddress> Resolve(const std::string& host, uint16_t port);
+  // "host:port" or "[v6]:port" taken apart: a non-empty host (brackets
+  // removed) and a port from 0 to 65535. InvalidArgument naming the text
+  // otherwise.
+  static absl::Status SplitHostPort(std::string_view host_port, std::string* host,
+                                    uint16_t* port);
+  // As Parse for a numeric address, else "name:port" with the name looked
+  // up now (Resolve). InvalidArgument for text that is not host:port,
+  // Unavailable for a name that does not resolve. Blocks on a name.
+  static absl::StatusOr<InetAddress> ParseOrResolve(std::string_view host_port);
   // Every address getaddrinfo gives for `host` (A and AAAA), each once, in
   // its order. Unavailable naming the host when there is none. Blocks.
   static absl::StatusOr<std::vector<InetAddress>> ResolveAll(const std::string& host,

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
@@ -25,22 +24,15 @@ absl::StatusOr<Instance> ParseRegistryValue(std::string_view value) {
   }
   const std::string& host_port = address->get_ref<const std::string&>();
   Instance instance;
-  absl::StatusOr<transport::InetAddress> a = transport::InetAddress::Parse(host_port);
+  // A name is looked up now, on the resolver's thread.
+  absl::StatusOr<transport::InetAddress> a = transport::InetAddress::ParseOrResolve(host_port);
+  if (absl::IsInvalidArgument(a.status()) || (a.ok() && a->port() == 0)) {
+    return absl::InvalidArgumentError(
+        vireo::internal::Cat("\"address\" \"", host_port, "\" is not host:port"));
+  }
   if (!a.ok()) {
-    // A name: looked up now, on the resolver's thread.
-    const size_t colon = host_port.rfind(':');
-    int port = -1;
-    if (colon == std::string::npos || colon == 0 ||
-        !absl::SimpleAtoi(absl::string_view(host_port).substr(colon + 1), &port) || port <= 0 ||
-        port > 65535) {
-      return absl::InvalidArgumentError(
-          vireo::internal::Cat("\"address\" \"", host_port, "\" is not host:port"));
-    }
-    a = transport::InetAddress::Resolve(host_port.substr(0, colon), static_cast<uint16_t>(port));
-    if (!a.ok()) {
-      return absl::InvalidArgumentError(
-          vireo::internal::Cat("\"address\" \"", host_port, "\": ", a.status().message()));
-    }
+    return absl::InvalidArgumentError(
+        vireo::internal::Cat("\"address\" \"", host_port, "\": ", a.status().message()));
   }
   instance.address = *a;
   instance.weight = 10;  // Kitex's default weight
