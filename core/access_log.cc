@@ -19,8 +19,9 @@ Task<absl::Status> LogCall(spdlog::logger* logger, CallContext& ctx, ServerNext 
   const std::string code = absl::StatusCodeToString(status.code());
   const std::string_view message(status.message().data(), status.message().size());
   // A call that names no service of ours logs its method name alone.
-  out->info("{} {}{}{} seq={} {} \"{}\" {}us", ctx.peer().ToString(), ctx.service(),
-            ctx.service().empty() ? "" : ".", ctx.method(), ctx.seq_id(), code, message, micros);
+  out->info("{} {}{}{} seq={} {} \"{}\" {}us trace={}", ctx.peer().ToString(), ctx.service(),
+            ctx.service().empty() ? "" : ".", ctx.method(), ctx.seq_id(), code, message, micros,
+            ctx.trace().TraceIdHex());
   co_return status;
 }
 

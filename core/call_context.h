@@ -8,8 +8,13 @@
 // client, middleware sees the context of the call it wraps: the request
 // metadata it may add to and, once the call is done, the response metadata.
 //
+// Each call also has a span of a W3C trace (trace(), core/trace_context.h)
+// that the server continues from the caller's traceparent header and a
+// client call made while serving passes on.
+//
 // Example (in a handler):
 //   if (const std::string* user = ctx.request_metadata().Find("user")) ...
+//   spdlog::info("trace {}", ctx.trace().TraceIdHex());
 //   ctx.response_metadata().Set("served-by", "eu-1");
 //   if (absl::Now() > ctx.deadline()) ...
 //
@@ -27,6 +32,7 @@
 #include "absl/time/time.h"
 #include "vireo/codec/frame.h"
 #include "vireo/codec/thrift_types.h"
+#include "vireo/core/trace_context.h"
 #include "vireo/transport/inet_address.h"
 
 namespace vireo {
@@ -78,6 +84,11 @@ class CallContext {
   // Client side: the key consistent hashing places the call by
   // (CallOptions::hash_key); empty when the caller gave none.
   std::string_view hash_key() const { return hash_key_; }
+  // The call's span in its trace (core/trace_context.h). Server side:
+  // always set, continuing the caller's trace when it sent one. Client
+  // side: set when the call is made while serving a traced call, or when
+  // the client has a tracer; otherwise !trace().valid().
+  const TraceContext& trace() const { return trace_; }
 
   Metadata& request_metadata() { return request_metadata_; }
   const Metadata& request_metadata() const { return request_metadata_; }
@@ -94,6 +105,7 @@ class CallContext {
   void set_protocol(codec::ProtocolId p) { protocol_ = p; }
   void set_oneway(bool o) { oneway_ = o; }
   void set_hash_key(std::string_view k) { hash_key_ = std::string(k); }
+  void set_trace(TraceContext t) { trace_ = std::move(t); }
 
  private:
   std::string service_;
@@ -105,6 +117,7 @@ class CallContext {
   codec::ProtocolId protocol_ = codec::ProtocolId::kBinary;
   bool oneway_ = false;
   std::string hash_key_;
+  TraceContext trace_;
   Metadata request_metadata_;
   Metadata response_metadata_;
 };

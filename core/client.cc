@@ -409,10 +409,17 @@ class Client::Impl {
   // balancer_->tracks_completions(), asked once.
   bool balancer_tracks_ = false;
   std::vector<ClientMiddleware> middleware_;
+  std::shared_ptr<Tracer> tracer_;
 
  private:
   // One call in progress, for the middleware path.
   struct State;
+
+  // Gives the call a span (a child of the call being served, or with a
+  // tracer a new trace) and, on header framings, its traceparent header.
+  void StartTrace(CallContext& ctx) const;
+  // Hands the finished call's span to tracer_.
+  void ReportSpan(const State& s, const absl::Status& status) const;
 
   absl::Time Deadline(const CallOptions& o) const {
     const absl::Duration timeout = o.timeout != absl::ZeroDuration() ? o.timeout
@@ -1181,7 +1188,54 @@ struct Client::Impl::State {
   mux::OutgoingCall call;
   ClientReply reply;
   DoneFn done;
+  // With a tracer: when Call() began, and the request payload's bytes.
+  absl::Time start;
+  size_t request_bytes = 0;
 };
+
+void Client::Impl::StartTrace(CallContext& ctx) const {
+  const Metadata& md = ctx.request_metadata();
+  // The caller's own traceparent, if it set one, is the call's parent.
+  const std::string* given = md.Find(kTraceparentHeader);
+  if (given == nullptr) given = md.Find(kKitexTraceparentHeader);
+  if (given != nullptr) {
+    if (std::optional<TraceContext> t = TraceContext::Parse(*given)) ctx.set_trace(t->Child());
+    return;
+  }
+  const CallContext* serving = CurrentCallContext();
+  if (serving != nullptr && serving->trace().valid()) {
+    ctx.set_trace(serving->trace().Child());
+  } else if (tracer_ != nullptr) {
+    ctx.set_trace(TraceContext::NewRoot());
+  } else {
+    return;
+  }
+  if (!IsHeaderFraming(options_.framing)) return;
+  // Kitex reads its metainfo transient keys from TTHeader; OpenTelemetry's
+  // propagators and fbthrift read the plain W3C names.
+  const bool tt = options_.framing == codec::Framing::kTTHeader;
+  ctx.request_metadata().Set(tt ? kKitexTraceparentHeader : kTraceparentHeader,
+                             ctx.trace().Traceparent());
+  if (!ctx.trace().tracestate.empty()) {
+    ctx.request_metadata().Set(tt ? kKitexTracestateHeader : kTracestateHeader,
+                               ctx.trace().tracestate);
+  }
+}
+
+void Client::Impl::ReportSpan(const State& s, const absl::Status& status) const {
+  Span span;
+  span.kind = Span::Kind::kClient;
+  span.service = s.ctx.service();
+  span.method = s.ctx.method();
+  span.peer = s.ctx.peer();
+  span.trace = &s.ctx.trace();
+  span.start = s.start;
+  span.duration = absl::Now() - s.start;
+  span.status = &status;
+  span.request_bytes = s.request_bytes;
+  span.reply_bytes = s.reply.body.Len();
+  tracer_->OnFinish(span);
+}
 
 namespace {
 
@@ -1217,8 +1271,13 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
   for (const auto& [k, v] : options_.metadata.ints()) ctx.request_metadata().SetInt(k, v);
   for (const auto& [k, v] : call_options.metadata.strings()) ctx.request_metadata().Set(k, v);
   for (const auto& [k, v] : call_options.metadata.ints()) ctx.request_metadata().SetInt(k, v);
+  StartTrace(ctx);
   encode(options_.protocol, state->call.body);
   state->call.body.Flush();
+  if (tracer_ != nullptr) {
+    state->start = absl::Now();
+    state->request_bytes = state->call.body.Len();
+  }
 
   MethodGovernance* gov = governed_ ? Governance(method) : nullptr;
   if (middleware_.empty()) {
@@ -1229,6 +1288,12 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
              absl::Status status, ClientReply& reply, const codec::FrameHeader* header) mutable {
            std::unique_ptr<State> owned(s);
            if (out != nullptr) CopyResponseMetadata(header, *out);
+           if (tracer_ != nullptr) {
+             s->reply = std::move(reply);
+             ReportSpan(*s, status);
+             Complete(std::move(done), std::move(status), s->reply);
+             return;
+           }
            Complete(std::move(done), std::move(status), reply);
          });
     return;
@@ -1261,6 +1326,7 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
       status = absl::InternalError(internal::Cat(s.ctx.method(), ": middleware threw"));
     }
     if (out != nullptr && !s.ctx.response_metadata().empty()) *out = s.ctx.response_metadata();
+    if (self->tracer_ != nullptr) self->ReportSpan(s, status);
     self->Complete(std::move(s.done), std::move(status), s.reply);
   };
   run(this, std::move(state), call_options.response_metadata, gov).Start();
@@ -1284,6 +1350,8 @@ Client::~Client() {
 void Client::SetResolver(std::shared_ptr<Resolver> resolver) {
   impl_->resolver_ = std::move(resolver);
 }
+
+void Client::SetTracer(std::shared_ptr<Tracer> tracer) { impl_->tracer_ = std::move(tracer); }
 
 void Client::SetLoadBalancer(std::shared_ptr<LoadBalancer> balancer) {
   impl_->SetBalancer(std::move(balancer));

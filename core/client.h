@@ -63,6 +63,7 @@
 #include "vireo/core/circuit_breaker.h"
 #include "vireo/core/load_balancer.h"
 #include "vireo/core/resolver.h"
+#include "vireo/core/tracer.h"
 #include "vireo/core/retry_policy.h"
 #include "vireo/core/task.h"
 #include "vireo/transport/event_loop_group.h"
@@ -241,6 +242,11 @@ class Client {
   // Replaces the static resolver / the balancer named in the options. Before
   // the first call.
   void SetResolver(std::shared_ptr<Resolver> resolver);
+  // Reports every call, as a span, to `tracer` (core/tracer.h), and starts
+  // a trace for calls made outside a traced server call. Default: none
+  // (calls made while serving still pass the trace on). Before the first
+  // call.
+  void SetTracer(std::shared_ptr<Tracer> tracer);
   void SetLoadBalancer(std::shared_ptr<LoadBalancer> balancer);
   // Adds middleware; the first added is the outermost. Before the first call.
   void Use(ClientMiddleware middleware);

@@ -23,17 +23,12 @@ ServerConnection& Of(transport::Connection& c) {
 
 // A numeric "host:port", or a host name resolved now.
 absl::StatusOr<transport::InetAddress> ListenAddress(const std::string& address) {
-  absl::StatusOr<transport::InetAddress> a = transport::InetAddress::Parse(address);
-  if (a.ok()) return a;
-  const size_t colon = address.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(absl::string_view(address).substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
+  absl::StatusOr<transport::InetAddress> a = transport::InetAddress::ParseOrResolve(address);
+  if (absl::IsInvalidArgument(a.status())) {
     return absl::InvalidArgumentError(
         internal::Cat("server address \"", address, "\": expected host:port"));
   }
-  return transport::InetAddress::Resolve(address.substr(0, colon), static_cast<uint16_t>(port));
+  return a;
 }
 
 }  // namespace
@@ -225,6 +220,8 @@ void Server::Stop(absl::Duration grace) {
 }
 
 void Server::SetRegistry(std::shared_ptr<Registry> registry) { registry_ = std::move(registry); }
+
+void Server::SetTracer(std::shared_ptr<Tracer> tracer) { core_->tracer = std::move(tracer); }
 
 ServerStats Server::stats() const {
   ServerStats s;

@@ -43,6 +43,10 @@ function(vireo_core_server_tests)
                  SOURCES discovery_core_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS server)
+  vireo_add_test(NAME tracing_test
+                 SOURCES tracing_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
   vireo_add_test(NAME server_options_test SOURCES server_options_test.cc
                  LIBS vireo_core LABELS server)
 endfunction()

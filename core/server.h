@@ -55,6 +55,7 @@
 #include "absl/time/time.h"
 #include "vireo/core/registry.h"
 #include "vireo/core/server_middleware.h"
+#include "vireo/core/tracer.h"
 #include "vireo/core/server_options.h"
 #include "vireo/core/service.h"
 #include "vireo/transport/event_loop_group.h"
@@ -110,6 +111,9 @@ class Server {
   // options.registry names), with options.registry's weight, tags, service
   // and host. Before Start().
   void SetRegistry(std::shared_ptr<Registry> registry);
+  // Reports every call the server answers, as a span, to `tracer`
+  // (core/tracer.h). Default: none. Before Start().
+  void SetTracer(std::shared_ptr<Tracer> tracer);
 
   // Binds, starts the loops (and workers), begins accepting, then registers
   // each service in the registry, if any. FailedPrecondition when already

@@ -949,6 +949,13 @@ TEST(Server, AccessLogWritesALinePerCall) {
             std::string::npos)
       << text;
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3);
+  // Each call's trace id ends its line (Framed: a new trace per call).
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t at = line.rfind(" trace=");
+    ASSERT_NE(at, std::string::npos) << line;
+    EXPECT_EQ(line.size() - at - 7, 32u) << line;
+  }
 }
 
 TEST(ServerCall, DecodeArgsReleasesTheRequestBytes) {

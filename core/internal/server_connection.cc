@@ -16,6 +16,23 @@ namespace vireo::internal {
 
 namespace {
 
+// The call's span: a child of the caller's (traceparent, or Kitex's
+// RPC_TRANSIT_traceparent), else the root of a new trace.
+TraceContext ServerSpan(const Metadata& headers) {
+  const std::string* parent = nullptr;
+  const std::string* state = nullptr;
+  for (const auto& [k, v] : headers.strings()) {
+    if (k == kTraceparentHeader || k == kKitexTraceparentHeader) parent = &v;
+    if (k == kTracestateHeader || k == kKitexTracestateHeader) state = &v;
+  }
+  std::optional<TraceContext> in;
+  if (parent != nullptr) in = TraceContext::Parse(*parent);
+  if (!in) return TraceContext::NewRoot();
+  if (state != nullptr && state->size() <= kMaxTracestateSize) in->tracestate = *state;
+  return in->Child();
+}
+
+
 using codec::TApplicationException;
 
 std::string_view StatusMessage(const absl::Status& s) {
@@ -235,6 +252,7 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   // Apache's THeaderTransport::close() flushes a header frame with no
   // message; its own threaded server ignores it, and so do we.
   if (h.framing == codec::Framing::kTHeader && frame.payload.Len() == 0) return;
+  const size_t payload_bytes = frame.payload.Len();
   codec::MessageBegin m;
   const absl::Status read =
       codec::ReadMessageBegin(h.protocol, frame.payload, core_->options.limits, &m);
@@ -299,6 +317,11 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   // Last use of the frame's headers: moved, not copied.
   ctx.request_metadata().mutable_strings() = std::move(h.headers);
   ctx.request_metadata().mutable_ints() = std::move(h.int_headers);
+  ctx.set_trace(ServerSpan(ctx.request_metadata()));
+  if (core_->tracer != nullptr) {
+    r->start = absl::Now();
+    r->request_bytes = payload_bytes;
+  }
 
   r->call.request() = std::move(frame.payload);
   r->call.decode_options() = core_->decode_options;
@@ -389,19 +412,57 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
         r->seq_id, r->invoker_status.ToString());
     Advance(Phase::kFinishing);
   }
+  size_t reply_bytes = 0;
   if (!r->oneway) {
     if (ordered_) {
       transport::LinkBuffer bytes;
       EncodeReply(*r, bytes);
+      reply_bytes = bytes.Len() + bytes.MallocLen();
       QueueOrdered(r->order, std::move(bytes));
     } else {
-      EncodeReply(*r, conn_->output());
+      // Written, flushed or not yet.
+      transport::LinkBuffer& out = conn_->output();
+      const size_t before = out.Len() + out.MallocLen();
+      EncodeReply(*r, out);
+      reply_bytes = out.Len() + out.MallocLen() - before;
       conn_->SendOutput();
     }
   }
+  if (core_->tracer != nullptr) ReportSpan(*r, reply_bytes);
   r.reset();
   UpdateReading();
   MaybeCloseWhenDone();
+}
+
+void ServerConnection::ReportSpan(ServerCallRecord& r, size_t reply_bytes) {
+  // The outcome the client sees, as a status.
+  absl::Status status = r.status;
+  if (r.escaped) {
+    status = absl::InternalError(*r.escaped);
+  } else if (r.early_error) {
+    using Type = TApplicationException::Type;
+    const absl::StatusCode code =
+        r.early_error->type == Type::kUnknownMethod   ? absl::StatusCode::kUnimplemented
+        : r.early_error->type == Type::kLoadShedding  ? absl::StatusCode::kUnavailable
+        : r.early_error->type == Type::kProtocolError ? absl::StatusCode::kInvalidArgument
+                                                      : absl::StatusCode::kInternal;
+    status = absl::Status(code, r.early_error->message);
+  } else if (r.invoker_returned && !r.invoker_status.ok() && status.ok()) {
+    status = r.invoker_status;
+  }
+  const CallContext& ctx = r.call.context();
+  Span span;
+  span.kind = Span::Kind::kServer;
+  span.service = ctx.service();
+  span.method = ctx.method();
+  span.peer = ctx.peer();
+  span.trace = &ctx.trace();
+  span.start = r.start;
+  span.duration = absl::Now() - r.start;
+  span.status = &status;
+  span.request_bytes = r.request_bytes;
+  span.reply_bytes = reply_bytes;
+  core_->tracer->OnFinish(span);
 }
 
 void ServerConnection::EncodeReply(ServerCallRecord& r, transport::LinkBuffer& out) {

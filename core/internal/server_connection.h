@@ -96,6 +96,9 @@ struct ServerCallRecord {
   std::optional<codec::TApplicationException> early_error;
   // The per-method in-flight counter the call holds (ServerLimits).
   std::atomic<int64_t>* method_slot = nullptr;
+  // With a tracer: when the frame was decoded, and its payload's bytes.
+  absl::Time start;
+  size_t request_bytes = 0;
 
   // What the invoker did: set by the innermost step of the chain.
   bool invoker_returned = false;
@@ -164,6 +167,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   void StartCall(std::unique_ptr<ServerCallRecord> record);
   // Loop thread: encodes and queues the reply of a finished call.
   void FinishCall(std::unique_ptr<ServerCallRecord> record);
+  // Hands the finished call's span to the server's tracer.
+  void ReportSpan(ServerCallRecord& record, size_t reply_bytes);
   // Encodes the reply frame of `record` (nothing for oneway) into `out`.
   void EncodeReply(ServerCallRecord& record, transport::LinkBuffer& out);
   // Framed/Buffered: queues `bytes` as reply number `order` and sends every

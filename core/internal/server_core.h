@@ -36,6 +36,7 @@
 #include "vireo/core/internal/server_limits.h"
 #include "vireo/core/internal/server_worker_pool.h"
 #include "vireo/core/server_middleware.h"
+#include "vireo/core/tracer.h"
 #include "vireo/core/server_options.h"
 #include "vireo/core/service.h"
 #include "vireo/transport/mutex.h"
@@ -98,6 +99,8 @@ class ServerCore {
   codec::DecodeOptions decode_options;
   Router router;
   std::vector<ServerMiddleware> middleware;
+  // Where finished calls' spans go; null: nowhere (no clock read for it).
+  std::shared_ptr<Tracer> tracer;
   // Services handed over with AddService(shared_ptr): kept while any call
   // (even an abandoned one) may still use them.
   std::vector<std::shared_ptr<Service>> owned_services;

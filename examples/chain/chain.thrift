@@ -7,6 +7,11 @@ struct Hop {
   // Milliseconds left until the call's deadline when the stage received
   // it; -1 when the call had none.
   2: i64 deadline_left_ms,
+  // The W3C trace id and span id of the call at this stage (hex).
+  3: string trace_id,
+  4: string span_id,
+  // The span of the caller of this stage.
+  5: string parent_span_id,
 }
 
 service Stage {

@@ -10,6 +10,13 @@
 // too slow, every stage gives up at the caller's deadline, not at its own
 // longer timeout.
 //
+// The trace travels the same way: the caller's client (with a tracer)
+// starts a W3C trace, each stage's server continues it from the
+// traceparent header, and each stage's call to the next carries it on. The
+// three stages report the same trace id, each stage's parent span being
+// the previous stage's client span; every server and the caller's client
+// write their spans through LogTracer.
+//
 // Usage:
 //   chain_demo [--framing=theader|ttheader] [--timeout_ms=800]
 //
@@ -50,6 +57,9 @@ Hop HopOf(const std::string& stage, const vireo::CallContext& ctx) {
   hop.deadline_left_ms = ctx.deadline() == absl::InfiniteFuture()
                              ? -1
                              : absl::ToInt64Milliseconds(ctx.deadline() - absl::Now());
+  hop.trace_id = ctx.trace().TraceIdHex();
+  hop.span_id = ctx.trace().SpanIdHex();
+  hop.parent_span_id = ctx.trace().ParentSpanIdHex();
   return hop;
 }
 
@@ -103,6 +113,7 @@ std::unique_ptr<vireo::Server> StartServer(vireo::Service* service, int worker_t
   options.shutdown_grace = absl::Seconds(2);
   auto server = std::make_unique<vireo::Server>(options);
   server->AddService(service);
+  server->SetTracer(vireo::LogTracer());
   if (absl::Status s = server->Start(); !s.ok()) {
     std::fprintf(stderr, "chain_demo: %s\n", s.ToString().c_str());
     std::exit(1);
@@ -135,6 +146,7 @@ int main(int argc, char** argv) {
   RelayStage a("A", to_b.get());
   std::unique_ptr<vireo::Server> a_server = StartServer(&a, 0);
   std::unique_ptr<vireo::Client> to_a = ClientOf(*a_server);
+  to_a->SetTracer(vireo::LogTracer());
   StageClient caller(to_a.get());
 
   int failures = 0;
@@ -163,6 +175,24 @@ int main(int argc, char** argv) {
       }
       previous = hop.deadline_left_ms;
     }
+    // One trace from the caller to C; each stage a child of the one before.
+    const Hop& at_c = (*hops)[0];
+    const Hop& at_b = (*hops)[1];
+    const Hop& at_a = (*hops)[2];
+    std::printf("  trace %s: A span %s, B span %s (parent %s), C span %s (parent %s)\n",
+                at_a.trace_id.c_str(), at_a.span_id.c_str(), at_b.span_id.c_str(),
+                at_b.parent_span_id.c_str(), at_c.span_id.c_str(), at_c.parent_span_id.c_str());
+    if (at_a.trace_id.size() != 32 || at_b.trace_id != at_a.trace_id ||
+        at_c.trace_id != at_a.trace_id) {
+      std::printf("  FAIL: the stages are not in one trace\n");
+      ++failures;
+    }
+    // Between two stages sits the client span of the earlier one's call.
+    if (at_b.parent_span_id == at_a.span_id || at_b.parent_span_id == std::string(16, '0') ||
+        at_c.parent_span_id == at_b.span_id || at_c.parent_span_id == std::string(16, '0')) {
+      std::printf("  FAIL: a stage's parent is not its caller's client span\n");
+      ++failures;
+    }
   }
 
   const int slow_ms = static_cast<int>(absl::ToInt64Milliseconds(timeout)) + 1000;
@@ -170,8 +200,9 @@ int main(int argc, char** argv) {
               absl::FormatDuration(timeout).c_str());
   const absl::Time start = absl::Now();
   absl::StatusOr<std::vector<Hop>> slow = caller.relay("slow", slow_ms, options);
-  std::printf("  caller: %s after %s\n", slow.status().ToString().c_str(),
-              absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))).c_str());
+  std::printf(
+      "  caller: %s after %s\n", slow.status().ToString().c_str(),
+      absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))).c_str());
   // Every stage gives up at about the same moment, so the caller sees its
   // own DEADLINE_EXCEEDED or, if A's answer wins the race, A's error.
   if (slow.ok()) {
