@@ -31,21 +31,10 @@ class Balancing : public ::testing::Test {
     }
   }
 
-  // One echo call, waited for.
-  static absl::Status Echo(Client& client, const CallOptions& options = {}) {
-    const EchoArgs args = MakeArgs("hi");
-    std::promise<absl::Status> done;
-    client.Call(
-        MethodInfo{.name = "echo"},
-        [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
-        options, [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-    return done.get_future().get();
-  }
-
   // Makes `n` calls one after another; each must succeed.
   void Call(Client& client, int n, const CallOptions& options = {}) {
     for (int i = 0; i < n; ++i) {
-      const absl::Status s = Echo(client, options);
+      const absl::Status s = EchoThrough(client, options);
       ASSERT_TRUE(s.ok()) << s;
     }
   }
@@ -89,7 +78,7 @@ TEST_F(Balancing, WeightZeroTakesAnInstanceOut) {
   EXPECT_EQ(Served()[0] + Served()[2], 200);
 
   Client none(Options("round_robin", {0, 0, -1}));
-  const absl::Status s = Echo(none);
+  const absl::Status s = EchoThrough(none);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
   EXPECT_NE(s.message().find("every weight is 0 or less"), std::string::npos) << s;
 }
@@ -106,7 +95,7 @@ TEST_F(Balancing, OneHashKeyOneInstance) {
 
 TEST_F(Balancing, AnUnknownBalancerFailsCallsNamingIt) {
   Client client(Options("fastest"));
-  const absl::Status s = Echo(client);
+  const absl::Status s = EchoThrough(client);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_NE(s.message().find("unknown load balancer \"fastest\""), std::string::npos) << s;
 }

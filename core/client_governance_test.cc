@@ -96,19 +96,6 @@ class Governance : public ::testing::Test {
     return true;
   }
 
-  // One echo call, waited for; `served` receives the answering service's
-  // reply when it succeeds.
-  static absl::Status Echo(Client& client, const CallOptions& options = {},
-                           MethodInfo method = MethodInfo{.name = "echo"}) {
-    const EchoArgs args = MakeArgs("hi");
-    std::promise<absl::Status> done;
-    client.Call(
-        method,
-        [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
-        options, [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-    return done.get_future().get();
-  }
-
   ClientOptions Options() {
     ClientOptions o;
     o.targets = targets_;
@@ -134,7 +121,7 @@ TEST_F(Governance, WithoutRetriesADeadInstanceFailsItsShare) {
   Client client(Options());
   int failed = 0;
   for (int i = 0; i < 30; ++i) {
-    const absl::Status s = Echo(client);
+    const absl::Status s = EchoThrough(client);
     if (!s.ok()) {
       EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
       ++failed;
@@ -150,7 +137,7 @@ TEST_F(Governance, RetriesMoveCallsOffADeadInstance) {
   o.retry.enabled = true;
   Client client(o);
   for (int i = 0; i < 30; ++i) {
-    const absl::Status s = Echo(client);
+    const absl::Status s = EchoThrough(client);
     ASSERT_TRUE(s.ok()) << s;
   }
   EXPECT_GE(client.Stats().retries, 10u);  // round robin moves on at each retry too
@@ -165,7 +152,7 @@ TEST_F(Governance, ACallTheServerMayHaveRunRetriesOnlyWhenIdempotent) {
   o.retry.enabled = true;
   {
     Client client(o);
-    const absl::Status s = Echo(client);  // round robin starts at instance 0
+    const absl::Status s = EchoThrough(client);  // round robin starts at instance 0
     EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
     EXPECT_EQ(client.Stats().retries, 0u);
     EXPECT_EQ(Calls(0), 1);
@@ -179,7 +166,7 @@ TEST_F(Governance, ACallTheServerMayHaveRunRetriesOnlyWhenIdempotent) {
     if (way == 2) method.idempotent = true;  // the IDL annotation
     Client client(io);
     const int before = Calls(0);
-    const absl::Status s = Echo(client, {}, method);
+    const absl::Status s = EchoThrough(client, {}, method);
     EXPECT_TRUE(s.ok()) << way << ": " << s;
     EXPECT_EQ(client.Stats().retries, 1u) << way;
     EXPECT_EQ(Calls(0), before + 1) << way;
@@ -230,7 +217,7 @@ TEST_F(Governance, ExtraAttemptsCarryTheRetryHeaderOnBothHeaderFramings) {
     o.retry.enabled = true;
     o.retry.idempotent = true;
     Client client(o);
-    const absl::Status s = Echo(client);
+    const absl::Status s = EchoThrough(client);
     EXPECT_TRUE(s.ok()) << s;
     EXPECT_EQ(RetryHeaders(0), std::vector<std::string>{""});
     EXPECT_EQ(RetryHeaders(1), std::vector<std::string>{"1"});
@@ -247,7 +234,7 @@ TEST_F(Governance, ACallServingARetryDoesNotRetry) {
   serving.request_metadata().Set(kRetryHeader, "1");
   {
     internal::ScopedCallContext scope(&serving);
-    const absl::Status s = Echo(client);  // to the dead instance
+    const absl::Status s = EchoThrough(client);  // to the dead instance
     EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
     EXPECT_EQ(client.Stats().retries, 0u);
   }
@@ -255,7 +242,7 @@ TEST_F(Governance, ACallServingARetryDoesNotRetry) {
   o.retry.chain_stop = false;
   Client unchained(o);
   internal::ScopedCallContext scope(&serving);
-  const absl::Status s = Echo(unchained);
+  const absl::Status s = EchoThrough(unchained);
   EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(unchained.Stats().retries, 1u);
 }
@@ -267,13 +254,13 @@ TEST_F(Governance, AnAttemptTimeoutRetriesElsewhereWhenIdempotent) {
   o.retry.attempt_timeout = absl::Milliseconds(50);
   {
     Client client(o);
-    const absl::Status s = Echo(client);
+    const absl::Status s = EchoThrough(client);
     EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded) << s;
     EXPECT_EQ(client.Stats().retries, 0u);
   }
   o.retry.idempotent = true;
   Client client(o);
-  const absl::Status s = Echo(client);
+  const absl::Status s = EchoThrough(client);
   EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(client.Stats().retries, 1u);
 }
@@ -284,7 +271,7 @@ TEST_F(Governance, ABackupRequestWinsOverASlowInstance) {
   o.retry.enabled = true;
   o.retry.backup_delay = absl::Milliseconds(20);
   Client client(o);
-  const absl::Status s = Echo(client);
+  const absl::Status s = EchoThrough(client);
   EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(client.Stats().backups, 1u);
   EXPECT_EQ(RetryHeaders(1), std::vector<std::string>{"1"});
@@ -303,7 +290,7 @@ TEST_F(Governance, TheRetryBudgetCapsRetries) {
   o.retry.idempotent = true;
   Client client(o);
   constexpr int kCalls = 100;
-  for (int i = 0; i < kCalls; ++i) EXPECT_FALSE(Echo(client).ok());
+  for (int i = 0; i < kCalls; ++i) EXPECT_FALSE(EchoThrough(client).ok());
   // Unbounded, every call would retry twice (200). The budget allows all
   // while under 10 calls (at most 2 each), then 10% of the calls.
   const uint64_t retries = client.Stats().retries;
@@ -319,10 +306,10 @@ TEST_F(Governance, TheMethodBreakerOpensFailsFastAndClosesAgain) {
   o.breaker.cooldown = absl::Milliseconds(50);
   o.breaker.probe_interval = absl::Milliseconds(1);
   Client client(o);
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(Echo(client).code(), absl::StatusCode::kInternal);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(EchoThrough(client).code(), absl::StatusCode::kInternal);
   const int reached = Calls(0) + Calls(1) + Calls(2);
   EXPECT_EQ(reached, 20);
-  const absl::Status fast = Echo(client);
+  const absl::Status fast = EchoThrough(client);
   EXPECT_EQ(fast.code(), absl::StatusCode::kUnavailable) << fast;
   EXPECT_NE(fast.message().find("circuit breaker of method echo is open"), std::string::npos)
       << fast;
@@ -332,7 +319,7 @@ TEST_F(Governance, TheMethodBreakerOpensFailsFastAndClosesAgain) {
   for (auto& b : behaviors_) b->fail_code = 0;
   int ok_in_a_row = 0;
   for (int i = 0; i < kWaitSeconds * 1000 && ok_in_a_row < 10; ++i) {
-    ok_in_a_row = Echo(client).ok() ? ok_in_a_row + 1 : 0;
+    ok_in_a_row = EchoThrough(client).ok() ? ok_in_a_row + 1 : 0;
     if (ok_in_a_row == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   EXPECT_EQ(ok_in_a_row, 10);
@@ -348,7 +335,7 @@ TEST_F(Governance, TheInstanceBreakerSkipsADeadInstanceAndTakesItBack) {
   o.breaker.probe_interval = absl::Milliseconds(10);
   Client client(o);
   int failed = 0;
-  for (int i = 0; i < 300; ++i) failed += Echo(client).ok() ? 0 : 1;
+  for (int i = 0; i < 300; ++i) failed += EchoThrough(client).ok() ? 0 : 1;
   // Until it opened, a third of the calls went to the dead instance; then
   // only probes did (one per cool-down and interval).
   EXPECT_GE(failed, 5);
@@ -358,7 +345,7 @@ TEST_F(Governance, TheInstanceBreakerSkipsADeadInstanceAndTakesItBack) {
   // takes its share again.
   ASSERT_TRUE(StartServer(0, port));
   for (int i = 0; i < kWaitSeconds * 1000 && services_[0]->echo_calls() < 10; ++i) {
-    (void)Echo(client);
+    (void)EchoThrough(client);
   }
   EXPECT_GE(services_[0]->echo_calls(), 10);
 }

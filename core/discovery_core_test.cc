@@ -211,17 +211,6 @@ TEST(DnsResolver, AFirstLookupThatFailsIsWhatCallsSeeUntilOneSucceeds) {
       Eventually([&] { return Addresses(**r) == std::vector<std::string>{"10.0.0.9:80"}; }));
 }
 
-// One echo call, waited for.
-absl::Status Echo(Client& client) {
-  const EchoArgs args = MakeArgs("hi");
-  std::promise<absl::Status> done;
-  client.Call(
-      MethodInfo{.name = "echo"},
-      [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
-      CallOptions{}, [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-  return done.get_future().get();
-}
-
 TEST(DnsResolver, AClientCallsThroughADnsTarget) {
   TestService service("EchoService", "");
   ServerOptions so;
@@ -239,7 +228,7 @@ TEST(DnsResolver, AClientCallsThroughADnsTarget) {
   co.retry.enabled = true;
   Client client(co);
   for (int i = 0; i < 10; ++i) {
-    const absl::Status s = Echo(client);
+    const absl::Status s = EchoThrough(client);
     ASSERT_TRUE(s.ok()) << s;
   }
   EXPECT_EQ(service.echo_calls(), 10);

@@ -56,18 +56,6 @@ std::unique_ptr<Server> StartedServer(Service* service, ServerOptions o) {
   return server;
 }
 
-absl::Status Echo(Client& client, const std::string& message) {
-  std::promise<absl::Status> done;
-  const EchoArgs args = MakeArgs(message);
-  client.Call(
-      MethodInfo{.name = "echo"},
-      [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); }, {},
-      [&](absl::Status s, ClientReply&) {
-        done.set_value(absl::Status(s.code(), std::string(s.message())));
-      });
-  return done.get_future().get();
-}
-
 ClientOptions To(const Server& server) {
   ClientOptions o;
   o.targets = {"127.0.0.1:" + std::to_string(server.port())};
@@ -97,7 +85,7 @@ TEST(ServerLimits, MaxInFlightRefusesAtOnceAndRecovers) {
             "RESOURCE_EXHAUSTED: request over limit (max_in_flight 2 calls on the server)");
   // A Vireo client sees RESOURCE_EXHAUSTED.
   Client client(To(*server));
-  const absl::Status s = Echo(client, "y");
+  const absl::Status s = EchoThrough(client, {}, MethodInfo{.name = "echo"}, "y");
   EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
   EXPECT_NE(s.message().find("request over limit"), std::string::npos) << s;
   EXPECT_EQ(server->stats().calls_rejected, 2u);
@@ -106,7 +94,7 @@ TEST(ServerLimits, MaxInFlightRefusesAtOnceAndRecovers) {
   // Both parked replies, then calls run again.
   ASSERT_TRUE(c.Read().ok());
   ASSERT_TRUE(c.Read().ok());
-  EXPECT_TRUE(Echo(client, "z").ok());
+  EXPECT_TRUE(EchoThrough(client, {}, MethodInfo{.name = "echo"}, "z").ok());
   EXPECT_EQ(service.echo_calls(), 3);
 }
 
@@ -120,12 +108,12 @@ TEST(ServerLimits, PerMethodLimit) {
   ASSERT_TRUE(c.Call("echo", 1, MakeArgs("park")));
   ASSERT_TRUE(parking.WaitParked(1));
   Client client(To(*server));
-  const absl::Status s = Echo(client, "y");
+  const absl::Status s = EchoThrough(client, {}, MethodInfo{.name = "echo"}, "y");
   EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
   EXPECT_NE(s.message().find("max_in_flight_per_method echo: 1"), std::string::npos) << s;
   ASSERT_TRUE(parking.Release(1));
   ASSERT_TRUE(c.Read().ok());
-  EXPECT_TRUE(Echo(client, "z").ok());
+  EXPECT_TRUE(EchoThrough(client, {}, MethodInfo{.name = "echo"}, "z").ok());
 }
 
 TEST(ServerLimits, QpsLimitRefusesTheExcess) {
@@ -134,10 +122,11 @@ TEST(ServerLimits, QpsLimitRefusesTheExcess) {
   o.qps_limit = 1;  // one call now, the next a second later
   std::unique_ptr<Server> server = StartedServer(&service, o);
   Client client(To(*server));
-  EXPECT_TRUE(Echo(client, "first").ok());
+  EXPECT_TRUE(EchoThrough(client, {}, MethodInfo{.name = "echo"}, "first").ok());
   int refused = 0;
   for (int i = 0; i < 5; ++i) {
-    refused += Echo(client, "more").code() == absl::StatusCode::kResourceExhausted;
+    refused += EchoThrough(client, {}, MethodInfo{.name = "echo"}, "more").code() ==
+               absl::StatusCode::kResourceExhausted;
   }
   // A second may pass on a slow machine, and let one through: not more.
   EXPECT_GE(refused, 4);
@@ -162,7 +151,7 @@ TEST(StatusCodes, AMiddlewaresCodeComesBack) {
     ClientOptions o = To(server);
     o.framing = f;
     Client client(o);
-    const absl::Status s = Echo(client, "x");
+    const absl::Status s = EchoThrough(client, {}, MethodInfo{.name = "echo"}, "x");
     EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
     EXPECT_TRUE(absl::EndsWith(s.message(), "echo: no token")) << s;
   }

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <future>
 #include <stdexcept>
 #include <utility>
 
@@ -224,6 +225,19 @@ void TestClient::ShutdownWrite() {
 void TestClient::Close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+}
+
+absl::Status EchoThrough(Client& client, const CallOptions& options, const MethodInfo& method,
+                         std::string message) {
+  const EchoArgs args = MakeArgs(std::move(message));
+  std::promise<absl::Status> done;
+  client.Call(
+      method, [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
+      options,
+      [&](absl::Status s, ClientReply&) {
+        done.set_value(absl::Status(s.code(), std::string(s.message())));
+      });
+  return done.get_future().get();
 }
 
 EchoArgs MakeArgs(std::string message) {

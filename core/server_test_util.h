@@ -32,6 +32,7 @@
 #include "vireo/codec/application_exception.h"
 #include "vireo/codec/frame.h"
 #include "vireo/codec/serialize.h"
+#include "vireo/core/client.h"
 #include "vireo/core/service.h"
 #include "vireo/core/task.h"
 #include "vireo/transport/link_buffer.h"
@@ -100,6 +101,13 @@ class TestClient {
 };
 
 EchoArgs MakeArgs(std::string message);
+
+// One call of `method` with the echo arguments `message` through `client`,
+// waited for; its status (a copy made on the completing thread, so that no
+// status representation is shared across threads).
+absl::Status EchoThrough(Client& client, const CallOptions& options = {},
+                         const MethodInfo& method = MethodInfo{.name = "echo"},
+                         std::string message = "hi");
 
 // Holds handlers suspended until the test releases them, by key.
 class Parking {

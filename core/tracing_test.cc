@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -124,17 +123,6 @@ class Tracing : public ::testing::TestWithParam<codec::Framing> {
     return o;
   }
 
-  static absl::Status Call(Client& client, const std::string& method,
-                           const CallOptions& options = {}) {
-    const EchoArgs args = MakeArgs("hello");
-    std::promise<absl::Status> done;
-    client.Call(
-        MethodInfo{.name = method},
-        [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
-        options, [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-    return done.get_future().get();
-  }
-
   Seen Last() {
     std::lock_guard<std::mutex> lock(mu_);
     return seen_.back();
@@ -152,7 +140,7 @@ TEST_P(Tracing, TheServerContinuesTheCallersTrace) {
   CallOptions o;
   o.metadata.Set("traceparent", kExample);
   o.metadata.Set("tracestate", "vendor=abc");
-  ASSERT_TRUE(Call(client, "echo", o).ok());
+  ASSERT_TRUE(EchoThrough(client, o, MethodInfo{.name = "echo"}).ok());
   const Seen seen = Last();
   EXPECT_EQ(seen.trace.TraceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(seen.trace.ParentSpanIdHex(), "00f067aa0ba902b7");
@@ -165,7 +153,7 @@ TEST_P(Tracing, KitexTransitKeysAreReadToo) {
   Client client(Options(GetParam()));
   CallOptions o;
   o.metadata.Set("RPC_TRANSIT_traceparent", kExample);
-  ASSERT_TRUE(Call(client, "echo", o).ok());
+  ASSERT_TRUE(EchoThrough(client, o, MethodInfo{.name = "echo"}).ok());
   EXPECT_EQ(Last().trace.TraceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(Last().trace.ParentSpanIdHex(), "00f067aa0ba902b7");
 }
@@ -174,7 +162,7 @@ TEST_P(Tracing, AMalformedTraceparentStartsANewTrace) {
   Client client(Options(GetParam()));
   CallOptions o;
   o.metadata.Set("traceparent", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01");
-  ASSERT_TRUE(Call(client, "echo", o).ok());
+  ASSERT_TRUE(EchoThrough(client, o, MethodInfo{.name = "echo"}).ok());
   const Seen seen = Last();
   EXPECT_TRUE(seen.trace.valid());
   EXPECT_NE(seen.trace.TraceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
@@ -189,7 +177,7 @@ TEST_P(Tracing, ACallMadeWhileServingCarriesTheTraceOn) {
   serving.set_trace(TraceContext::NewRoot());
   {
     internal::ScopedCallContext scope(&serving);
-    ASSERT_TRUE(Call(client, "echo").ok());
+    ASSERT_TRUE(EchoThrough(client).ok());
   }
   const Seen seen = Last();
   const std::vector<RecordingTracer::Record> spans = client_tracer->records();
@@ -207,7 +195,7 @@ TEST_P(Tracing, ACallMadeWhileServingCarriesTheTraceOn) {
 
 TEST_P(Tracing, WithNoTraceToPassOnNoHeaderIsSent) {
   Client client(Options(GetParam()));
-  ASSERT_TRUE(Call(client, "echo").ok());
+  ASSERT_TRUE(EchoThrough(client).ok());
   const Seen seen = Last();
   EXPECT_EQ(seen.headers.Find("traceparent"), nullptr);
   EXPECT_EQ(seen.headers.Find("RPC_TRANSIT_traceparent"), nullptr);
@@ -223,8 +211,8 @@ TEST_P(TracingAnyFraming, TracersReportSpansOnBothSides) {
   Client client(Options(GetParam()));
   auto client_tracer = std::make_shared<RecordingTracer>();
   client.SetTracer(client_tracer);
-  ASSERT_TRUE(Call(client, "echo").ok());
-  EXPECT_FALSE(Call(client, "nope").ok());
+  ASSERT_TRUE(EchoThrough(client).ok());
+  EXPECT_FALSE(EchoThrough(client, {}, MethodInfo{.name = "nope"}).ok());
   std::vector<RecordingTracer::Record> c = client_tracer->records();
   std::vector<RecordingTracer::Record> s;
   for (int i = 0; i < 1000 && (s = server_tracer_->records()).size() < 2; ++i) usleep(1000);
@@ -264,7 +252,7 @@ TEST_P(TracingWithoutHeaders, ACallWhileServingStartsANewTraceAtTheServer) {
   serving.set_trace(TraceContext::NewRoot());
   {
     internal::ScopedCallContext scope(&serving);
-    ASSERT_TRUE(Call(client, "echo").ok());
+    ASSERT_TRUE(EchoThrough(client).ok());
   }
   const Seen seen = Last();
   EXPECT_TRUE(seen.trace.valid());

@@ -27,8 +27,7 @@
 namespace vireo::etcd {
 namespace {
 
-using servertest::EchoArgs;
-using servertest::MakeArgs;
+using servertest::EchoThrough;
 using servertest::TestService;
 
 bool Contains(absl::string_view text, absl::string_view part) {
@@ -51,16 +50,6 @@ std::vector<std::string> Addresses(Resolver& r) {
   if (!list.ok()) return out;
   for (const Instance& i : **list) out.push_back(i.address.ToString());
   return out;
-}
-
-absl::Status Echo(Client& client) {
-  const EchoArgs args = MakeArgs("hi");
-  std::promise<absl::Status> done;
-  client.Call(
-      MethodInfo{.name = "echo"},
-      [&](codec::ProtocolId p, transport::LinkBuffer& out) { codec::Encode(args, p, out); },
-      CallOptions{}, [&](absl::Status s, ClientReply&) { done.set_value(std::move(s)); });
-  return done.get_future().get();
 }
 
 class EtcdDiscovery : public ::testing::Test {
@@ -114,7 +103,7 @@ TEST_F(EtcdDiscovery, AKeyWrittenByHandInKitexFormatIsCalled) {
   co.targets = {"etcd://" + etcd_->endpoint() + "/EchoService"};
   Client client(co);
   for (int i = 0; i < 5; ++i) {
-    const absl::Status s = Echo(client);
+    const absl::Status s = EchoThrough(client);
     ASSERT_TRUE(s.ok()) << s;
   }
   EXPECT_EQ(service.echo_calls(), 5);

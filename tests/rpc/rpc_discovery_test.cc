@@ -4,14 +4,11 @@
 // crash, stop and as etcd itself restarts.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,11 +20,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rpc_test_rpc.h"
+#include "server_process.h"
 #include "vireo/core/client.h"
 #include "vireo/core/discovery/etcd_process.h"
 #include "vireo/core/resolver.h"
-
-extern char** environ;
 
 namespace rpctest {
 namespace {
@@ -46,57 +42,13 @@ bool WaitUntil(const std::function<bool()>& done) {
 }
 
 // rpc_test_server in a child process, registered in etcd.
-class ServerProcess {
+class RegisteredServer : public ServerProcess {
  public:
-  ServerProcess(const std::string& etcd, int ttl_seconds) {
-    static int n = 0;
-    port_file_ = absl::StrCat(::testing::TempDir(), "rpc_discovery_port_", ::getpid(), "_", ++n);
-    std::remove(port_file_.c_str());
-    std::vector<std::string> args = {VIREO_RPC_TEST_SERVER,
-                                     "--port=0",
-                                     absl::StrCat("--port-file=", port_file_),
-                                     absl::StrCat("--registry=", etcd),
-                                     "--service=TestService",
-                                     absl::StrCat("--registry-ttl=", ttl_seconds)};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    for (int i = 0; i < 600 && port_ == 0; ++i) {
-      std::ifstream in(port_file_);
-      int p = 0;
-      if (in >> p && p > 0) {
-        port_ = p;
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = 0;
-        break;
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    EXPECT_NE(port_, 0) << "rpc_test_server did not start";
-  }
-  ~ServerProcess() { Signal(SIGKILL); }
-
-  // Sends `sig` and waits for the process to end.
-  void Signal(int sig) {
-    if (pid_ == 0) return;
-    ::kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-    std::remove(port_file_.c_str());
-  }
-  int port() const { return port_; }
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+  RegisteredServer(const std::string& etcd, int ttl_seconds)
+      : ServerProcess({"--port=0", absl::StrCat("--registry=", etcd), "--service=TestService",
+                       absl::StrCat("--registry-ttl=", ttl_seconds)}) {}
+  std::string address() const { return absl::StrCat("127.0.0.1:", port()); }
   std::string key() const { return kPrefix + address(); }
-
- private:
-  std::string port_file_;
-  pid_t pid_ = 0;
-  int port_ = 0;
 };
 
 // Calls `add` from `threads` threads until stopped, counting answers per
@@ -223,9 +175,9 @@ class RpcDiscovery : public ::testing::Test {
 };
 
 TEST_F(RpcDiscovery, ThreeServersRegisterAndTheClientSpreadsCallsOverThem) {
-  std::vector<std::unique_ptr<ServerProcess>> servers;
+  std::vector<std::unique_ptr<RegisteredServer>> servers;
   for (int i = 0; i < 3; ++i) {
-    servers.push_back(std::make_unique<ServerProcess>(etcd_->endpoint(), 60));
+    servers.push_back(std::make_unique<RegisteredServer>(etcd_->endpoint(), 60));
     ASSERT_NE(servers.back()->port(), 0);
   }
   // The registration is in Kitex's layout.
@@ -247,15 +199,15 @@ TEST_F(RpcDiscovery, ThreeServersRegisterAndTheClientSpreadsCallsOverThem) {
   for (const auto& [address, n] : per) EXPECT_EQ(n, 100) << address;
 
   // A fourth comes: the watch brings it without a poll.
-  servers.push_back(std::make_unique<ServerProcess>(etcd_->endpoint(), 60));
+  servers.push_back(std::make_unique<RegisteredServer>(etcd_->endpoint(), 60));
   ASSERT_TRUE(WaitUntil([&] { return Resolved(*resolver_).size() == 4; }));
   EXPECT_EQ(Spread(*client, 400).size(), 4u);
 }
 
 TEST_F(RpcDiscovery, AKilledServerLeavesWhenItsLeaseExpiresAndCostsNoMoreThanItsCallsInFlight) {
-  std::vector<std::unique_ptr<ServerProcess>> servers;
+  std::vector<std::unique_ptr<RegisteredServer>> servers;
   for (int i = 0; i < 3; ++i) {
-    servers.push_back(std::make_unique<ServerProcess>(etcd_->endpoint(), 2));
+    servers.push_back(std::make_unique<RegisteredServer>(etcd_->endpoint(), 2));
     ASSERT_NE(servers.back()->port(), 0);
   }
   std::unique_ptr<vireo::Client> client = NewClient();
@@ -281,8 +233,8 @@ TEST_F(RpcDiscovery, AKilledServerLeavesWhenItsLeaseExpiresAndCostsNoMoreThanIts
 }
 
 TEST_F(RpcDiscovery, AGracefulStopRemovesTheKeyAtOnce) {
-  ServerProcess a(etcd_->endpoint(), 60);
-  ServerProcess b(etcd_->endpoint(), 60);
+  RegisteredServer a(etcd_->endpoint(), 60);
+  RegisteredServer b(etcd_->endpoint(), 60);
   std::unique_ptr<vireo::Client> client = NewClient();
   ASSERT_EQ(Resolved(*resolver_).size(), 2u);
   Load load(client.get(), 4);
@@ -302,8 +254,8 @@ TEST_F(RpcDiscovery, AGracefulStopRemovesTheKeyAtOnce) {
 }
 
 TEST_F(RpcDiscovery, EtcdRestartingLosesNoCallAndTheWatchResumes) {
-  ServerProcess a(etcd_->endpoint(), 10);
-  ServerProcess b(etcd_->endpoint(), 10);
+  RegisteredServer a(etcd_->endpoint(), 10);
+  RegisteredServer b(etcd_->endpoint(), 10);
   std::unique_ptr<vireo::Client> client = NewClient();
   ASSERT_EQ(Resolved(*resolver_).size(), 2u);
   Load load(client.get(), 4);
@@ -320,7 +272,7 @@ TEST_F(RpcDiscovery, EtcdRestartingLosesNoCallAndTheWatchResumes) {
   // wrote their keys again)...
   ASSERT_TRUE(WaitUntil([&] { return KeyExists(a.key()) && KeyExists(b.key()); }));
   // ...and the watch resumed: a new server shows up.
-  ServerProcess c(etcd_->endpoint(), 10);
+  RegisteredServer c(etcd_->endpoint(), 10);
   ASSERT_TRUE(WaitUntil([&] { return Resolved(*resolver_).size() == 3; }))
       << "the watch did not resume after etcd restarted";
   const int ok_up = load.ok();

@@ -1,12 +1,10 @@
 // Faults: a server killed with calls in flight, and coming back.
+#include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <latch>
 #include <map>
@@ -15,67 +13,22 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rpc_test_rpc.h"
+#include "server_process.h"
 #include "vireo/core/client.h"
-
-extern char** environ;
 
 namespace rpctest {
 namespace {
 
-// rpc_test_server in a child process.
-class ServerProcess {
- public:
-  // Starts the server on `port` (0: any) and waits until it listens.
-  explicit ServerProcess(int port) {
-    port_file_ = absl::StrCat(::testing::TempDir(), "rpc_fault_port_", ::getpid(), "_", port);
-    std::remove(port_file_.c_str());
-    std::vector<std::string> args = {VIREO_RPC_TEST_SERVER, absl::StrCat("--port=", port),
-                                     absl::StrCat("--port-file=", port_file_)};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    for (int i = 0; i < 600 && port_ == 0; ++i) {
-      std::ifstream in(port_file_);
-      int p = 0;
-      if (in >> p && p > 0) {
-        port_ = p;
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = 0;
-        break;
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    EXPECT_NE(port_, 0) << "rpc_test_server did not start";
-  }
-  ~ServerProcess() { Kill(); }
-
-  void Kill() {
-    if (pid_ == 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-    std::remove(port_file_.c_str());
-  }
-  int port() const { return port_; }
-
- private:
-  std::string port_file_;
-  pid_t pid_ = 0;
-  int port_ = 0;
-};
+// rpc_test_server on `port` (0: any).
+std::unique_ptr<ServerProcess> StartServer(int port) {
+  return std::make_unique<ServerProcess>(std::vector<std::string>{absl::StrCat("--port=", port)});
+}
 
 TEST(RpcFault, KilledServerFailsEveryCallAndTheClientRecovers) {
-  auto server = std::make_unique<ServerProcess>(0);
+  auto server = StartServer(0);
   const int port = server->port();
   ASSERT_NE(port, 0);
   vireo::ClientOptions o;
@@ -115,7 +68,7 @@ TEST(RpcFault, KilledServerFailsEveryCallAndTheClientRecovers) {
   EXPECT_EQ(client.add(1, 2).status().code(), absl::StatusCode::kUnavailable);
 
   // Back on the same port: the client redials by itself.
-  server = std::make_unique<ServerProcess>(port);
+  server = StartServer(port);
   ASSERT_EQ(server->port(), port);
   absl::StatusOr<int32_t> r;
   for (int i = 0; i < 100; ++i) {
@@ -136,7 +89,7 @@ TEST(RpcBalance, WeightsAndConsistentHashAcrossServerProcesses) {
   std::vector<std::unique_ptr<ServerProcess>> servers;
   std::vector<std::string> targets;
   for (int i = 0; i < 4; ++i) {
-    servers.push_back(std::make_unique<ServerProcess>(0));
+    servers.push_back(StartServer(0));
     ASSERT_NE(servers.back()->port(), 0);
     targets.push_back(absl::StrCat("127.0.0.1:", servers.back()->port()));
   }
@@ -212,7 +165,7 @@ TEST(RpcGovernance, AKilledServerLosesNoMoreThanItsCallsInFlightAndComesBack) {
   std::vector<std::unique_ptr<ServerProcess>> servers;
   std::vector<std::string> targets;
   for (int i = 0; i < 3; ++i) {
-    servers.push_back(std::make_unique<ServerProcess>(0));
+    servers.push_back(StartServer(0));
     ASSERT_NE(servers.back()->port(), 0);
     targets.push_back(absl::StrCat("127.0.0.1:", servers.back()->port()));
   }
@@ -286,7 +239,7 @@ TEST(RpcGovernance, AKilledServerLosesNoMoreThanItsCallsInFlightAndComesBack) {
   const int killed_answers = answered_by(targets[0]);
 
   // Back on its port: past the cool-down, probes close its breaker.
-  servers[0] = std::make_unique<ServerProcess>(port);
+  servers[0] = StartServer(port);
   ASSERT_EQ(servers[0]->port(), port);
   EXPECT_TRUE(wait_until([&] { return answered_by(targets[0]) > killed_answers + 100; }));
 
