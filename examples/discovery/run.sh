@@ -41,22 +41,39 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-client_port=$(free_port)
-peer_port=$(free_port)
-etcd_at=127.0.0.1:$client_port
-"$etcd_bin" --name example --data-dir "$work/etcd" \
-  --listen-client-urls "http://$etcd_at" --advertise-client-urls "http://$etcd_at" \
-  --listen-peer-urls "http://127.0.0.1:$peer_port" \
-  --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
-  --initial-cluster "example=http://127.0.0.1:$peer_port" >"$work/etcd.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 300); do
-  python3 - "$etcd_at" <<'PY' 2>/dev/null && break
+etcd_answers() {
+  python3 - "$1" <<'PY' 2>/dev/null
 import sys, urllib.request
 urllib.request.urlopen("http://%s/v3/kv/range" % sys.argv[1], b'{"key":"AA=="}', timeout=1)
 PY
-  sleep 0.05
+}
+
+# Free ports are picked, then bound by etcd: another process may take one
+# in between, so a start whose etcd exits is tried again on new ports.
+etcd_at=""
+for attempt in 1 2 3; do
+  client_port=$(free_port)
+  peer_port=$(free_port)
+  at=127.0.0.1:$client_port
+  rm -rf "$work/etcd"
+  "$etcd_bin" --name example --data-dir "$work/etcd" \
+    --listen-client-urls "http://$at" --advertise-client-urls "http://$at" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "example=http://127.0.0.1:$peer_port" >"$work/etcd.log" 2>&1 &
+  etcd_pid=$!
+  pids+=($etcd_pid)
+  started=$SECONDS
+  while kill -0 "$etcd_pid" 2>/dev/null && (( SECONDS - started < 30 )); do
+    if etcd_answers "$at"; then etcd_at=$at; break; fi
+    sleep 0.05
+  done
+  [[ -n "$etcd_at" ]] && break
+  echo "etcd did not come up on $at (attempt $attempt):"
+  tail -n 5 "$work/etcd.log"
+  kill -9 "$etcd_pid" 2>/dev/null || true
 done
+[[ -n "$etcd_at" ]] || { echo "etcd did not start" >&2; exit 1; }
 echo "etcd at $etcd_at"
 
 # Three servers; a short lease so that the killed one leaves within 3 s.
