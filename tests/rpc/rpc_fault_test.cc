@@ -151,7 +151,12 @@ TEST(RpcBalance, WeightsAndConsistentHashAcrossServerProcesses) {
     ++moved;
     EXPECT_EQ(four[k], targets[3]) << "key " << k << " moved between the first three";
   }
-  EXPECT_LE(moved, 600) << moved << " of 2000 keys moved";
+  // A fourth node should take about a quarter of the keys (500) and
+  // modulo hashing would move three quarters (1,500). With 100 virtual
+  // nodes a node's share of the ring varies by about a tenth of itself,
+  // and the ports (so the ring) differ every run: 800 leaves five standard
+  // deviations of room while still failing any scheme that reshuffles.
+  EXPECT_LE(moved, 800) << moved << " of 2000 keys moved";
   EXPECT_GT(moved, 0);
 }
 
