@@ -37,6 +37,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "vireo/codec/frame.h"
@@ -44,6 +45,10 @@
 #include "vireo/transport/link_buffer.h"
 
 namespace vireo::codec {
+
+// The message of Detect's error for an HTTP/1.x request (rule 3) (a server may
+// answer it on the same port: core's admin pages).
+inline constexpr std::string_view kLooksLikeHttp1 = "not a Thrift client: looks like HTTP/1.x";
 
 // Detect never needs more than this many bytes to decide.
 inline constexpr size_t kDetectBytes = 8;

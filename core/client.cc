@@ -27,6 +27,7 @@
 #include "vireo/codec/ttheader.h"
 #include "vireo/core/biz_status.h"
 #include "vireo/core/internal/str_cat.h"
+#include "vireo/core/metrics.h"
 #include "vireo/mux/client_connection.h"
 #include "vireo/transport/event_loop.h"
 #include "vireo/transport/mutex.h"
@@ -344,9 +345,11 @@ class Client::Impl {
     } else {
       resolver_error_ = r.status();
     }
+    if (options.metrics) AddCollector();
   }
 
   ~Impl() {
+    if (collector_ >= 0) Metrics::Default().RemoveCollector(collector_);
     // After this no governed call starts an attempt.
     closing_.store(true);
     life_->Close();
@@ -410,6 +413,11 @@ class Client::Impl {
   bool balancer_tracks_ = false;
   std::vector<ClientMiddleware> middleware_;
   std::shared_ptr<Tracer> tracer_;
+  // This client's gauges in Metrics::Default(), or -1.
+  int collector_ = -1;
+  void AddCollector();
+  // The method's entry in Metrics::Default() (ClientOptions::metrics).
+  CallMetrics* MethodMetrics(std::string_view method);
 
  private:
   // One call in progress, for the middleware path.
@@ -420,6 +428,8 @@ class Client::Impl {
   void StartTrace(CallContext& ctx) const;
   // Hands the finished call's span to tracer_.
   void ReportSpan(const State& s, const absl::Status& status) const;
+  // Records the finished call in its metrics and hands its span to tracer_.
+  void Finished(const State& s, const absl::Status& status) const;
 
   absl::Time Deadline(const CallOptions& o) const {
     const absl::Duration timeout = o.timeout != absl::ZeroDuration() ? o.timeout
@@ -1188,10 +1198,63 @@ struct Client::Impl::State {
   mux::OutgoingCall call;
   ClientReply reply;
   DoneFn done;
-  // With a tracer: when Call() began, and the request payload's bytes.
+  // With a tracer or metrics: when Call() began, and the request
+  // payload's bytes.
   absl::Time start;
   size_t request_bytes = 0;
+  CallMetrics* metrics = nullptr;
 };
+
+CallMetrics* Client::Impl::MethodMetrics(std::string_view method) {
+  // The method this thread called last, of the client it called: a call
+  // loop finds its entry without a lock or a hash.
+  struct Last {
+    uint64_t client = 0;
+    std::string name;
+    CallMetrics* metrics = nullptr;
+  };
+  thread_local Last last;
+  if (last.client == id_ && last.name == method) return last.metrics;
+  CallMetrics* m = Metrics::Default().Client(options_.service, method);
+  last.client = id_;
+  last.name.assign(method.data(), method.size());
+  last.metrics = m;
+  return m;
+}
+
+void Client::Impl::AddCollector() {
+  using prometheus::MetricType;
+  const std::string id = std::to_string(id_);
+  // Removed first thing in ~Impl, so the collector never sees a dying client.
+  collector_ = Metrics::Default().AddCollector(
+      [this, id](std::vector<prometheus::MetricFamily>& out) {
+        const ClientStats st = Stats();
+        const std::vector<prometheus::ClientMetric::Label> labels = {
+            {"client", id}, {"service", options_.service}};
+        AddSample(out, AddFamily(out, "vireo_client_connections",
+                            "Connections the client holds (pooled or multiplexed).",
+                            MetricType::Gauge),
+                  labels, static_cast<double>(st.connections));
+        AddSample(out, AddFamily(out, "vireo_client_connection_calls_in_flight",
+                            "Calls sent or queued on the client's connections, not yet completed.",
+                            MetricType::Gauge),
+                  labels, static_cast<double>(st.in_flight));
+        AddSample(out, AddFamily(out, "vireo_client_retries_total", "Failure retries sent.",
+                            MetricType::Counter),
+                  labels, static_cast<double>(st.retries));
+        AddSample(out, AddFamily(out, "vireo_client_backup_requests_total", "Backup requests sent.",
+                            MetricType::Counter),
+                  labels, static_cast<double>(st.backups));
+        AddSample(out, AddFamily(out, "vireo_client_breaker_rejections_total",
+                            "Attempts failed fast by an open method breaker.",
+                            MetricType::Counter),
+                  labels, static_cast<double>(st.breaker_rejections));
+        AddSample(out, AddFamily(out, "vireo_client_late_replies_total",
+                            "Replies that arrived after their call had completed.",
+                            MetricType::Counter),
+                  labels, static_cast<double>(st.late_replies));
+      });
+}
 
 void Client::Impl::StartTrace(CallContext& ctx) const {
   const Metadata& md = ctx.request_metadata();
@@ -1237,6 +1300,14 @@ void Client::Impl::ReportSpan(const State& s, const absl::Status& status) const 
   tracer_->OnFinish(span);
 }
 
+void Client::Impl::Finished(const State& s, const absl::Status& status) const {
+  if (s.metrics != nullptr) {
+    s.metrics->Finished(CodeOf(status), absl::Now() - s.start, s.request_bytes,
+                        s.reply.body.Len());
+  }
+  if (tracer_ != nullptr) ReportSpan(s, status);
+}
+
 namespace {
 
 void CopyResponseMetadata(const codec::FrameHeader* header, Metadata& out) {
@@ -1274,7 +1345,11 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
   StartTrace(ctx);
   encode(options_.protocol, state->call.body);
   state->call.body.Flush();
-  if (tracer_ != nullptr) {
+  if (options_.metrics) {
+    state->metrics = MethodMetrics(method.name);
+    state->metrics->Started();
+  }
+  if (tracer_ != nullptr || state->metrics != nullptr) {
     state->start = absl::Now();
     state->request_bytes = state->call.body.Len();
   }
@@ -1288,9 +1363,9 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
              absl::Status status, ClientReply& reply, const codec::FrameHeader* header) mutable {
            std::unique_ptr<State> owned(s);
            if (out != nullptr) CopyResponseMetadata(header, *out);
-           if (tracer_ != nullptr) {
+           if (tracer_ != nullptr || s->metrics != nullptr) {
              s->reply = std::move(reply);
-             ReportSpan(*s, status);
+             Finished(*s, status);
              Complete(std::move(done), std::move(status), s->reply);
              return;
            }
@@ -1326,7 +1401,7 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
       status = absl::InternalError(internal::Cat(s.ctx.method(), ": middleware threw"));
     }
     if (out != nullptr && !s.ctx.response_metadata().empty()) *out = s.ctx.response_metadata();
-    if (self->tracer_ != nullptr) self->ReportSpan(s, status);
+    self->Finished(s, status);
     self->Complete(std::move(s.done), std::move(status), s.reply);
   };
   run(this, std::move(state), call_options.response_metadata, gov).Start();

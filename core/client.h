@@ -108,6 +108,11 @@ struct ClientOptions {
   // Name calls "Service:method" as Apache's TMultiplexedProtocol does.
   // Default: false.
   bool multiplexed_names = false;
+  // Records every call in Metrics::Default() (core/metrics.h): started,
+  // finished by code, latency (retries and backup requests included),
+  // bytes; and the client's connections and governance counters as
+  // gauges. Default: true.
+  bool metrics = true;
   // Metadata sent with every call (header framings only).
   Metadata metadata;
   // Bounds on replies. Default: Limits().

@@ -82,6 +82,7 @@ absl::StatusOr<ClientOptions> ClientOptions::FromYaml(std::string_view yaml) {
   r.Duration("connect_timeout", &o.connect_timeout);
   r.Duration("call_timeout", &o.call_timeout);
   r.Bool("multiplexed_names", &o.multiplexed_names);
+  r.Bool("metrics", &o.metrics);
   std::vector<std::pair<std::string, std::string>> metadata;
   r.StringMap("metadata", &metadata);
   for (const auto& [k, v] : metadata) o.metadata.Set(k, v);

@@ -1,13 +1,16 @@
 #include "vireo/core/server.h"
 
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "spdlog/spdlog.h"
 #include "vireo/core/internal/server_connection.h"
 #include "vireo/core/internal/server_core.h"
 #include "vireo/core/internal/str_cat.h"
+#include "vireo/core/metrics.h"
 #include "vireo/transport/tcp_server.h"
 
 namespace vireo {
@@ -86,6 +89,19 @@ absl::Status Server::Start() {
   }
   absl::StatusOr<transport::InetAddress> address = ListenAddress(core_->options.address);
   if (!address.ok()) return address.status();
+  std::optional<transport::InetAddress> admin_address;
+  if (!core_->options.admin_address.empty()) {
+    absl::StatusOr<transport::InetAddress> a = ListenAddress(core_->options.admin_address);
+    if (!a.ok()) {
+      return absl::InvalidArgumentError(
+          internal::Cat("admin_address: ", a.status().message()));
+    }
+    admin_address = *a;
+  }
+  if (core_->options.metrics) {
+    core_->router.EnableMetrics(Metrics::Default());
+    core_->unknown_method_metrics = Metrics::Default().Server("<unknown>", "<unknown>");
+  }
   if (registry_ == nullptr && !core_->options.registry.kind.empty()) {
     absl::StatusOr<std::shared_ptr<Registry>> r = NewRegistry(core_->options.registry);
     if (!r.ok()) return r.status();
@@ -98,6 +114,8 @@ absl::Status Server::Start() {
   loop_options.num_loops = core_->options.num_loops;
   loop_options.name = "vireo-srv";
   loops_ = std::make_unique<transport::EventLoopGroup>(loop_options);
+  core_->loops = loops_.get();
+  core_->started_at = absl::Now();
   if (core_->options.worker_threads > 0) {
     core_->workers =
         std::make_unique<internal::WorkerPool>(core_->options.worker_threads, "vireo-worker");
@@ -134,6 +152,27 @@ absl::Status Server::Start() {
                                       listening.message()));
   }
   address_ = tcp_->address();
+  core_->port = address_.port();
+  if (admin_address) {
+    transport::TcpServer::Options admin_options;
+    admin_options.connection.idle_timeout = absl::Seconds(30);
+    admin_options.connection.read_timeout = core_->options.read_timeout;
+    admin_tcp_ = std::make_unique<transport::TcpServer>(
+        loops_.get(), *admin_address, admin_options,
+        [core = core_](const std::shared_ptr<transport::Connection>& conn) {
+          auto sc = std::make_shared<ServerConnection>(core, conn, /*admin_only=*/true);
+          sc->Attach();
+        },
+        [](transport::Connection& conn, const absl::Status& reason) { Of(conn).OnClosed(reason); });
+    if (absl::Status listening = admin_tcp_->Start(); !listening.ok()) {
+      Stop(absl::ZeroDuration());
+      return absl::Status(listening.code(),
+                          internal::Cat("vireo server: cannot listen on admin_address ",
+                                        admin_address->ToString(), ": ", listening.message()));
+    }
+    admin_address_ = admin_tcp_->address();
+  }
+  if (core_->options.metrics) AddCollector();
   if (registry_ != nullptr) {
     if (absl::Status s = Register(); !s.ok()) {
       Stop(absl::ZeroDuration());
@@ -184,6 +223,8 @@ void Server::Stop(absl::Duration grace) {
   if (!started_ || stopped_) return;
   stopped_ = true;
   const absl::Time deadline = absl::Now() + grace;
+  // /health answers 503 from now on.
+  core_->stopping.store(true, std::memory_order_relaxed);
   // Out of the registry first: clients watching it stop picking this
   // server while it still answers.
   for (const RegistryInfo& info : registered_) {
@@ -210,6 +251,12 @@ void Server::Stop(absl::Duration grace) {
   tcp_->ForEachConnection(
       [](transport::Connection& c) { Of(c).ForceClose(absl::CancelledError("server stopped")); });
   tcp_->Stop();
+  // The admin pages stay up while the server drains (/health says 503).
+  if (admin_tcp_ != nullptr) admin_tcp_->Stop();
+  if (collector_ >= 0) {
+    Metrics::Default().RemoveCollector(collector_);
+    collector_ = -1;
+  }
   {
     transport::WriterLock lock(core_->loops_mu);
     core_->loops_alive = false;
@@ -233,6 +280,70 @@ ServerStats Server::stats() const {
   s.calls_served = core_->calls_served.load(std::memory_order_relaxed);
   s.bad_input_closes = core_->bad_input_closes.load(std::memory_order_relaxed);
   return s;
+}
+
+}  // namespace vireo
+
+namespace vireo {
+
+void Server::AddCollector() {
+  using prometheus::MetricType;
+  // The collector runs on a scraping thread until Stop removes it, which
+  // happens before the loops, listener and core go.
+  collector_ = Metrics::Default().AddCollector(
+      [core = core_.get(), tcp = tcp_.get(), loops = loops_.get()](
+          std::vector<prometheus::MetricFamily>& out) {
+        using internal::ServerCore;
+        const std::string port = std::to_string(core->port);
+        AddSample(out, AddFamily(out, "vireo_server_connections_open", "Connections open now.",
+                            MetricType::Gauge),
+                  {{"port", port}}, static_cast<double>(core->open_connections()));
+        AddSample(out, AddFamily(out, "vireo_server_connections_accepted_total",
+                            "Connections accepted.", MetricType::Counter),
+                  {{"port", port}},
+                  static_cast<double>(core->connections_accepted.load(std::memory_order_relaxed)));
+        AddSample(out, AddFamily(out, "vireo_server_connections_rejected_total",
+                            "Connections refused because max_connections were open.",
+                            MetricType::Counter),
+                  {{"port", port}}, static_cast<double>(tcp->rejected()));
+        const size_t closed = AddFamily(out, "vireo_server_connections_closed_total",
+                      "Connections closed, by reason.", MetricType::Counter);
+        for (size_t i = 0; i < static_cast<size_t>(ServerCore::Closed::kCount); ++i) {
+          const auto reason = static_cast<ServerCore::Closed>(i);
+          AddSample(out, closed, {{"port", port}, {"reason", std::string(ServerCore::ClosedName(reason))}},
+                    static_cast<double>(core->closed(reason)));
+        }
+        const size_t bad = AddFamily(out, "vireo_server_bad_input_total",
+                      "Connections closed for what their client sent, by reason.",
+                      MetricType::Counter);
+        for (size_t i = 0; i < static_cast<size_t>(ServerCore::BadInput::kCount); ++i) {
+          const auto reason = static_cast<ServerCore::BadInput>(i);
+          AddSample(out, bad, {{"port", port}, {"reason", std::string(ServerCore::BadInputName(reason))}},
+                    static_cast<double>(core->bad_input(reason)));
+        }
+        AddSample(out, AddFamily(out, "vireo_server_calls_rejected_total",
+                            "Calls refused by qps_limit, max_in_flight or max_in_flight_per_method.",
+                            MetricType::Counter),
+                  {{"port", port}}, static_cast<double>(core->limits.rejected()));
+        const size_t iterations = AddFamily(out, "vireo_server_loop_iterations_total",
+                      "Event-loop iterations, per loop.", MetricType::Counter);
+        const size_t busy = AddFamily(out, "vireo_server_loop_busy_seconds_total",
+                      "Time each event loop spent outside epoll (handling events, timers, tasks).",
+                      MetricType::Counter);
+        for (size_t i = 0; i < loops->size(); ++i) {
+          const transport::EventLoop* loop = loops->loop(i);
+          AddSample(out, iterations, {{"loop", std::to_string(i)}, {"port", port}},
+                    static_cast<double>(loop->iterations()));
+          AddSample(out, busy, {{"loop", std::to_string(i)}, {"port", port}},
+                    absl::ToDoubleSeconds(loop->busy_time()));
+        }
+        if (core->workers != nullptr) {
+          AddSample(out, AddFamily(out, "vireo_server_worker_queue_depth",
+                              "Calls queued for a worker thread and not yet started.",
+                              MetricType::Gauge),
+                    {{"port", port}}, static_cast<double>(core->workers->queued()));
+        }
+      });
 }
 
 }  // namespace vireo

@@ -3,7 +3,7 @@
 list(APPEND VIREO_CORE_SOURCES
   server.cc server_options.cc access_log.cc
   internal/server_core.cc internal/server_connection.cc internal/server_worker_pool.cc
-  internal/server_limits.cc registry.cc)
+  internal/server_limits.cc internal/admin.cc registry.cc)
 list(APPEND VIREO_CORE_HEADERS server.h server_options.h server_middleware.h access_log.h
   registry.h)
 
@@ -47,6 +47,15 @@ function(vireo_core_server_tests)
                  SOURCES tracing_test.cc server_test_util.cc
                  LIBS vireo_core vireo_server_test_idl spdlog::spdlog
                  LABELS server)
+  vireo_add_test(NAME observability_test
+                 SOURCES observability_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS server)
+  # A real Prometheus server scraping a Vireo server.
+  vireo_add_test(NAME prometheus_scrape_test
+                 SOURCES prometheus_scrape_test.cc server_test_util.cc
+                 LIBS vireo_core vireo_server_test_idl spdlog::spdlog
+                 LABELS metrics)
   vireo_add_test(NAME server_options_test SOURCES server_options_test.cc
                  LIBS vireo_core LABELS server)
 endfunction()

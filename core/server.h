@@ -133,12 +133,16 @@ class Server {
   // After a successful Start(). Any thread.
   const transport::InetAddress& address() const { return address_; }
   uint16_t port() const { return address_.port(); }
+  // The bound options.admin_address (port 0 when there is none).
+  const transport::InetAddress& admin_address() const { return admin_address_; }
   const ServerOptions& options() const;
   // Any thread.
   ServerStats stats() const;
 
  private:
   absl::Status Register();
+  // The server's connection, loop and worker gauges, in Metrics::Default().
+  void AddCollector();
 
   std::shared_ptr<internal::ServerCore> core_;
   std::vector<Service*> services_;
@@ -147,6 +151,10 @@ class Server {
   // context is its internal::ServerConnection.
   std::unique_ptr<transport::TcpServer> tcp_;
   transport::InetAddress address_;
+  // options.admin_address's listener, if any.
+  std::unique_ptr<transport::TcpServer> admin_tcp_;
+  transport::InetAddress admin_address_;
+  int collector_ = -1;
   std::shared_ptr<Registry> registry_;
   // What Start registered, removed by Stop.
   std::vector<RegistryInfo> registered_;

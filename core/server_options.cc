@@ -37,6 +37,12 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
   }
   r.Duration("shutdown_grace", &o.shutdown_grace);
   r.Limits("limits", &o.limits);
+  r.Bool("metrics", &o.metrics);
+  int admin = static_cast<int>(o.admin);
+  r.Choice("admin", {"off", "loopback", "any"}, &admin);
+  o.admin = static_cast<AdminAccess>(admin);
+  r.String("admin_address", &o.admin_address);
+  r.Int("admin_max_request_bytes", &o.admin_max_request_bytes, 256, 1 << 20);
   r.Map("registry", [&](internal::YamlReader& m) {
     RegistryOptions& g = o.registry;
     m.String("kind", &g.kind);
@@ -65,6 +71,53 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
         internal::Cat("server.address: expected host:port, got \"", o.address, "\""));
   }
   return o;
+}
+
+std::string ServerOptions::ToYaml() const {
+  YAML::Emitter e;
+  e << YAML::BeginMap;
+  e << YAML::Key << "address" << YAML::Value << address;
+  e << YAML::Key << "num_loops" << YAML::Value << num_loops;
+  e << YAML::Key << "worker_threads" << YAML::Value << worker_threads;
+  e << YAML::Key << "idle_timeout" << YAML::Value << absl::FormatDuration(idle_timeout);
+  e << YAML::Key << "read_timeout" << YAML::Value << absl::FormatDuration(read_timeout);
+  e << YAML::Key << "max_pending_output" << YAML::Value << max_pending_output;
+  e << YAML::Key << "max_connections" << YAML::Value << max_connections;
+  e << YAML::Key << "max_calls_per_connection" << YAML::Value << max_calls_per_connection;
+  e << YAML::Key << "qps_limit" << YAML::Value << qps_limit;
+  e << YAML::Key << "max_in_flight" << YAML::Value << max_in_flight;
+  e << YAML::Key << "max_in_flight_per_method" << YAML::Value << YAML::BeginMap;
+  for (const auto& [method, n] : max_in_flight_per_method) {
+    e << YAML::Key << method << YAML::Value << n;
+  }
+  e << YAML::EndMap;
+  e << YAML::Key << "shutdown_grace" << YAML::Value << absl::FormatDuration(shutdown_grace);
+  e << YAML::Key << "metrics" << YAML::Value << metrics;
+  static constexpr const char* kAdmin[] = {"off", "loopback", "any"};
+  e << YAML::Key << "admin" << YAML::Value << kAdmin[static_cast<int>(admin)];
+  e << YAML::Key << "admin_address" << YAML::Value << admin_address;
+  e << YAML::Key << "admin_max_request_bytes" << YAML::Value << admin_max_request_bytes;
+  e << YAML::Key << "registry" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "kind" << YAML::Value << registry.kind;
+  e << YAML::Key << "endpoints" << YAML::Value << YAML::Flow << registry.endpoints;
+  e << YAML::Key << "prefix" << YAML::Value << registry.prefix;
+  e << YAML::Key << "ttl" << YAML::Value << absl::FormatDuration(registry.ttl);
+  e << YAML::Key << "weight" << YAML::Value << registry.weight;
+  e << YAML::Key << "tags" << YAML::Value << YAML::BeginMap;
+  for (const auto& [k, v] : registry.tags) e << YAML::Key << k << YAML::Value << v;
+  e << YAML::EndMap;
+  e << YAML::Key << "service" << YAML::Value << registry.service;
+  e << YAML::Key << "host" << YAML::Value << registry.host;
+  e << YAML::EndMap;
+  e << YAML::Key << "limits" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "max_frame_size" << YAML::Value << limits.max_frame_size;
+  e << YAML::Key << "max_string_size" << YAML::Value << limits.max_string_size;
+  e << YAML::Key << "max_container_size" << YAML::Value << limits.max_container_size;
+  e << YAML::Key << "max_depth" << YAML::Value << limits.max_depth;
+  e << YAML::Key << "max_inflated_size" << YAML::Value << limits.max_inflated_size;
+  e << YAML::EndMap;
+  e << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
 }
 
 absl::StatusOr<ServerOptions> ServerOptions::FromYamlFile(const std::string& path) {

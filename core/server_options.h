@@ -25,6 +25,10 @@
 //   max_in_flight: 5000            # calls in flight on the server; 0 = no limit
 //   max_in_flight_per_method: {echo: 100}
 //   shutdown_grace: 5s
+//   metrics: true                  # per-method call metrics (core/metrics.h)
+//   admin: loopback                # HTTP admin pages on the service port: off, loopback, any
+//   admin_address: ""              # host:port serving the admin pages alone; "" = none
+//   admin_max_request_bytes: 8192  # an admin request's line and headers
 //   registry:                      # core/registry.h; absent = none
 //     kind: etcd
 //     endpoints: ["127.0.0.1:2379"]
@@ -118,6 +122,24 @@ struct ServerOptions {
   // Where the server registers itself (core/registry.h). Default: kind ""
   // = nowhere.
   RegistryOptions registry;
+  // Records every call in Metrics::Default() (core/metrics.h): counts by
+  // code, latency, bytes, in flight; and the server's connections, loops
+  // and workers as gauges. Default: true.
+  bool metrics = true;
+  // Who may read the admin pages (/metrics, /health, /status,
+  // /connections, /config; docs/observability.md) with an HTTP/1.x GET on
+  // the service port: nobody (an HTTP request is then bad input, closed),
+  // clients on a loopback address, or any client. Default: loopback.
+  enum class AdminAccess { kOff, kLoopback, kAny };
+  AdminAccess admin = AdminAccess::kLoopback;
+  // A second "host:port" serving only the admin pages, to any client that
+  // reaches it (bind it to an address only operators reach). It stays open
+  // until Stop() has finished, so /health answers 503 while the server
+  // drains. Default: "" = none.
+  std::string admin_address;
+  // Most bytes of an admin request's line and headers; past it the client
+  // gets 431 and the connection closes. Default: 8 KiB.
+  size_t admin_max_request_bytes = 8192;
 
   // Reads options from YAML text (keys in the header comment); fields the
   // text does not set keep their defaults. InvalidArgument naming the key
@@ -125,6 +147,9 @@ struct ServerOptions {
   static absl::StatusOr<ServerOptions> FromYaml(std::string_view yaml);
   // As FromYaml, from a file; errors also name the file.
   static absl::StatusOr<ServerOptions> FromYamlFile(const std::string& path);
+  // The options as YAML, in FromYaml's keys (every key, defaults
+  // included): what the admin page /config shows.
+  std::string ToYaml() const;
 };
 
 }  // namespace vireo

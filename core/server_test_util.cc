@@ -266,6 +266,16 @@ bool Parking::WaitParked(size_t n) {
                       [&] { return parked_.size() >= n; });
 }
 
+size_t Parking::ReleaseAll() {
+  std::map<int32_t, absl::AnyInvocable<void(bool) &&>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    all.swap(parked_);
+  }
+  for (auto& [key, resume] : all) std::move(resume)(true);
+  return all.size();
+}
+
 bool Parking::Release(int32_t key) {
   absl::AnyInvocable<void(bool) &&> resume;
   {

@@ -126,6 +126,8 @@ class Parking {
   bool WaitParked(size_t n);
   // Resumes the handler parked under `key` on this thread; false when none.
   bool Release(int32_t key);
+  // Resumes every handler parked now; how many.
+  size_t ReleaseAll();
   size_t parked();
 
  private:

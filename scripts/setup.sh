@@ -17,6 +17,9 @@ packages=(
   # A real etcd for the etcd discovery tests only (core/discovery,
   # label etcd): the server and etcdctl.
   etcd-server etcd-client
+  # Metrics (core/metrics): prometheus-cpp's registry and text serializer.
+  # For tests only: curl, and Prometheus's server and promtool.
+  prometheus-cpp-dev prometheus curl
   # The fuzz targets (fuzz/, scripts/fuzz.sh): clang and its libFuzzer.
   clang libclang-rt-dev
 )

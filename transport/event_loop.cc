@@ -96,6 +96,7 @@ void EventLoop::Run() {
     }
     const int n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
                                  timeout_ptr, nullptr);
+    const int64_t busy_from = NowNs();
     if (n < 0 && errno != EINTR) {
       spdlog::error("EventLoop: epoll_pwait2: {}", std::strerror(errno));
     }
@@ -108,7 +109,10 @@ void EventLoop::Run() {
     RunExpiredTimers();
     RunPostedTasks();
     RunIterationEnd();
-    iterations_.fetch_add(1, std::memory_order_relaxed);
+    // Single writer: a load and a store, no locked instruction.
+    busy_ns_.store(busy_ns_.load(std::memory_order_relaxed) + (NowNs() - busy_from),
+                   std::memory_order_relaxed);
+    iterations_.store(iterations_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
   current_loop = outer;
   owner_.store(std::thread::id(), std::memory_order_release);

@@ -145,8 +145,12 @@ class EventLoop {
   // thread.
   static int64_t NowNs();
 
-  // Completed iterations (for tests). Any thread.
+  // Completed iterations, and the time they spent outside epoll (handling
+  // events, timers and tasks). Any thread.
   uint64_t iterations() const { return iterations_.load(std::memory_order_relaxed); }
+  absl::Duration busy_time() const {
+    return absl::Nanoseconds(busy_ns_.load(std::memory_order_relaxed));
+  }
 
  private:
   class Waker;
@@ -176,6 +180,7 @@ class EventLoop {
   bool posted_from_loop_ = false;
   std::atomic<int64_t> load_{0};
   std::atomic<uint64_t> iterations_{0};
+  std::atomic<int64_t> busy_ns_{0};
 
   Mutex mu_;
   std::vector<Task> posted_ ABSL_GUARDED_BY(mu_);

@@ -168,6 +168,15 @@ bool InetAddress::IsWildcard() const {
   return reinterpret_cast<const sockaddr_in*>(&addr_)->sin_addr.s_addr == htonl(INADDR_ANY);
 }
 
+bool InetAddress::IsLoopback() const {
+  if (addr_.ss_family == AF_INET6) {
+    const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(&addr_)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(&a) || (IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127);
+  }
+  if (addr_.ss_family != AF_INET) return false;
+  return (ntohl(reinterpret_cast<const sockaddr_in*>(&addr_)->sin_addr.s_addr) >> 24) == 127;
+}
+
 bool operator==(const InetAddress& a, const InetAddress& b) {
   if (a.family() != b.family() || a.port() != b.port()) return false;
   if (a.family() == AF_INET6) {

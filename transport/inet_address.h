@@ -58,6 +58,8 @@ class InetAddress {
   uint16_t port() const;
   // 0.0.0.0 or [::].
   bool IsWildcard() const;
+  // 127.0.0.0/8, ::1, or an IPv4-mapped 127.x address.
+  bool IsLoopback() const;
   const struct sockaddr* sockaddr() const { return reinterpret_cast<const struct sockaddr*>(&addr_); }
   socklen_t length() const { return len_; }
   // "1.2.3.4:80" or "[::1]:80".

@@ -1,15 +1,18 @@
 #include "vireo/core/internal/server_connection.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
 #include "vireo/codec/detect.h"
 #include "vireo/codec/message.h"
 #include "vireo/codec/ttheader.h"
+#include "vireo/core/internal/admin.h"
 #include "vireo/core/internal/str_cat.h"
 
 namespace vireo::internal {
@@ -186,12 +189,15 @@ ServerCallRecord::~ServerCallRecord() {
 ServerCore& ServerCallRecord::core() const { return conn->core(); }
 
 ServerConnection::ServerConnection(std::shared_ptr<ServerCore> core,
-                                   std::shared_ptr<transport::Connection> conn)
-    : core_(std::move(core)), conn_(std::move(conn)) {}
+                                   std::shared_ptr<transport::Connection> conn, bool admin_only)
+    : core_(std::move(core)), conn_(std::move(conn)), admin_only_(admin_only), http_(admin_only) {}
 
-ServerConnection::~ServerConnection() = default;
+ServerConnection::~ServerConnection() {
+  if (!admin_only_) core_->RemoveConnection(this);
+}
 
 void ServerConnection::Attach() {
+  if (!admin_only_) core_->AddConnection(this);
   // The context and these hold this object alive until the connection
   // closes; the transport drops all three then, which breaks the cycle.
   conn_->set_context(shared_from_this());
@@ -207,6 +213,15 @@ void ServerConnection::Attach() {
 void ServerConnection::OnMessage(transport::LinkBuffer& in) {
   VIREO_DCHECK_IN_LOOP(conn_->loop());
   if (phase_ == Phase::kClosed) return;
+  if (in.Len() > input_left_) {
+    bytes_in_.fetch_add(in.Len() - input_left_, std::memory_order_relaxed);
+  }
+  Touch();
+  absl::Cleanup left = [this, &in] { input_left_ = in.Len(); };
+  if (http_) {
+    OnHttp(in);
+    return;
+  }
   if (phase_ >= Phase::kFinishing) {
     // Closing once the calls in flight are done: later requests are not
     // served.
@@ -217,7 +232,12 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
   if (!decoder_) {
     absl::StatusOr<std::optional<codec::Detected>> d = codec::Detect(in);
     if (!d.ok()) {
-      CloseBadInput(d.status());
+      if (StatusMessage(d.status()) == codec::kLooksLikeHttp1 && AdminAllowed()) {
+        http_ = true;
+        OnHttp(in);
+        return;
+      }
+      CloseBadInput(ServerCore::BadInput::kNotThrift, d.status());
       return;
     }
     if (!d->has_value()) {
@@ -225,6 +245,7 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
       return;
     }
     framing_ = (*d)->framing;
+    framing_seen_.store(static_cast<int>(framing_), std::memory_order_relaxed);
     ordered_ = !IsHeaderFraming(framing_);
     decoder_.emplace(framing_, core_->options.limits);
   }
@@ -233,7 +254,7 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
   while (phase_ <= Phase::kStopping && !AtCallLimit()) {
     absl::StatusOr<std::optional<codec::Frame>> f = decoder_->Decode(in);
     if (!f.ok()) {
-      CloseBadInput(f.status());
+      CloseBadInput(ServerCore::BadInput::kBadFrame, f.status());
       return;
     }
     if (!f->has_value()) break;
@@ -259,7 +280,8 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   if (!read.ok()) {
     // Only the header framings carry a sequence id outside the message.
     const std::string seq = IsHeaderFraming(h.framing) ? Cat(" (seq id ", h.seq_id, ")") : "";
-    CloseBadInput(absl::InvalidArgumentError(Cat("bad message header in a ",
+    CloseBadInput(ServerCore::BadInput::kBadMessage,
+                  absl::InvalidArgumentError(Cat("bad message header in a ",
                                                  codec::FramingName(h.framing), " frame", seq,
                                                  ": ", StatusMessage(read))));
     return;
@@ -280,9 +302,11 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   ctx.set_framing(h.framing);
   ctx.set_protocol(h.protocol);
 
+  protocol_seen_.store(static_cast<int>(h.protocol), std::memory_order_relaxed);
   bool routed = false;
   if (m.type != codec::MessageType::kCall && m.type != codec::MessageType::kOneway) {
-    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    core_->CountBadInput(ServerCore::BadInput::kNotACall);
+    bad_input_ = true;
     spdlog::warn(
         "vireo server: {} sent message {} (seq id {}) of type {}, not a call; "
         "answering PROTOCOL_ERROR and closing the connection",
@@ -318,7 +342,9 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   ctx.request_metadata().mutable_strings() = std::move(h.headers);
   ctx.request_metadata().mutable_ints() = std::move(h.int_headers);
   ctx.set_trace(ServerSpan(ctx.request_metadata()));
-  if (core_->tracer != nullptr) {
+  r->metrics = routed ? r->route.metrics : core_->unknown_method_metrics;
+  if (r->metrics != nullptr) r->metrics->Started();
+  if (core_->tracer != nullptr || r->metrics != nullptr) {
     r->start = absl::Now();
     r->request_bytes = payload_bytes;
   }
@@ -348,6 +374,7 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   calls_deadline_ =
       calls_in_flight_ == 0 ? ctx.deadline() : std::max(calls_deadline_, ctx.deadline());
   ++calls_in_flight_;
+  calls_in_flight_seen_.store(calls_in_flight_, std::memory_order_relaxed);
   if (ordered_ && !r->oneway) {
     r->order = next_order_++;
     held_.emplace_back();
@@ -388,6 +415,8 @@ void ServerConnection::CompleteCall(std::unique_ptr<ServerCallRecord> record) {
 void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
   VIREO_DCHECK_IN_LOOP(conn_->loop());
   --calls_in_flight_;
+  calls_in_flight_seen_.store(calls_in_flight_, std::memory_order_relaxed);
+  Touch();
   const bool decode_error =
       !r->call.replied() && !r->escaped && r->invoker_returned && !r->invoker_status.ok();
   // No reply carries a oneway call's failure, and its client may be gone
@@ -404,7 +433,8 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
   if (decode_error) {
     // The stream is still framed, but a client that sends what we cannot
     // decode is not one to keep serving.
-    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    core_->CountBadInput(ServerCore::BadInput::kBadArguments);
+    bad_input_ = true;
     spdlog::warn(
         "vireo server: closing connection from {} after {}.{} (seq id {}): cannot decode the "
         "arguments: {}",
@@ -428,28 +458,62 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
       conn_->SendOutput();
     }
   }
+  bytes_out_.fetch_add(reply_bytes, std::memory_order_relaxed);
+  if (r->metrics != nullptr) CountCall(*r, reply_bytes);
   if (core_->tracer != nullptr) ReportSpan(*r, reply_bytes);
   r.reset();
   UpdateReading();
   MaybeCloseWhenDone();
 }
 
-void ServerConnection::ReportSpan(ServerCallRecord& r, size_t reply_bytes) {
-  // The outcome the client sees, as a status.
+namespace {
+
+// The outcome the client sees, as a status, and as a metrics code when
+// `code` is set.
+absl::Status CallOutcome(const ServerCallRecord& r, CallCode* code) {
+  using Type = TApplicationException::Type;
   absl::Status status = r.status;
+  CallCode c = CallCode::kOk;
   if (r.escaped) {
     status = absl::InternalError(*r.escaped);
+    c = CallCode::kInternalError;
   } else if (r.early_error) {
-    using Type = TApplicationException::Type;
-    const absl::StatusCode code =
-        r.early_error->type == Type::kUnknownMethod   ? absl::StatusCode::kUnimplemented
-        : r.early_error->type == Type::kLoadShedding  ? absl::StatusCode::kUnavailable
-        : r.early_error->type == Type::kProtocolError ? absl::StatusCode::kInvalidArgument
-                                                      : absl::StatusCode::kInternal;
-    status = absl::Status(code, r.early_error->message);
-  } else if (r.invoker_returned && !r.invoker_status.ok() && status.ok()) {
-    status = r.invoker_status;
+    const Type type = r.early_error->type;
+    const absl::StatusCode sc = type == Type::kUnknownMethod   ? absl::StatusCode::kUnimplemented
+                                : type == Type::kLoadShedding  ? absl::StatusCode::kUnavailable
+                                : type == Type::kProtocolError ? absl::StatusCode::kInvalidArgument
+                                                               : absl::StatusCode::kInternal;
+    status = absl::Status(sc, r.early_error->message);
+    // Dispatch answers INTERNAL_ERROR early only for a limit's refusal.
+    c = type == Type::kUnknownMethod   ? CallCode::kUnknownMethod
+        : type == Type::kLoadShedding  ? CallCode::kLoadShedding
+        : type == Type::kProtocolError ? CallCode::kProtocolError
+                                       : static_cast<CallCode>(absl::StatusCode::kResourceExhausted);
+  } else if (r.invoker_returned && !r.invoker_status.ok() && !r.call.replied()) {
+    // Arguments that could not be decoded.
+    if (status.ok()) status = r.invoker_status;
+    c = CallCode::kProtocolError;
+  } else if (r.call.replied() && !status.ok()) {
+    // The handler replied with an exception its method declares.
+    c = CallCode::kIdlException;
+  } else {
+    if (r.invoker_returned && !r.invoker_status.ok() && status.ok()) status = r.invoker_status;
+    c = CodeOf(status);
   }
+  if (code != nullptr) *code = c;
+  return status;
+}
+
+}  // namespace
+
+void ServerConnection::CountCall(ServerCallRecord& r, size_t reply_bytes) {
+  CallCode code;
+  (void)CallOutcome(r, &code);
+  r.metrics->Finished(code, absl::Now() - r.start, r.request_bytes, reply_bytes);
+}
+
+void ServerConnection::ReportSpan(ServerCallRecord& r, size_t reply_bytes) {
+  const absl::Status status = CallOutcome(r, nullptr);
   const CallContext& ctx = r.call.context();
   Span span;
   span.kind = Span::Kind::kServer;
@@ -559,9 +623,10 @@ void ServerConnection::UpdateReading() {
   }
 }
 
-void ServerConnection::CloseBadInput(const absl::Status& reason) {
+void ServerConnection::CloseBadInput(ServerCore::BadInput why, const absl::Status& reason) {
   // Counted before the log line: tests wait for the line, then read the count.
-  core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+  core_->CountBadInput(why);
+  bad_input_ = true;
   spdlog::warn("vireo server: closing connection from {} ({}): {}",
                conn_->peer_address().ToString(),
                decoder_ ? codec::FramingName(framing_) : std::string_view("framing unknown"),
@@ -578,7 +643,8 @@ void ServerConnection::OnPeerClosed() {
     return;
   }
   if (partial_frame_) {
-    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+    core_->CountBadInput(ServerCore::BadInput::kTruncated);
+    bad_input_ = true;
     spdlog::warn("vireo server: {} closed its side in the middle of a frame",
                  conn_->peer_address().ToString());
     partial_frame_ = false;
@@ -603,14 +669,24 @@ void ServerConnection::OnClosed(const absl::Status& reason) {
   // Closes we asked for are not the client's doing.
   const bool closing = phase_ >= Phase::kFinishing;
   phase_ = Phase::kClosed;
-  if (reason.ok() && partial_frame_ && !closing) {
-    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+  if (!admin_only_) core_->RemoveConnection(this);
+  const bool truncated = partial_frame_ && !closing;
+  if (truncated) {
+    core_->CountBadInput(ServerCore::BadInput::kTruncated);
+    bad_input_ = true;
+  }
+  using Closed = ServerCore::Closed;
+  core_->CountClosed(bad_input_                                           ? Closed::kBadInput
+                     : closing                                            ? Closed::kServer
+                     : reason.ok()                                        ? Closed::kPeer
+                     : reason.code() == absl::StatusCode::kDeadlineExceeded ? Closed::kIdleTimeout
+                                                                          : Closed::kError);
+  if (reason.ok() && truncated) {
     spdlog::warn("vireo server: {} closed the connection in the middle of a frame",
                  conn_->peer_address().ToString());
-  } else if (!reason.ok() && !closing && partial_frame_) {
+  } else if (!reason.ok() && truncated) {
     // The read timeout, or an idle timeout or a reset that caught a frame
     // half sent: a client that does not finish its frames is bad input.
-    core_->bad_input_closes.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("vireo server: closing connection from {} in the middle of a frame: {}",
                  conn_->peer_address().ToString(), reason.ToString());
   } else if (reason.code() == absl::StatusCode::kDeadlineExceeded && !closing) {
@@ -664,6 +740,82 @@ void ServerConnection::SendConnResetNotice() {
     return;
   }
   conn_->SendOutput();
+}
+
+}  // namespace vireo::internal
+
+namespace vireo::internal {
+
+bool ServerConnection::AdminAllowed() const {
+  switch (core_->options.admin) {
+    case ServerOptions::AdminAccess::kOff:
+      return false;
+    case ServerOptions::AdminAccess::kLoopback:
+      return conn_->peer_address().IsLoopback();
+    case ServerOptions::AdminAccess::kAny:
+      return true;
+  }
+  return false;
+}
+
+void ServerConnection::OnHttp(transport::LinkBuffer& in) {
+  framing_seen_.store(-2, std::memory_order_relaxed);
+  if (phase_ >= Phase::kClosing) {
+    (void)in.Skip(in.Len());
+    return;
+  }
+  const size_t max = core_->options.admin_max_request_bytes;
+  // One more byte than the bound tells "over it" from "exactly at it".
+  const size_t look = std::min(in.Len(), max + 1);
+  absl::StatusOr<std::string_view> head = in.Peek(look);
+  absl::StatusOr<std::optional<HttpRequest>> request =
+      head.ok() ? ParseHttpRequest(*head, max) : absl::StatusOr<std::optional<HttpRequest>>(
+                                                     head.status());
+  if (request.ok() && !request->has_value()) {
+    partial_frame_ = true;
+    return;
+  }
+  partial_frame_ = false;
+  std::string response;
+  if (!request.ok()) {
+    core_->CountBadInput(ServerCore::BadInput::kBadHttp);
+    bad_input_ = true;
+    spdlog::warn("vireo server: bad admin request from {}: {}", conn_->peer_address().ToString(),
+                 request.status().ToString());
+    response = HttpErrorResponse(request.status());
+  } else {
+    response = AdminResponse(*core_, **request);
+  }
+  // The body, if any, is never read: one request per connection.
+  (void)in.Skip(in.Len());
+  conn_->output().Write(response);
+  conn_->SendOutput();
+  bytes_out_.fetch_add(response.size(), std::memory_order_relaxed);
+  phase_ = Phase::kClosing;
+  conn_->Shutdown();
+  conn_->loop()->RunAtIterationEnd([self = shared_from_this()] {
+    if (!self->closed() && self->conn_->pending_output() == 0) self->conn_->Close();
+  });
+}
+
+ServerConnection::Snapshot ServerConnection::snapshot() const {
+  Snapshot s;
+  s.peer = conn_->peer_address();
+  const int framing = framing_seen_.load(std::memory_order_relaxed);
+  s.framing = framing == -2  ? std::string_view("HTTP")
+              : framing < 0 ? std::string_view()
+                            : codec::FramingName(static_cast<codec::Framing>(framing));
+  const int protocol = protocol_seen_.load(std::memory_order_relaxed);
+  s.protocol = protocol < 0 ? std::string_view()
+               : protocol == static_cast<int>(codec::ProtocolId::kCompact)
+                   ? std::string_view("Compact")
+                   : std::string_view("Binary");
+  s.opened = opened_;
+  s.last_active = absl::FromUnixNanos(last_active_ns_.load(std::memory_order_relaxed));
+  s.calls_in_flight = calls_in_flight_seen_.load(std::memory_order_relaxed);
+  s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
+  s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
+  return s;
 }
 
 }  // namespace vireo::internal

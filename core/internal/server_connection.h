@@ -48,6 +48,7 @@
 #ifndef VIREO_CORE_INTERNAL_SERVER_CONNECTION_H_
 #define VIREO_CORE_INTERNAL_SERVER_CONNECTION_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -96,9 +97,13 @@ struct ServerCallRecord {
   std::optional<codec::TApplicationException> early_error;
   // The per-method in-flight counter the call holds (ServerLimits).
   std::atomic<int64_t>* method_slot = nullptr;
-  // With a tracer: when the frame was decoded, and its payload's bytes.
+  // With a tracer or metrics: when the frame was decoded, and its
+  // payload's bytes.
   absl::Time start;
   size_t request_bytes = 0;
+  // Where the call's outcome is counted (the route's, or the unknown
+  // method's); null without metrics.
+  CallMetrics* metrics = nullptr;
 
   // What the invoker did: set by the innermost step of the chain.
   bool invoker_returned = false;
@@ -116,7 +121,10 @@ struct ServerCallRecord {
 
 class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
  public:
-  ServerConnection(std::shared_ptr<ServerCore> core, std::shared_ptr<transport::Connection> conn);
+  // `admin_only`: a connection of ServerOptions::admin_address, which
+  // speaks HTTP alone and is not listed or counted with the others.
+  ServerConnection(std::shared_ptr<ServerCore> core, std::shared_ptr<transport::Connection> conn,
+                   bool admin_only = false);
   ~ServerConnection();
   ServerConnection(const ServerConnection&) = delete;
   ServerConnection& operator=(const ServerConnection&) = delete;
@@ -143,6 +151,21 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   transport::Connection& connection() { return *conn_; }
   ServerCore& core() const { return *core_; }
   bool closed() const { return phase_ == Phase::kClosed; }
+
+  // What /connections shows. Any thread.
+  struct Snapshot {
+    transport::InetAddress peer;
+    // "THeader", ..., "HTTP" (an admin request), "" while undetected.
+    std::string_view framing;
+    // The protocol of the last request ("" before the first).
+    std::string_view protocol;
+    absl::Time opened;
+    absl::Time last_active;
+    int64_t calls_in_flight = 0;
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
+  };
+  Snapshot snapshot() const;
 
  private:
   // Where the connection is in its life. Each phase allows less than the
@@ -180,14 +203,39 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   void UpdateReading();
   bool AtCallLimit() const;
   // Closes with a logged reason and counts it as bad input.
-  void CloseBadInput(const absl::Status& reason);
+  void CloseBadInput(ServerCore::BadInput why, const absl::Status& reason);
   // Once no call is in flight: half-closes after the queued output and
   // closes at the end of the iteration when it has all been written.
   void MaybeCloseWhenDone();
   void SendConnResetNotice();
+  // Whether this client may read the admin pages (ServerOptions::admin).
+  bool AdminAllowed() const;
+  // An HTTP admin request: answers once its headers are in, then closes.
+  void OnHttp(transport::LinkBuffer& in);
+  // Records the finished call in its metrics.
+  void CountCall(ServerCallRecord& record, size_t reply_bytes);
+  void Touch() {
+    last_active_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_relaxed);
+  }
 
   const std::shared_ptr<ServerCore> core_;
   const std::shared_ptr<transport::Connection> conn_;
+  const bool admin_only_;
+  // Speaking HTTP to the admin pages.
+  bool http_ = false;
+  // For snapshot(), written in the loop thread: the framing (-1 none yet,
+  // -2 HTTP) and last protocol (-1 none yet), times and byte counts.
+  const absl::Time opened_ = absl::Now();
+  std::atomic<int> framing_seen_{-1};
+  std::atomic<int> protocol_seen_{-1};
+  std::atomic<int64_t> last_active_ns_{absl::ToUnixNanos(absl::Now())};
+  std::atomic<int64_t> calls_in_flight_seen_{0};
+  std::atomic<uint64_t> bytes_in_{0};
+  std::atomic<uint64_t> bytes_out_{0};
+  // Input bytes left in the buffer at the end of the last read.
+  size_t input_left_ = 0;
+  // Counted as bad input already (the close's reason then says so).
+  bool bad_input_ = false;
 
   std::optional<codec::FrameDecoder> decoder_;
   codec::Framing framing_ = codec::Framing::kFramed;

@@ -88,7 +88,54 @@ bool Router::Find(std::string_view name, std::string_view header_service,
   route->service = entry->service;
   route->method = m->second;
   route->method_name = method;
+  if (!entry->metrics.empty()) route->metrics = entry->metrics[m->second - entry->methods.data()];
   return true;
+}
+
+void Router::EnableMetrics(Metrics& metrics) {
+  for (const std::unique_ptr<Entry>& e : services_) {
+    e->metrics.clear();
+    for (const MethodDescriptor& m : e->methods) {
+      e->metrics.push_back(metrics.Server(e->service->ServiceName(), m.name));
+    }
+  }
+}
+
+void Router::ForEach(absl::FunctionRef<void(std::string_view service, std::string_view method,
+                                            const CallMetrics* metrics)>
+                         fn) const {
+  for (const std::unique_ptr<Entry>& e : services_) {
+    for (size_t i = 0; i < e->methods.size(); ++i) {
+      fn(e->service->ServiceName(), e->methods[i].name,
+         e->metrics.empty() ? nullptr : e->metrics[i]);
+    }
+  }
+}
+
+std::string_view ServerCore::BadInputName(BadInput reason) {
+  switch (reason) {
+    case BadInput::kNotThrift: return "not_thrift";
+    case BadInput::kBadFrame: return "bad_frame";
+    case BadInput::kBadMessage: return "bad_message_header";
+    case BadInput::kNotACall: return "not_a_call";
+    case BadInput::kBadArguments: return "bad_arguments";
+    case BadInput::kTruncated: return "truncated_frame";
+    case BadInput::kBadHttp: return "bad_http_request";
+    case BadInput::kCount: break;
+  }
+  return "unknown";
+}
+
+std::string_view ServerCore::ClosedName(Closed reason) {
+  switch (reason) {
+    case Closed::kPeer: return "peer";
+    case Closed::kServer: return "server";
+    case Closed::kIdleTimeout: return "idle_timeout";
+    case Closed::kBadInput: return "bad_input";
+    case Closed::kError: return "error";
+    case Closed::kCount: break;
+  }
+  return "unknown";
 }
 
 ServerCore::ServerCore(const ServerOptions& opts) : options(opts), limits(opts) {

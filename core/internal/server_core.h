@@ -19,6 +19,7 @@
 #ifndef VIREO_CORE_INTERNAL_SERVER_CORE_H_
 #define VIREO_CORE_INTERNAL_SERVER_CORE_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -28,6 +29,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "vireo/codec/application_exception.h"
@@ -35,13 +38,17 @@
 #include "vireo/codec/serialize.h"
 #include "vireo/core/internal/server_limits.h"
 #include "vireo/core/internal/server_worker_pool.h"
+#include "vireo/core/metrics.h"
 #include "vireo/core/server_middleware.h"
 #include "vireo/core/tracer.h"
 #include "vireo/core/server_options.h"
 #include "vireo/core/service.h"
+#include "vireo/transport/event_loop_group.h"
 #include "vireo/transport/mutex.h"
 
 namespace vireo::internal {
+
+class ServerConnection;
 
 // Which service and method a call names.
 //
@@ -58,6 +65,8 @@ class Router {
     const MethodDescriptor* method = nullptr;
     // The method name without a "Service:" prefix.
     std::string_view method_name;
+    // The method's entry in Metrics::Default(); null without metrics.
+    CallMetrics* metrics = nullptr;
   };
 
   // AlreadyExists when a service of the same name was added.
@@ -74,12 +83,21 @@ class Router {
 
   bool empty() const { return services_.empty(); }
 
+  // Gives every method its entry in `metrics`. After the last Add.
+  void EnableMetrics(Metrics& metrics);
+  // Calls `fn` for each service and method, in the order added.
+  void ForEach(absl::FunctionRef<void(std::string_view service, std::string_view method,
+                                      const CallMetrics* metrics)>
+                   fn) const;
+
  private:
   struct Entry {
     Service* service;
     // Copies of the descriptors: their addresses stay fixed while the
     // Router lives, whatever storage Methods() returned.
     std::vector<MethodDescriptor> methods;
+    // methods[i]'s metrics (EnableMetrics), else empty.
+    std::vector<CallMetrics*> metrics;
     absl::flat_hash_map<std::string, const MethodDescriptor*> by_name;
   };
   const Entry* FindService(std::string_view name) const;
@@ -114,6 +132,64 @@ class ServerCore {
   std::atomic<uint64_t> connections_accepted{0};
   std::atomic<uint64_t> calls_served{0};
   std::atomic<uint64_t> bad_input_closes{0};
+
+  // Why a connection was closed for what its client sent.
+  enum class BadInput {
+    kNotThrift,      // the first bytes are no Thrift framing we know
+    kBadFrame,       // a malformed or oversized frame
+    kBadMessage,     // a message header that cannot be read
+    kNotACall,       // a message that is not a call or oneway
+    kBadArguments,   // arguments that cannot be decoded
+    kTruncated,      // closed, reset or timed out in the middle of a frame
+    kBadHttp,        // a malformed or oversized admin request
+    kCount,
+  };
+  static std::string_view BadInputName(BadInput reason);
+  // Counts in bad_input_closes and by reason. Any thread.
+  void CountBadInput(BadInput reason) {
+    bad_input_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+    bad_input_closes.fetch_add(1, std::memory_order_relaxed);
+  }
+  uint64_t bad_input(BadInput reason) const {
+    return bad_input_[static_cast<size_t>(reason)].load(std::memory_order_relaxed);
+  }
+  // How connections ended: the client closed or reset it, the server
+  // closed it (shutdown, after a half-close, an admin response), the idle
+  // timeout, bad input, another socket error.
+  enum class Closed { kPeer, kServer, kIdleTimeout, kBadInput, kError, kCount };
+  static std::string_view ClosedName(Closed reason);
+  void CountClosed(Closed reason) {
+    closed_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  }
+  uint64_t closed(Closed reason) const {
+    return closed_[static_cast<size_t>(reason)].load(std::memory_order_relaxed);
+  }
+
+  // Unrouted calls' metrics (service and method "<unknown>"); null
+  // without metrics.
+  CallMetrics* unknown_method_metrics = nullptr;
+  // Set by Server::Start and Stop; read by the admin pages.
+  absl::Time started_at = absl::InfinitePast();
+  std::atomic<bool> stopping{false};
+  // The server's loops (set by Start, before any connection) and its port.
+  transport::EventLoopGroup* loops = nullptr;
+  uint16_t port = 0;
+
+  // The connections open now, for /connections. Any thread.
+  void AddConnection(ServerConnection* c) {
+    transport::MutexLock lock(connections_mu_);
+    connections_.insert(c);
+  }
+  void RemoveConnection(ServerConnection* c) {
+    transport::MutexLock lock(connections_mu_);
+    connections_.erase(c);
+  }
+  // Calls `fn` on each, under the list's lock: `fn` must only read the
+  // connection's thread-safe accessors.
+  void ForEachConnection(absl::FunctionRef<void(const ServerConnection*)> fn) const {
+    transport::MutexLock lock(connections_mu_);
+    for (const ServerConnection* c : connections_) fn(c);
+  }
   int64_t open_connections() const { return open_connections_.load(std::memory_order_acquire); }
   int64_t in_flight() const { return in_flight_.load(std::memory_order_acquire); }
 
@@ -138,6 +214,10 @@ class ServerCore {
   // Wakes WaitIdle; taken only when a counter reaches zero.
   void NotifyIfIdle();
 
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(BadInput::kCount)> bad_input_{};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(Closed::kCount)> closed_{};
+  mutable transport::Mutex connections_mu_;
+  absl::flat_hash_set<ServerConnection*> connections_ ABSL_GUARDED_BY(connections_mu_);
   std::atomic<int64_t> in_flight_{0};
   std::atomic<int64_t> open_connections_{0};
   // Guards no data: held around the idle check and the wake-up.

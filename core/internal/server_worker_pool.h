@@ -42,6 +42,11 @@ class WorkerPool {
   // Drops what is still queued, lets the running tasks finish and joins
   // every thread. A task that blocks forever blocks this. Idempotent.
   void Shutdown();
+  // Tasks queued and not yet started. Thread safe.
+  size_t queued() {
+    transport::MutexLock lock(mu_);
+    return queue_.size();
+  }
 
  private:
   void Loop();
