@@ -21,3 +21,9 @@ if(TARGET vireo_etcd)
   target_link_libraries(vireo_rpc_bench_server PRIVATE vireo_etcd)
   target_link_libraries(vireo_rpc_bench_client PRIVATE vireo_etcd)
 endif()
+
+# Heap allocations per call with metrics off and on.
+add_executable(vireo_call_allocs_bench call_allocs_bench.cc)
+target_link_libraries(vireo_call_allocs_bench PRIVATE
+  vireo_rpc_bench_idl vireo_core absl::flags_parse)
+vireo_target_defaults(vireo_call_allocs_bench)

@@ -22,7 +22,7 @@
 //       [--loops=1] [--targets=host:port,...] [--lb=NAME] [--weights=1,2,...]
 //       [--retries=N] [--backup_delay_ms=M] [--breaker] [--idempotent]
 //       [--retry_budget=R]
-//       [--timeline_ms=T]
+//       [--timeline_ms=T] [--metrics=true|false]
 //   vireo_rpc_bench_client --port=N --idle_conns=10000 [--hold=10]
 //
 // --targets also takes one URI: etcd://host:port[,host:port]/NAME
@@ -96,6 +96,8 @@ ABSL_FLAG(bool, idempotent, false,
 ABSL_FLAG(int64_t, timeline_ms, 0,
           "Print a JSON line to stderr every this many ms: answers per target, errors and "
           "the client's retry and breaker counters so far (0: none).");
+ABSL_FLAG(bool, metrics, true,
+          "Record per-method call metrics (ClientOptions::metrics; --metrics=false: off).");
 ABSL_FLAG(double, hold, 10, "--idle_conns: seconds to keep the connections open.");
 
 namespace {
@@ -231,6 +233,7 @@ int RunLoad() {
     }
   }
   if (absl::GetFlag(FLAGS_breaker)) yaml += "breaker:\n  enabled: true\n";
+  yaml += absl::GetFlag(FLAGS_metrics) ? "metrics: true\n" : "metrics: false\n";
   absl::StatusOr<vireo::ClientOptions> options = vireo::ClientOptions::FromYaml(yaml);
   if (!options.ok()) Die(options.status().ToString());
   options->limits.max_frame_size = 256u << 20;

@@ -7,7 +7,7 @@
 //
 // Usage:
 //   vireo_rpc_bench_server --port=N [--loops=1] [--workers=0]
-//       [--qps_limit=0] [--max_in_flight=0] [--delay_us=0] [--fail_ratio=0]
+//       [--qps_limit=0] [--max_in_flight=0] [--delay_us=0] [--fail_ratio=0] [--metrics=true|false]
 //       [--registry=etcd://host:port[,host:port] [--service=NAME]
 //        [--registry_ttl=60s] [--registry_host=HOST]]
 //
@@ -49,6 +49,8 @@ ABSL_FLAG(double, qps_limit, 0,
           "Calls per second served; the rest get RESOURCE_EXHAUSTED. 0 = none.");
 ABSL_FLAG(int, max_in_flight, 0,
           "Calls in flight on the server; over it, RESOURCE_EXHAUSTED. 0 = no limit.");
+ABSL_FLAG(bool, metrics, true,
+          "Record per-method call metrics (ServerOptions::metrics; --metrics=false: off).");
 ABSL_FLAG(int64_t, delay_us, 0, "Each call waits this long before it answers.");
 ABSL_FLAG(double, fail_ratio, 0, "This share of the calls fails (INTERNAL), spread evenly.");
 ABSL_FLAG(std::string, registry, "",
@@ -124,6 +126,7 @@ int main(int argc, char** argv) {
   options.worker_threads = absl::GetFlag(FLAGS_workers);
   options.qps_limit = absl::GetFlag(FLAGS_qps_limit);
   options.max_in_flight = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_in_flight)));
+  options.metrics = absl::GetFlag(FLAGS_metrics);
   if (const std::string registry = absl::GetFlag(FLAGS_registry); !registry.empty()) {
     absl::StatusOr<vireo::ResolverTarget> uri = vireo::ResolverTarget::Parse(registry);
     if (!uri.ok() || uri->scheme != "etcd" || uri->authority.empty() || !uri->path.empty()) {

@@ -664,7 +664,15 @@ TEST_F(BadInput, GarbageFirstBytes) {
   ExpectClosedWithReason(c, "unknown protocol");
 }
 
-TEST_F(BadInput, HttpRequest) {
+// With the admin pages on (the default, for loopback clients) an HTTP
+// request is theirs: observability_test covers that.
+TEST_F(BadInput, HttpRequestWhenAdminIsOff) {
+  server_->Stop();
+  ServerOptions options = TestOptions();
+  options.admin = ServerOptions::AdminAccess::kOff;
+  server_ = std::make_unique<Server>(options);
+  server_->AddService(&service_);
+  ASSERT_TRUE(server_->Start().ok());
   TestClient c(server_->port(), Framing::kFramed, ProtocolId::kBinary);
   ASSERT_TRUE(c.SendRaw("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
   ExpectClosedWithReason(c, "HTTP/1.x");

@@ -468,52 +468,53 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
 
 namespace {
 
-// The outcome the client sees, as a status, and as a metrics code when
-// `code` is set.
-absl::Status CallOutcome(const ServerCallRecord& r, CallCode* code) {
+// The outcome the client sees, as a status (for spans).
+absl::Status CallOutcome(const ServerCallRecord& r) {
   using Type = TApplicationException::Type;
-  absl::Status status = r.status;
-  CallCode c = CallCode::kOk;
-  if (r.escaped) {
-    status = absl::InternalError(*r.escaped);
-    c = CallCode::kInternalError;
-  } else if (r.early_error) {
+  if (r.escaped) return absl::InternalError(*r.escaped);
+  if (r.early_error) {
     const Type type = r.early_error->type;
-    const absl::StatusCode sc = type == Type::kUnknownMethod   ? absl::StatusCode::kUnimplemented
-                                : type == Type::kLoadShedding  ? absl::StatusCode::kUnavailable
-                                : type == Type::kProtocolError ? absl::StatusCode::kInvalidArgument
-                                                               : absl::StatusCode::kInternal;
-    status = absl::Status(sc, r.early_error->message);
-    // Dispatch answers INTERNAL_ERROR early only for a limit's refusal.
-    c = type == Type::kUnknownMethod   ? CallCode::kUnknownMethod
-        : type == Type::kLoadShedding  ? CallCode::kLoadShedding
-        : type == Type::kProtocolError ? CallCode::kProtocolError
-                                       : static_cast<CallCode>(absl::StatusCode::kResourceExhausted);
-  } else if (r.invoker_returned && !r.invoker_status.ok() && !r.call.replied()) {
-    // Arguments that could not be decoded.
-    if (status.ok()) status = r.invoker_status;
-    c = CallCode::kProtocolError;
-  } else if (r.call.replied() && !status.ok()) {
-    // The handler replied with an exception its method declares.
-    c = CallCode::kIdlException;
-  } else {
-    if (r.invoker_returned && !r.invoker_status.ok() && status.ok()) status = r.invoker_status;
-    c = CodeOf(status);
+    const absl::StatusCode code = type == Type::kUnknownMethod   ? absl::StatusCode::kUnimplemented
+                                  : type == Type::kLoadShedding  ? absl::StatusCode::kUnavailable
+                                  : type == Type::kProtocolError ? absl::StatusCode::kInvalidArgument
+                                                                 : absl::StatusCode::kInternal;
+    return absl::Status(code, r.early_error->message);
   }
-  if (code != nullptr) *code = c;
-  return status;
+  if (r.invoker_returned && !r.invoker_status.ok() && r.status.ok()) return r.invoker_status;
+  return r.status;
+}
+
+// The outcome as a metrics code, without building a status (no
+// allocation on the call path).
+CallCode CallOutcomeCode(const ServerCallRecord& r) {
+  using Type = TApplicationException::Type;
+  if (r.escaped) return CallCode::kInternalError;
+  if (r.early_error) {
+    // Dispatch answers INTERNAL_ERROR early only for a limit's refusal.
+    switch (r.early_error->type) {
+      case Type::kUnknownMethod: return CallCode::kUnknownMethod;
+      case Type::kLoadShedding: return CallCode::kLoadShedding;
+      case Type::kProtocolError: return CallCode::kProtocolError;
+      default: return static_cast<CallCode>(absl::StatusCode::kResourceExhausted);
+    }
+  }
+  // Arguments that could not be decoded.
+  if (r.invoker_returned && !r.invoker_status.ok() && !r.call.replied()) {
+    return CallCode::kProtocolError;
+  }
+  // The handler replied with an exception its method declares.
+  if (r.call.replied() && !r.status.ok()) return CallCode::kIdlException;
+  return CodeOf(r.status.ok() && r.invoker_returned ? r.invoker_status : r.status);
 }
 
 }  // namespace
 
 void ServerConnection::CountCall(ServerCallRecord& r, size_t reply_bytes) {
-  CallCode code;
-  (void)CallOutcome(r, &code);
-  r.metrics->Finished(code, absl::Now() - r.start, r.request_bytes, reply_bytes);
+  r.metrics->Finished(CallOutcomeCode(r), absl::Now() - r.start, r.request_bytes, reply_bytes);
 }
 
 void ServerConnection::ReportSpan(ServerCallRecord& r, size_t reply_bytes) {
-  const absl::Status status = CallOutcome(r, nullptr);
+  const absl::Status status = CallOutcome(r);
   const CallContext& ctx = r.call.context();
   Span span;
   span.kind = Span::Kind::kServer;

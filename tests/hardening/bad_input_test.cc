@@ -663,8 +663,16 @@ std::vector<Case> MakeCases() {
                    }});
 
   // Other protocols and garbage.
-  cases.push_back(Bytes("HTTP/1.1 request", "looks like HTTP/1.x",
-                        "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  // HTTP/1.x is the admin pages' (loopback clients, by default): a
+  // malformed or oversized request is answered 400 or 431 and closed.
+  cases.push_back(Bytes("HTTP/1.x request line of another version", "malformed request line",
+                        "GET /index.html HTTP/9\r\nHost: localhost\r\n\r\n"));
+  cases.push_back(Bytes("HTTP/1.1 headers over admin_max_request_bytes", "over 8192 bytes",
+                        "GET /metrics HTTP/1.1\r\nX: " + std::string(20000, 'a') + "\r\n\r\n"));
+  cases.push_back(Bytes("HTTP/1.1 header line without a colon", "malformed header line",
+                        "GET /metrics HTTP/1.1\r\nHost localhost\r\n\r\n"));
+  cases.push_back(Bytes("random bytes after an HTTP method, seed 7", "bad admin request",
+                        "GET /" + Random(7, 9000)));
   cases.push_back(Bytes("HTTP/2 preface", "looks like HTTP/2", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
   cases.push_back(Bytes(
       "TLS ClientHello", "looks like TLS",
