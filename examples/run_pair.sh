@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts an example server on a free port, runs a client against it once
 # per argument set, stops the server, and exits non-zero if the server
-# failed to start or any client run failed.
+# failed to start, any client run failed, or (with curl installed) the
+# server's admin pages do not show it serving and counting the calls.
 #
 # Usage: examples/run_pair.sh <server> <client> [-- client args]...
 #   e.g. run_pair.sh echo_server echo_client -- --framing=ttheader -- --framing=framed
@@ -67,6 +68,23 @@ for client_args in "${sets[@]}"; do
   # shellcheck disable=SC2086  # each set is a list of words
   "$client" --port="$port" $client_args || status=1
 done
+
+# The server's admin pages (on its own port, for loopback clients): it is
+# serving, and its metrics count the calls the clients made.
+if command -v curl >/dev/null; then
+  health=$(curl -sf "http://127.0.0.1:$port/health" || true)
+  if [[ "$health" != "serving" ]]; then
+    echo "$name: /health answered '$health', expected 'serving'" >&2
+    status=1
+  fi
+  ok_calls=$(curl -sf "http://127.0.0.1:$port/metrics" |
+    awk '/^vireo_server_handled_total\{code="OK"/ { n += $2 } END { print n + 0 }')
+  echo "$name: /health $health; /metrics counts $ok_calls calls answered OK"
+  if (( ok_calls == 0 )); then
+    echo "$name: /metrics counted no call" >&2
+    status=1
+  fi
+fi
 
 # A graceful stop must end the server cleanly.
 kill -TERM "$server_pid"

@@ -54,6 +54,13 @@ int ServeUntilStopped(Server& server, const char* name, const std::string& port_
     return 1;
   }
   std::printf("%s listening on port %u\n", name, static_cast<unsigned>(server.port()));
+  if (server.options().admin != ServerOptions::AdminAccess::kOff) {
+    // The admin pages answer HTTP GETs on the same port (loopback clients
+    // by default; docs/observability.md).
+    std::printf("%s admin pages: http://127.0.0.1:%u/ (/metrics /health /status /connections "
+                "/config)\n",
+                name, static_cast<unsigned>(server.port()));
+  }
   std::fflush(stdout);
   if (!port_file.empty()) {
     if (absl::Status s = WritePortFile(port_file, server.port()); !s.ok()) {

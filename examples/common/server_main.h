@@ -42,7 +42,8 @@ class StopSignals {
   sigset_t set_;
 };
 
-// Starts `server`, says on stdout which port it listens on, writes that
+// Starts `server`, says on stdout which port it listens on (and where its
+// admin pages are), writes that
 // port to `port_file` when it is not empty, waits for SIGINT or SIGTERM and
 // stops the server gracefully. Returns main()'s exit code: 0, or 1 (with
 // the reason on stderr) when the server cannot start or the file cannot be
