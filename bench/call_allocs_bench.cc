@@ -128,9 +128,11 @@ int main(int argc, char** argv) {
   const int payload = absl::GetFlag(FLAGS_payload);
   const double off = AllocsPerCall(false, calls, payload);
   const double on = AllocsPerCall(true, calls, payload);
+  // Equal counts print as 0, not -0.
+  const double added = on - off == 0 ? 0.0 : on - off;
   std::printf(
       "{\"calls\":%d,\"allocs_per_call_metrics_off\":%.3f,\"allocs_per_call_metrics_on\":%.3f,"
       "\"added\":%.3f}\n",
-      calls, off, on, on - off);
+      calls, off, on, added);
   return 0;
 }

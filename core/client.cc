@@ -1198,11 +1198,12 @@ struct Client::Impl::State {
   mux::OutgoingCall call;
   ClientReply reply;
   DoneFn done;
-  // With a tracer or metrics: when Call() began, and the request
-  // payload's bytes.
+  // With a tracer: when Call() began; and the request payload's bytes.
   absl::Time start;
   size_t request_bytes = 0;
+  // With metrics: the entry, and when Call() began (steady clock).
   CallMetrics* metrics = nullptr;
+  int64_t start_ns = 0;
 };
 
 CallMetrics* Client::Impl::MethodMetrics(std::string_view method) {
@@ -1302,8 +1303,12 @@ void Client::Impl::ReportSpan(const State& s, const absl::Status& status) const 
 
 void Client::Impl::Finished(const State& s, const absl::Status& status) const {
   if (s.metrics != nullptr) {
-    s.metrics->Finished(CodeOf(status), absl::Now() - s.start, s.request_bytes,
-                        s.reply.body.Len());
+    // On a loop, the reply came in this iteration: its time stamp saves a
+    // clock read.
+    const transport::EventLoop* loop = transport::EventLoop::Current();
+    const int64_t end = loop != nullptr ? loop->iteration_start_ns() : transport::EventLoop::NowNs();
+    s.metrics->Finished(CodeOf(status), absl::Nanoseconds(std::max<int64_t>(0, end - s.start_ns)),
+                        s.request_bytes, s.reply.body.Len());
   }
   if (tracer_ != nullptr) ReportSpan(s, status);
 }
@@ -1348,11 +1353,10 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
   if (options_.metrics) {
     state->metrics = MethodMetrics(method.name);
     state->metrics->Started();
+    state->start_ns = transport::EventLoop::NowNs();
   }
-  if (tracer_ != nullptr || state->metrics != nullptr) {
-    state->start = absl::Now();
-    state->request_bytes = state->call.body.Len();
-  }
+  state->request_bytes = state->call.body.Len();
+  if (tracer_ != nullptr) state->start = absl::Now();
 
   MethodGovernance* gov = governed_ ? Governance(method) : nullptr;
   if (middleware_.empty()) {

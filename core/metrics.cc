@@ -41,6 +41,15 @@ constexpr std::array<std::string_view, kCallCodes> kCodeNames = {
     "INTERNAL_ERROR",
 };
 
+// kLatencyBuckets in nanoseconds: the call path compares integers.
+constexpr std::array<int64_t, kLatencyBuckets.size()> kBucketsNs = [] {
+  std::array<int64_t, kLatencyBuckets.size()> ns{};
+  for (size_t i = 0; i < ns.size(); ++i) {
+    ns[i] = static_cast<int64_t>(kLatencyBuckets[i] * 1e9 + 0.5);
+  }
+  return ns;
+}();
+
 // Threads take shards in turn, so a loop's and a worker's counters rarely
 // share a cache line.
 std::atomic<size_t> next_shard{0};
@@ -62,12 +71,10 @@ void CallMetrics::Finished(CallCode code, absl::Duration latency, size_t request
   Shard& s = Mine();
   const size_t c = std::min(static_cast<size_t>(code), kCallCodes - 1);
   Add(s.finished[c], 1);
-  const double seconds = absl::ToDoubleSeconds(latency);
-  const size_t bucket =
-      std::lower_bound(kLatencyBuckets.begin(), kLatencyBuckets.end(), seconds) -
-      kLatencyBuckets.begin();
-  Add(s.buckets[bucket], 1);
   const int64_t ns = absl::ToInt64Nanoseconds(latency);
+  const size_t bucket = std::lower_bound(kBucketsNs.begin(), kBucketsNs.end(), ns) -
+                        kBucketsNs.begin();
+  Add(s.buckets[bucket], 1);
   Add(s.latency_sum_ns, ns > 0 ? static_cast<uint64_t>(ns) : 0);
   Add(s.request_bytes, request_bytes);
   Add(s.reply_bytes, reply_bytes);

@@ -97,6 +97,7 @@ void EventLoop::Run() {
     const int n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
                                  timeout_ptr, nullptr);
     const int64_t busy_from = NowNs();
+    iteration_start_ns_ = busy_from;
     if (n < 0 && errno != EINTR) {
       spdlog::error("EventLoop: epoll_pwait2: {}", std::strerror(errno));
     }

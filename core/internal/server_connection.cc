@@ -343,11 +343,12 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   ctx.request_metadata().mutable_ints() = std::move(h.int_headers);
   ctx.set_trace(ServerSpan(ctx.request_metadata()));
   r->metrics = routed ? r->route.metrics : core_->unknown_method_metrics;
-  if (r->metrics != nullptr) r->metrics->Started();
-  if (core_->tracer != nullptr || r->metrics != nullptr) {
-    r->start = absl::Now();
-    r->request_bytes = payload_bytes;
+  if (r->metrics != nullptr) {
+    r->metrics->Started();
+    r->start_ns = conn_->loop()->iteration_start_ns();
   }
+  r->request_bytes = payload_bytes;
+  if (core_->tracer != nullptr) r->start = absl::Now();
 
   r->call.request() = std::move(frame.payload);
   r->call.decode_options() = core_->decode_options;
@@ -510,7 +511,9 @@ CallCode CallOutcomeCode(const ServerCallRecord& r) {
 }  // namespace
 
 void ServerConnection::CountCall(ServerCallRecord& r, size_t reply_bytes) {
-  r.metrics->Finished(CallOutcomeCode(r), absl::Now() - r.start, r.request_bytes, reply_bytes);
+  r.metrics->Finished(CallOutcomeCode(r),
+                      absl::Nanoseconds(transport::EventLoop::NowNs() - r.start_ns),
+                      r.request_bytes, reply_bytes);
 }
 
 void ServerConnection::ReportSpan(ServerCallRecord& r, size_t reply_bytes) {

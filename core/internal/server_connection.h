@@ -102,8 +102,10 @@ struct ServerCallRecord {
   absl::Time start;
   size_t request_bytes = 0;
   // Where the call's outcome is counted (the route's, or the unknown
-  // method's); null without metrics.
+  // method's); null without metrics. With metrics: when its frame's bytes
+  // came in (EventLoop::iteration_start_ns, steady clock).
   CallMetrics* metrics = nullptr;
+  int64_t start_ns = 0;
 
   // What the invoker did: set by the innermost step of the chain.
   bool invoker_returned = false;
