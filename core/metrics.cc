@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <mutex>
 #include <sstream>
 #include <utility>
 
@@ -50,9 +51,34 @@ constexpr std::array<int64_t, kLatencyBuckets.size()> kBucketsNs = [] {
   return ns;
 }();
 
-// Threads take shards in turn, so a loop's and a worker's counters rarely
-// share a cache line.
-std::atomic<size_t> next_shard{0};
+// Which shard each thread owns: indices 0 .. kShards - 2 are handed out
+// and taken back when their thread ends; kShards - 1 is everyone else's.
+class ShardIndices {
+ public:
+  static ShardIndices& Get() {
+    static ShardIndices* const indices = new ShardIndices();
+    return *indices;
+  }
+  size_t Take(size_t shared) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      const size_t i = free_.back();
+      free_.pop_back();
+      return i;
+    }
+    return next_ < shared ? next_++ : shared;
+  }
+  void Give(size_t i, size_t shared) {
+    if (i == shared) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(i);
+  }
+
+ private:
+  std::mutex mu_;
+  size_t next_ = 0;
+  std::vector<size_t> free_;
+};
 
 }  // namespace
 
@@ -61,23 +87,31 @@ std::string_view CallCodeName(CallCode code) {
   return i < kCodeNames.size() ? kCodeNames[i] : "UNKNOWN";
 }
 
-CallMetrics::Shard& CallMetrics::Mine() {
-  thread_local const size_t shard = next_shard.fetch_add(1, std::memory_order_relaxed) % kShards;
-  return shards_[shard];
+CallMetrics::Shard& CallMetrics::Mine(bool* owned) {
+  // The index a thread owns while it lives: the lock that hands it back
+  // orders the last owner's writes before the next owner's.
+  struct Owned {
+    const size_t index = ShardIndices::Get().Take(kShards - 1);
+    ~Owned() { ShardIndices::Get().Give(index, kShards - 1); }
+  };
+  thread_local const Owned mine;
+  *owned = mine.index != kShards - 1;
+  return shards_[mine.index];
 }
 
 void CallMetrics::Finished(CallCode code, absl::Duration latency, size_t request_bytes,
                            size_t reply_bytes) {
-  Shard& s = Mine();
+  bool owned;
+  Shard& s = Mine(&owned);
   const size_t c = std::min(static_cast<size_t>(code), kCallCodes - 1);
-  Add(s.finished[c], 1);
+  Add(s.finished[c], 1, owned);
   const int64_t ns = absl::ToInt64Nanoseconds(latency);
   const size_t bucket = std::lower_bound(kBucketsNs.begin(), kBucketsNs.end(), ns) -
                         kBucketsNs.begin();
-  Add(s.buckets[bucket], 1);
-  Add(s.latency_sum_ns, ns > 0 ? static_cast<uint64_t>(ns) : 0);
-  Add(s.request_bytes, request_bytes);
-  Add(s.reply_bytes, reply_bytes);
+  Add(s.buckets[bucket], 1, owned);
+  Add(s.latency_sum_ns, ns > 0 ? static_cast<uint64_t>(ns) : 0, owned);
+  Add(s.request_bytes, request_bytes, owned);
+  Add(s.reply_bytes, reply_bytes, owned);
 }
 
 uint64_t CallMetrics::Totals::finished_total() const {
