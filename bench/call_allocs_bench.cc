@@ -9,7 +9,7 @@
 // each sent from the previous one's callback on the client's loop (no
 // thread waits per call), and divides the allocations by the calls.
 //
-// Usage: vireo_call_allocs_bench [--calls=20000] [--payload=128]
+// Usage: vireo_call_allocs_bench [--calls=20000] [--payload=128] [--only=off|on]
 // Prints one JSON line:
 //   {"calls":N,"allocs_per_call_metrics_off":X,"allocs_per_call_metrics_on":Y,"added":Y-X}
 #include <atomic>
@@ -36,6 +36,9 @@ using bench::allocations;
 
 ABSL_FLAG(int, calls, 20000, "Calls measured per round.");
 ABSL_FLAG(int, payload, 128, "Bytes of the echoed message.");
+ABSL_FLAG(std::string, only, "",
+          "Run one round only: \"off\" or \"on\" (to count instructions per call under "
+          "valgrind --tool=callgrind, one run each).");
 
 namespace {
 
@@ -126,6 +129,12 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const int calls = absl::GetFlag(FLAGS_calls);
   const int payload = absl::GetFlag(FLAGS_payload);
+  const std::string only = absl::GetFlag(FLAGS_only);
+  if (!only.empty()) {
+    std::printf("{\"calls\":%d,\"metrics\":\"%s\",\"allocs_per_call\":%.3f}\n", calls,
+                only.c_str(), AllocsPerCall(only == "on", calls, payload));
+    return 0;
+  }
   const double off = AllocsPerCall(false, calls, payload);
   const double on = AllocsPerCall(true, calls, payload);
   // Equal counts print as 0, not -0.
