@@ -510,10 +510,46 @@ CallCode CallOutcomeCode(const ServerCallRecord& r) {
 
 }  // namespace
 
+namespace {
+
+// The calls a loop finished in this iteration, counted together at its
+// end (where their replies are written) with one clock read between them.
+class FinishedCalls {
+ public:
+  void Add(transport::EventLoop* loop, CallMetrics* metrics, CallCode code, int64_t start_ns,
+           size_t request_bytes, size_t reply_bytes) {
+    if (calls_.empty()) loop->RunAtIterationEnd([this] { Count(); });
+    calls_.push_back(Call{metrics, code, start_ns, request_bytes, reply_bytes});
+  }
+
+ private:
+  struct Call {
+    CallMetrics* metrics;
+    CallCode code;
+    int64_t start_ns;
+    size_t request_bytes;
+    size_t reply_bytes;
+  };
+  void Count() {
+    const int64_t now = transport::EventLoop::NowNs();
+    for (const Call& c : calls_) {
+      c.metrics->Finished(c.code, absl::Nanoseconds(std::max<int64_t>(0, now - c.start_ns)),
+                          c.request_bytes, c.reply_bytes);
+    }
+    calls_.clear();
+  }
+  // Keeps its capacity: no allocation once the loop has warmed up.
+  std::vector<Call> calls_;
+};
+
+}  // namespace
+
 void ServerConnection::CountCall(ServerCallRecord& r, size_t reply_bytes) {
-  r.metrics->Finished(CallOutcomeCode(r),
-                      absl::Nanoseconds(transport::EventLoop::NowNs() - r.start_ns),
-                      r.request_bytes, reply_bytes);
+  // One per loop thread; the loop runs its end-of-iteration task before
+  // the thread ends.
+  thread_local FinishedCalls finished;
+  finished.Add(conn_->loop(), r.metrics, CallOutcomeCode(r), r.start_ns, r.request_bytes,
+               reply_bytes);
 }
 
 void ServerConnection::ReportSpan(ServerCallRecord& r, size_t reply_bytes) {

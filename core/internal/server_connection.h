@@ -214,7 +214,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   bool AdminAllowed() const;
   // An HTTP admin request: answers once its headers are in, then closes.
   void OnHttp(transport::LinkBuffer& in);
-  // Records the finished call in its metrics.
+  // Records the finished call in its metrics, at the end of this loop
+  // iteration (when its reply is written).
   void CountCall(ServerCallRecord& record, size_t reply_bytes);
   void Touch() {
     last_active_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_relaxed);
