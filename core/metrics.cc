@@ -160,21 +160,23 @@ Metrics& Metrics::Default() {
 }
 
 CallMetrics* Metrics::Server(std::string_view service, std::string_view method) {
-  return Find(server_, service, method);
+  return Find(/*server=*/true, service, method);
 }
 
 CallMetrics* Metrics::Client(std::string_view service, std::string_view method) {
-  return Find(client_, service, method);
+  return Find(/*server=*/false, service, method);
 }
 
-CallMetrics* Metrics::Find(Table& table, std::string_view service, std::string_view method) {
+CallMetrics* Metrics::Find(bool server, std::string_view service, std::string_view method) {
   Key key(service, method);
   {
     transport::ReaderLock lock(mu_);
+    const Table& table = server ? server_ : client_;
     auto it = table.find(key);
     if (it != table.end()) return it->second.get();
   }
   transport::WriterLock lock(mu_);
+  Table& table = server ? server_ : client_;
   if (table.size() >= max_methods() && !table.contains(key)) key = Key(service, "other");
   std::unique_ptr<CallMetrics>& slot = table[key];
   if (slot == nullptr) slot = std::make_unique<CallMetrics>();

@@ -167,7 +167,8 @@ class Metrics {
   // (service, method).
   using Key = std::pair<std::string, std::string>;
   using Table = absl::flat_hash_map<Key, std::unique_ptr<CallMetrics>>;
-  CallMetrics* Find(Table& table, std::string_view service, std::string_view method);
+  // The entry in server_ (or client_), made on first use.
+  CallMetrics* Find(bool server, std::string_view service, std::string_view method);
   static void CollectCalls(const Table& table, std::string_view side,
                            std::vector<prometheus::MetricFamily>& out);
 
