@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
   const int payload = absl::GetFlag(FLAGS_payload);
   const std::string only = absl::GetFlag(FLAGS_only);
   if (!only.empty()) {
-    std::printf("{\"calls\":%d,\"metrics\":\"%s\",\"allocs_per_call\":%.3f}\n", calls,
-                only.c_str(), AllocsPerCall(only == "on", calls, payload));
+    std::printf("{\"calls\":%d,\"metrics\":\"%s\",\"allocs_per_call\":%.3f}\n", calls, only.c_str(),
+                AllocsPerCall(only == "on", calls, payload));
     return 0;
   }
   const double off = AllocsPerCall(false, calls, payload);

@@ -43,7 +43,9 @@ void* operator new[](std::size_t n) {
   throw std::bad_alloc();
 }
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return bench::CountedAlloc(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return bench::CountedAlloc(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return bench::CountedAlloc(n);
+}
 void* operator new(std::size_t n, std::align_val_t a) {
   if (void* p = bench::CountedAlignedAlloc(n, a)) return p;
   throw std::bad_alloc();

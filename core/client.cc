@@ -15,10 +15,10 @@
 #include <thread>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
@@ -1227,34 +1227,38 @@ void Client::Impl::AddCollector() {
   using prometheus::MetricType;
   const std::string id = std::to_string(id_);
   // Removed first thing in ~Impl, so the collector never sees a dying client.
-  collector_ = Metrics::Default().AddCollector(
-      [this, id](std::vector<prometheus::MetricFamily>& out) {
-        const ClientStats st = Stats();
-        const std::vector<prometheus::ClientMetric::Label> labels = {
-            {"client", id}, {"service", options_.service}};
-        AddSample(out, AddFamily(out, "vireo_client_connections",
-                            "Connections the client holds (pooled or multiplexed).",
-                            MetricType::Gauge),
-                  labels, static_cast<double>(st.connections));
-        AddSample(out, AddFamily(out, "vireo_client_connection_calls_in_flight",
-                            "Calls sent or queued on the client's connections, not yet completed.",
-                            MetricType::Gauge),
-                  labels, static_cast<double>(st.in_flight));
-        AddSample(out, AddFamily(out, "vireo_client_retries_total", "Failure retries sent.",
-                            MetricType::Counter),
-                  labels, static_cast<double>(st.retries));
-        AddSample(out, AddFamily(out, "vireo_client_backup_requests_total", "Backup requests sent.",
-                            MetricType::Counter),
-                  labels, static_cast<double>(st.backups));
-        AddSample(out, AddFamily(out, "vireo_client_breaker_rejections_total",
-                            "Attempts failed fast by an open method breaker.",
-                            MetricType::Counter),
-                  labels, static_cast<double>(st.breaker_rejections));
-        AddSample(out, AddFamily(out, "vireo_client_late_replies_total",
-                            "Replies that arrived after their call had completed.",
-                            MetricType::Counter),
-                  labels, static_cast<double>(st.late_replies));
-      });
+  collector_ = Metrics::Default().AddCollector([this,
+                                                id](std::vector<prometheus::MetricFamily>& out) {
+    const ClientStats st = Stats();
+    const std::vector<prometheus::ClientMetric::Label> labels = {{"client", id},
+                                                                 {"service", options_.service}};
+    AddSample(out,
+              AddFamily(out, "vireo_client_connections",
+                        "Connections the client holds (pooled or multiplexed).", MetricType::Gauge),
+              labels, static_cast<double>(st.connections));
+    AddSample(out,
+              AddFamily(out, "vireo_client_connection_calls_in_flight",
+                        "Calls sent or queued on the client's connections, not yet completed.",
+                        MetricType::Gauge),
+              labels, static_cast<double>(st.in_flight));
+    AddSample(
+        out,
+        AddFamily(out, "vireo_client_retries_total", "Failure retries sent.", MetricType::Counter),
+        labels, static_cast<double>(st.retries));
+    AddSample(out,
+              AddFamily(out, "vireo_client_backup_requests_total", "Backup requests sent.",
+                        MetricType::Counter),
+              labels, static_cast<double>(st.backups));
+    AddSample(out,
+              AddFamily(out, "vireo_client_breaker_rejections_total",
+                        "Attempts failed fast by an open method breaker.", MetricType::Counter),
+              labels, static_cast<double>(st.breaker_rejections));
+    AddSample(
+        out,
+        AddFamily(out, "vireo_client_late_replies_total",
+                  "Replies that arrived after their call had completed.", MetricType::Counter),
+        labels, static_cast<double>(st.late_replies));
+  });
 }
 
 void Client::Impl::StartTrace(CallContext& ctx) const {
@@ -1306,7 +1310,8 @@ void Client::Impl::Finished(const State& s, const absl::Status& status) const {
     // On a loop, the reply came in this iteration: its time stamp saves a
     // clock read.
     const transport::EventLoop* loop = transport::EventLoop::Current();
-    const int64_t end = loop != nullptr ? loop->iteration_start_ns() : transport::EventLoop::NowNs();
+    const int64_t end =
+        loop != nullptr ? loop->iteration_start_ns() : transport::EventLoop::NowNs();
     s.metrics->Finished(CodeOf(status), absl::Nanoseconds(std::max<int64_t>(0, end - s.start_ns)),
                         s.request_bytes, s.reply.body.Len());
   }

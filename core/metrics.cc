@@ -106,8 +106,8 @@ void CallMetrics::Finished(CallCode code, absl::Duration latency, size_t request
   const size_t c = std::min(static_cast<size_t>(code), kCallCodes - 1);
   Add(s.finished[c], 1, owned);
   const int64_t ns = absl::ToInt64Nanoseconds(latency);
-  const size_t bucket = std::lower_bound(kBucketsNs.begin(), kBucketsNs.end(), ns) -
-                        kBucketsNs.begin();
+  const size_t bucket =
+      std::lower_bound(kBucketsNs.begin(), kBucketsNs.end(), ns) - kBucketsNs.begin();
   Add(s.buckets[bucket], 1, owned);
   Add(s.latency_sum_ns, ns > 0 ? static_cast<uint64_t>(ns) : 0, owned);
   Add(s.request_bytes, request_bytes, owned);
@@ -125,8 +125,10 @@ CallMetrics::Totals CallMetrics::Read() const {
   uint64_t sum_ns = 0;
   for (const Shard& s : shards_) {
     t.started += s.started.load(std::memory_order_relaxed);
-    for (size_t i = 0; i < kCallCodes; ++i) t.finished[i] += s.finished[i].load(std::memory_order_relaxed);
-    for (size_t i = 0; i < t.buckets.size(); ++i) t.buckets[i] += s.buckets[i].load(std::memory_order_relaxed);
+    for (size_t i = 0; i < kCallCodes; ++i)
+      t.finished[i] += s.finished[i].load(std::memory_order_relaxed);
+    for (size_t i = 0; i < t.buckets.size(); ++i)
+      t.buckets[i] += s.buckets[i].load(std::memory_order_relaxed);
     sum_ns += s.latency_sum_ns.load(std::memory_order_relaxed);
     t.request_bytes += s.request_bytes.load(std::memory_order_relaxed);
     t.reply_bytes += s.reply_bytes.load(std::memory_order_relaxed);
@@ -223,25 +225,25 @@ void Metrics::CollectCalls(const Table& table, std::string_view side,
                            std::vector<MetricFamily>& out) {
   const std::string p = "vireo_" + std::string(side) + "_";
   const bool server = side == "server";
-  const size_t started = AddFamily(out, p + "started_total",
-                                    server ? "Calls the server dispatched."
-                                           : "Calls the client started.",
-                                    MetricType::Counter);
-  const size_t handled = AddFamily(out, p + "handled_total",
-                                    "Calls finished, by outcome code.", MetricType::Counter);
-  const size_t in_flight = AddFamily(out, p + "in_flight",
-                                      "Calls started and not yet finished.", MetricType::Gauge);
+  const size_t started = AddFamily(
+      out, p + "started_total",
+      server ? "Calls the server dispatched." : "Calls the client started.", MetricType::Counter);
+  const size_t handled =
+      AddFamily(out, p + "handled_total", "Calls finished, by outcome code.", MetricType::Counter);
+  const size_t in_flight =
+      AddFamily(out, p + "in_flight", "Calls started and not yet finished.", MetricType::Gauge);
   const size_t latency = AddFamily(
       out, p + "handling_seconds",
-      server ? "From the request decoded to the reply queued (oneway: handler finished)."
-             : "From Call() to the call's completion, retries and backup requests included.",
+      server ? "From the request's bytes read to its reply written (oneway: the handler finished)."
+             : "From Call() to the reply read, retries and backup requests included.",
       MetricType::Histogram);
-  const size_t request_bytes = AddFamily(out, p + "request_bytes_total",
-                                          "Request payload bytes (the Thrift message).",
-                                          MetricType::Counter);
-  const size_t reply_bytes = AddFamily(out, p + "reply_bytes_total",
-                                        "Reply payload bytes (the Thrift message).",
-                                        MetricType::Counter);
+  const size_t request_bytes =
+      AddFamily(out, p + "request_bytes_total", "Request payload bytes (the Thrift message).",
+                MetricType::Counter);
+  const size_t reply_bytes = AddFamily(
+      out, p + "reply_bytes_total",
+      server ? "Reply bytes written (the frame)." : "Reply payload bytes (the result struct).",
+      MetricType::Counter);
   for (const auto& [key, metrics] : table) {
     const CallMetrics::Totals t = metrics->Read();
     std::vector<ClientMetric::Label> labels = {{"method", key.second}, {"service", key.first}};
@@ -263,9 +265,8 @@ void Metrics::CollectCalls(const Table& table, std::string_view side,
       cumulative += t.buckets[b];
       ClientMetric::Bucket& bucket = h.histogram.bucket.emplace_back();
       bucket.cumulative_count = cumulative;
-      bucket.upper_bound = b < kLatencyBuckets.size()
-                               ? kLatencyBuckets[b]
-                               : std::numeric_limits<double>::infinity();
+      bucket.upper_bound =
+          b < kLatencyBuckets.size() ? kLatencyBuckets[b] : std::numeric_limits<double>::infinity();
     }
     h.histogram.sample_count = cumulative;
     h.histogram.sample_sum = t.latency_sum_seconds;

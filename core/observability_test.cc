@@ -19,8 +19,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "prometheus/counter.h"
 #include "gmock/gmock.h"
+#include "prometheus/counter.h"
 #include "vireo/core/client.h"
 #include "vireo/core/internal/admin.h"
 #include "vireo/core/metrics.h"
@@ -44,7 +44,8 @@ std::string Exchange(uint16_t port, std::string_view request, const char* host =
   ::inet_pton(AF_INET, host, &addr.sin_addr);
   std::string out;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
+      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size())) {
     char buf[65536];
     for (;;) {
       const ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
@@ -147,8 +148,8 @@ TEST(CallMetrics, CountsSumOverThreadsAndBuckets) {
     threads.emplace_back([m] {
       for (int i = 0; i < 1000; ++i) {
         m->Started();
-        m->Finished(i % 10 == 0 ? CallCode::kIdlException : CallCode::kOk,
-                    absl::Microseconds(200), 10, 20);
+        m->Finished(i % 10 == 0 ? CallCode::kIdlException : CallCode::kOk, absl::Microseconds(200),
+                    10, 20);
       }
     });
   }
@@ -165,14 +166,20 @@ TEST(CallMetrics, CountsSumOverThreadsAndBuckets) {
   EXPECT_NEAR(t.latency_sum_seconds, 0.8, 1e-6);
   const std::string text = metrics.Text();
   EXPECT_EQ(Sample(text, "vireo_server_in_flight{method=\"m\",service=\"S\"}"), 1);
-  EXPECT_EQ(Sample(text, "vireo_server_handled_total{code=\"IDL_EXCEPTION\",method=\"m\",service=\"S\"}"),
-            400);
-  EXPECT_EQ(Sample(text, "vireo_server_handling_seconds_bucket{method=\"m\",service=\"S\",le=\"0.0001\"}"),
-            0);
-  EXPECT_EQ(Sample(text, "vireo_server_handling_seconds_bucket{method=\"m\",service=\"S\",le=\"0.00025\"}"),
-            4000);
-  EXPECT_EQ(Sample(text, "vireo_server_handling_seconds_bucket{method=\"m\",service=\"S\",le=\"+Inf\"}"),
-            4000);
+  EXPECT_EQ(
+      Sample(text, "vireo_server_handled_total{code=\"IDL_EXCEPTION\",method=\"m\",service=\"S\"}"),
+      400);
+  EXPECT_EQ(
+      Sample(text,
+             "vireo_server_handling_seconds_bucket{method=\"m\",service=\"S\",le=\"0.0001\"}"),
+      0);
+  EXPECT_EQ(
+      Sample(text,
+             "vireo_server_handling_seconds_bucket{method=\"m\",service=\"S\",le=\"0.00025\"}"),
+      4000);
+  EXPECT_EQ(
+      Sample(text, "vireo_server_handling_seconds_bucket{method=\"m\",service=\"S\",le=\"+Inf\"}"),
+      4000);
   EXPECT_EQ(Sample(text, "vireo_server_handling_seconds_count{method=\"m\",service=\"S\"}"), 4000);
 }
 
@@ -189,8 +196,8 @@ TEST(CallMetrics, NamesPastTheBoundShareOneEntry) {
 
 TEST(CallMetrics, UsersOwnMetricsAreExposedWithOurs) {
   Metrics metrics;
-  auto& family = prometheus::BuildCounter().Name("app_jobs_total").Help("Jobs.").Register(
-      metrics.registry());
+  auto& family =
+      prometheus::BuildCounter().Name("app_jobs_total").Help("Jobs.").Register(metrics.registry());
   family.Add({{"kind", "x"}}).Increment(3);
   EXPECT_EQ(Sample(metrics.Text(), "app_jobs_total{kind=\"x\"}"), 3);
 }
@@ -212,8 +219,9 @@ TEST_F(Observability, CallsAreCountedByCodeOnBothSides) {
   EXPECT_EQ(Sample(page, Series("vireo_server_handling_seconds_count", "echo")), 7);
   EXPECT_GT(*Sample(page, Series("vireo_server_request_bytes_total", "echo")), 7 * 10);
   EXPECT_GT(*Sample(page, Series("vireo_server_reply_bytes_total", "echo")), 5 * 10);
-  EXPECT_GE(*Sample(page, "vireo_server_handled_total{code=\"UNKNOWN_METHOD\",method=\"<unknown>\","
-                          "service=\"<unknown>\"}"),
+  EXPECT_GE(*Sample(page,
+                    "vireo_server_handled_total{code=\"UNKNOWN_METHOD\",method=\"<unknown>\","
+                    "service=\"<unknown>\"}"),
             1);
   // The client saw 6 replies (an IDL exception is a reply) and 2 errors:
   // the server's INTERNAL_ERROR and UNKNOWN_METHOD exceptions.
@@ -223,7 +231,8 @@ TEST_F(Observability, CallsAreCountedByCodeOnBothSides) {
   EXPECT_EQ(Sample(page, Series("vireo_client_in_flight", "echo")), 0);
   const std::string port = std::to_string(server_->port());
   EXPECT_GE(*Sample(page, "vireo_server_connections_open{port=\"" + port + "\"}"), 2);
-  EXPECT_GE(*Sample(page, "vireo_server_loop_iterations_total{loop=\"0\",port=\"" + port + "\"}"), 1);
+  EXPECT_GE(*Sample(page, "vireo_server_loop_iterations_total{loop=\"0\",port=\"" + port + "\"}"),
+            1);
   EXPECT_TRUE(Sample(page, "vireo_buffer_pool_bytes{state=\"in_use\"}").has_value());
 }
 
@@ -345,6 +354,41 @@ TEST_F(Observability, BadRequestsGetAnErrorAndTheServerKeepsServing) {
             8);
   Client client(ClientOpts());
   EXPECT_TRUE(EchoThrough(client).ok());
+}
+
+TEST_F(Observability, ConnectionClosesAreCountedByReason) {
+  ServerOptions o;
+  o.idle_timeout = absl::Milliseconds(200);
+  StartServer(o);
+  const std::string port = std::to_string(server_->port());
+  auto closed = [&](const std::string& reason) {
+    return Sample(Body(Get(server_->port(), "/metrics")),
+                  "vireo_server_connections_closed_total{port=\"" + port + "\",reason=\"" + reason +
+                      "\"}")
+        .value_or(-1);
+  };
+  {
+    Client client(ClientOpts());
+    ASSERT_TRUE(EchoThrough(client).ok());
+  }  // the client closes its connection
+  {
+    TestClient idle(server_->port(), codec::Framing::kFramed, codec::ProtocolId::kBinary);
+    EXPECT_TRUE(idle.WaitClosed());  // the idle timeout
+  }
+  TestClient bad(server_->port(), codec::Framing::kFramed, codec::ProtocolId::kBinary);
+  ASSERT_TRUE(bad.SendRaw(std::string(9, '\x01')));
+  EXPECT_TRUE(bad.WaitClosed());
+  double peer = 0, idle = 0, bad_input = 0;
+  for (int i = 0; i < kWaitSeconds * 100 && (peer < 1 || idle < 1 || bad_input < 1); ++i) {
+    peer = closed("peer");
+    idle = closed("idle_timeout");
+    bad_input = closed("bad_input");
+    ::usleep(10000);
+  }
+  EXPECT_GE(peer, 1);
+  EXPECT_EQ(idle, 1);
+  EXPECT_EQ(bad_input, 1);
+  EXPECT_EQ(closed("error"), 0);
 }
 
 TEST_F(Observability, AdminOffTreatsHttpAsBadInput) {

@@ -93,8 +93,7 @@ absl::Status Server::Start() {
   if (!core_->options.admin_address.empty()) {
     absl::StatusOr<transport::InetAddress> a = ListenAddress(core_->options.admin_address);
     if (!a.ok()) {
-      return absl::InvalidArgumentError(
-          internal::Cat("admin_address: ", a.status().message()));
+      return absl::InvalidArgumentError(internal::Cat("admin_address: ", a.status().message()));
     }
     admin_address = *a;
   }
@@ -290,60 +289,68 @@ void Server::AddCollector() {
   using prometheus::MetricType;
   // The collector runs on a scraping thread until Stop removes it, which
   // happens before the loops, listener and core go.
-  collector_ = Metrics::Default().AddCollector(
-      [core = core_.get(), tcp = tcp_.get(), loops = loops_.get()](
-          std::vector<prometheus::MetricFamily>& out) {
-        using internal::ServerCore;
-        const std::string port = std::to_string(core->port);
-        AddSample(out, AddFamily(out, "vireo_server_connections_open", "Connections open now.",
-                            MetricType::Gauge),
-                  {{"port", port}}, static_cast<double>(core->open_connections()));
-        AddSample(out, AddFamily(out, "vireo_server_connections_accepted_total",
-                            "Connections accepted.", MetricType::Counter),
-                  {{"port", port}},
-                  static_cast<double>(core->connections_accepted.load(std::memory_order_relaxed)));
-        AddSample(out, AddFamily(out, "vireo_server_connections_rejected_total",
-                            "Connections refused because max_connections were open.",
-                            MetricType::Counter),
-                  {{"port", port}}, static_cast<double>(tcp->rejected()));
-        const size_t closed = AddFamily(out, "vireo_server_connections_closed_total",
-                      "Connections closed, by reason.", MetricType::Counter);
-        for (size_t i = 0; i < static_cast<size_t>(ServerCore::Closed::kCount); ++i) {
-          const auto reason = static_cast<ServerCore::Closed>(i);
-          AddSample(out, closed, {{"port", port}, {"reason", std::string(ServerCore::ClosedName(reason))}},
-                    static_cast<double>(core->closed(reason)));
-        }
-        const size_t bad = AddFamily(out, "vireo_server_bad_input_total",
-                      "Connections closed for what their client sent, by reason.",
-                      MetricType::Counter);
-        for (size_t i = 0; i < static_cast<size_t>(ServerCore::BadInput::kCount); ++i) {
-          const auto reason = static_cast<ServerCore::BadInput>(i);
-          AddSample(out, bad, {{"port", port}, {"reason", std::string(ServerCore::BadInputName(reason))}},
-                    static_cast<double>(core->bad_input(reason)));
-        }
-        AddSample(out, AddFamily(out, "vireo_server_calls_rejected_total",
-                            "Calls refused by qps_limit, max_in_flight or max_in_flight_per_method.",
-                            MetricType::Counter),
-                  {{"port", port}}, static_cast<double>(core->limits.rejected()));
-        const size_t iterations = AddFamily(out, "vireo_server_loop_iterations_total",
-                      "Event-loop iterations, per loop.", MetricType::Counter);
-        const size_t busy = AddFamily(out, "vireo_server_loop_busy_seconds_total",
-                      "Time each event loop spent outside epoll (handling events, timers, tasks).",
-                      MetricType::Counter);
-        for (size_t i = 0; i < loops->size(); ++i) {
-          const transport::EventLoop* loop = loops->loop(i);
-          AddSample(out, iterations, {{"loop", std::to_string(i)}, {"port", port}},
-                    static_cast<double>(loop->iterations()));
-          AddSample(out, busy, {{"loop", std::to_string(i)}, {"port", port}},
-                    absl::ToDoubleSeconds(loop->busy_time()));
-        }
-        if (core->workers != nullptr) {
-          AddSample(out, AddFamily(out, "vireo_server_worker_queue_depth",
-                              "Calls queued for a worker thread and not yet started.",
-                              MetricType::Gauge),
-                    {{"port", port}}, static_cast<double>(core->workers->queued()));
-        }
-      });
+  collector_ = Metrics::Default().AddCollector([core = core_.get(), tcp = tcp_.get(),
+                                                loops = loops_.get()](
+                                                   std::vector<prometheus::MetricFamily>& out) {
+    using internal::ServerCore;
+    const std::string port = std::to_string(core->port);
+    AddSample(
+        out,
+        AddFamily(out, "vireo_server_connections_open", "Connections open now.", MetricType::Gauge),
+        {{"port", port}}, static_cast<double>(core->open_connections()));
+    AddSample(out,
+              AddFamily(out, "vireo_server_connections_accepted_total", "Connections accepted.",
+                        MetricType::Counter),
+              {{"port", port}},
+              static_cast<double>(core->connections_accepted.load(std::memory_order_relaxed)));
+    AddSample(
+        out,
+        AddFamily(out, "vireo_server_connections_rejected_total",
+                  "Connections refused because max_connections were open.", MetricType::Counter),
+        {{"port", port}}, static_cast<double>(tcp->rejected()));
+    const size_t closed = AddFamily(out, "vireo_server_connections_closed_total",
+                                    "Connections closed, by reason.", MetricType::Counter);
+    for (size_t i = 0; i < static_cast<size_t>(ServerCore::Closed::kCount); ++i) {
+      const auto reason = static_cast<ServerCore::Closed>(i);
+      AddSample(out, closed,
+                {{"port", port}, {"reason", std::string(ServerCore::ClosedName(reason))}},
+                static_cast<double>(core->closed(reason)));
+    }
+    const size_t bad =
+        AddFamily(out, "vireo_server_bad_input_total",
+                  "Connections closed for what their client sent, by reason.", MetricType::Counter);
+    for (size_t i = 0; i < static_cast<size_t>(ServerCore::BadInput::kCount); ++i) {
+      const auto reason = static_cast<ServerCore::BadInput>(i);
+      AddSample(out, bad,
+                {{"port", port}, {"reason", std::string(ServerCore::BadInputName(reason))}},
+                static_cast<double>(core->bad_input(reason)));
+    }
+    AddSample(out,
+              AddFamily(out, "vireo_server_calls_rejected_total",
+                        "Calls refused by qps_limit, max_in_flight or max_in_flight_per_method.",
+                        MetricType::Counter),
+              {{"port", port}}, static_cast<double>(core->limits.rejected()));
+    const size_t iterations = AddFamily(out, "vireo_server_loop_iterations_total",
+                                        "Event-loop iterations, per loop.", MetricType::Counter);
+    const size_t busy =
+        AddFamily(out, "vireo_server_loop_busy_seconds_total",
+                  "Time each event loop spent outside epoll (handling events, timers, tasks).",
+                  MetricType::Counter);
+    for (size_t i = 0; i < loops->size(); ++i) {
+      const transport::EventLoop* loop = loops->loop(i);
+      AddSample(out, iterations, {{"loop", std::to_string(i)}, {"port", port}},
+                static_cast<double>(loop->iterations()));
+      AddSample(out, busy, {{"loop", std::to_string(i)}, {"port", port}},
+                absl::ToDoubleSeconds(loop->busy_time()));
+    }
+    if (core->workers != nullptr) {
+      AddSample(
+          out,
+          AddFamily(out, "vireo_server_worker_queue_depth",
+                    "Calls queued for a worker thread and not yet started.", MetricType::Gauge),
+          {{"port", port}}, static_cast<double>(core->workers->queued()));
+    }
+  });
 }
 
 }  // namespace vireo

@@ -86,7 +86,7 @@ std::string ServerOptions::ToYaml() const {
   e << YAML::Key << "max_calls_per_connection" << YAML::Value << max_calls_per_connection;
   e << YAML::Key << "qps_limit" << YAML::Value << qps_limit;
   e << YAML::Key << "max_in_flight" << YAML::Value << max_in_flight;
-  e << YAML::Key << "max_in_flight_per_method" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "max_in_flight_per_method" << YAML::Value << YAML::Flow << YAML::BeginMap;
   for (const auto& [method, n] : max_in_flight_per_method) {
     e << YAML::Key << method << YAML::Value << n;
   }
@@ -103,7 +103,7 @@ std::string ServerOptions::ToYaml() const {
   e << YAML::Key << "prefix" << YAML::Value << registry.prefix;
   e << YAML::Key << "ttl" << YAML::Value << absl::FormatDuration(registry.ttl);
   e << YAML::Key << "weight" << YAML::Value << registry.weight;
-  e << YAML::Key << "tags" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "tags" << YAML::Value << YAML::Flow << YAML::BeginMap;
   for (const auto& [k, v] : registry.tags) e << YAML::Key << k << YAML::Value << v;
   e << YAML::EndMap;
   e << YAML::Key << "service" << YAML::Value << registry.service;

@@ -12,11 +12,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "prometheus/metric_family.h"
-#include "yaml-cpp/yaml.h"
 #include "vireo/core/internal/server_connection.h"
 #include "vireo/core/internal/server_core.h"
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/core/metrics.h"
+#include "yaml-cpp/yaml.h"
 
 #ifndef VIREO_VERSION
 #define VIREO_VERSION "unknown"
@@ -26,8 +26,7 @@ namespace vireo::internal {
 
 namespace {
 
-constexpr std::string_view kPages[] = {"/metrics", "/health", "/status", "/connections",
-                                       "/config"};
+constexpr std::string_view kPages[] = {"/metrics", "/health", "/status", "/connections", "/config"};
 
 // A request-target or header byte HTTP/1.1 allows (visible ASCII, or a
 // space or tab inside a header value).
@@ -48,11 +47,21 @@ void AppendJson(std::string& out, std::string_view text) {
   for (const char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -193,17 +202,17 @@ std::string StatusPage(const ServerCore& core, bool json) {
     uint64_t calls = 0, errors = 0, in_flight = 0;
   };
   std::vector<Method> methods;
-  core.router.ForEach([&](std::string_view service, std::string_view method,
-                          const CallMetrics* metrics) {
-    Method m{service, method};
-    if (metrics != nullptr) {
-      const CallMetrics::Totals t = metrics->Read();
-      m.calls = t.finished_total();
-      m.errors = m.calls - t.finished[0];
-      m.in_flight = t.started - m.calls;
-    }
-    methods.push_back(m);
-  });
+  core.router.ForEach(
+      [&](std::string_view service, std::string_view method, const CallMetrics* metrics) {
+        Method m{service, method};
+        if (metrics != nullptr) {
+          const CallMetrics::Totals t = metrics->Read();
+          m.calls = t.finished_total();
+          m.errors = m.calls - t.finished[0];
+          m.in_flight = t.started - m.calls;
+        }
+        methods.push_back(m);
+      });
   const ServerOptions& o = core.options;
   if (json) {
     std::string out = Cat(
@@ -217,9 +226,9 @@ std::string StatusPage(const ServerCore& core, bool json) {
         ",\"bad_input_closes\":", core.bad_input_closes.load(), ",\"methods\":[");
     for (size_t i = 0; i < methods.size(); ++i) {
       const Method& m = methods[i];
-      out += Cat(i > 0 ? "," : "", "{\"service\":", Json(m.service), ",\"method\":",
-                 Json(m.method), ",\"calls\":", m.calls, ",\"errors\":", m.errors,
-                 ",\"in_flight\":", m.in_flight, "}");
+      out += Cat(i > 0 ? "," : "", "{\"service\":", Json(m.service), ",\"method\":", Json(m.method),
+                 ",\"calls\":", m.calls, ",\"errors\":", m.errors, ",\"in_flight\":", m.in_flight,
+                 "}");
     }
     out += "]}\n";
     return out;
@@ -245,9 +254,10 @@ std::string ConnectionsPage(const ServerCore& core, bool json) {
   std::vector<ServerConnection::Snapshot> all;
   core.ForEachConnection([&](const ServerConnection* c) { all.push_back(c->snapshot()); });
   std::string out = json ? Cat("{\"count\":", all.size(), ",\"connections\":[")
-                         : Cat(all.size(), " connections\n"
-                                           "peer framing protocol age_s idle_s calls_in_flight "
-                                           "bytes_in bytes_out\n");
+                         : Cat(all.size(),
+                               " connections\n"
+                               "peer framing protocol age_s idle_s calls_in_flight "
+                               "bytes_in bytes_out\n");
   for (size_t i = 0; i < all.size(); ++i) {
     const ServerConnection::Snapshot& s = all[i];
     const std::string framing = s.framing.empty() ? "-" : std::string(s.framing);
@@ -260,8 +270,8 @@ std::string ConnectionsPage(const ServerCore& core, bool json) {
                  ",\"calls_in_flight\":", s.calls_in_flight, ",\"bytes_in\":", s.bytes_in,
                  ",\"bytes_out\":", s.bytes_out, "}");
     } else {
-      out += Cat(s.peer.ToString(), " ", framing, " ", protocol, " ", Seconds(now - s.opened),
-                 " ", Seconds(now - s.last_active), " ", s.calls_in_flight, " ", s.bytes_in, " ",
+      out += Cat(s.peer.ToString(), " ", framing, " ", protocol, " ", Seconds(now - s.opened), " ",
+                 Seconds(now - s.last_active), " ", s.calls_in_flight, " ", s.bytes_in, " ",
                  s.bytes_out, "\n");
     }
   }
@@ -340,8 +350,7 @@ absl::StatusOr<std::optional<HttpRequest>> ParseHttpRequest(std::string_view byt
 
 std::string HttpErrorResponse(const absl::Status& error) {
   const bool too_big = error.code() == absl::StatusCode::kResourceExhausted;
-  return Response(too_big ? 431 : 400,
-                  too_big ? "Request Header Fields Too Large" : "Bad Request",
+  return Response(too_big ? 431 : 400, too_big ? "Request Header Fields Too Large" : "Bad Request",
                   "text/plain; charset=utf-8", Cat(error.message(), "\n"));
 }
 

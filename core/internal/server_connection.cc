@@ -280,10 +280,10 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   if (!read.ok()) {
     // Only the header framings carry a sequence id outside the message.
     const std::string seq = IsHeaderFraming(h.framing) ? Cat(" (seq id ", h.seq_id, ")") : "";
-    CloseBadInput(ServerCore::BadInput::kBadMessage,
-                  absl::InvalidArgumentError(Cat("bad message header in a ",
-                                                 codec::FramingName(h.framing), " frame", seq,
-                                                 ": ", StatusMessage(read))));
+    CloseBadInput(
+        ServerCore::BadInput::kBadMessage,
+        absl::InvalidArgumentError(Cat("bad message header in a ", codec::FramingName(h.framing),
+                                       " frame", seq, ": ", StatusMessage(read))));
     return;
   }
 
@@ -475,10 +475,11 @@ absl::Status CallOutcome(const ServerCallRecord& r) {
   if (r.escaped) return absl::InternalError(*r.escaped);
   if (r.early_error) {
     const Type type = r.early_error->type;
-    const absl::StatusCode code = type == Type::kUnknownMethod   ? absl::StatusCode::kUnimplemented
-                                  : type == Type::kLoadShedding  ? absl::StatusCode::kUnavailable
-                                  : type == Type::kProtocolError ? absl::StatusCode::kInvalidArgument
-                                                                 : absl::StatusCode::kInternal;
+    const absl::StatusCode code = type == Type::kUnknownMethod  ? absl::StatusCode::kUnimplemented
+                                  : type == Type::kLoadShedding ? absl::StatusCode::kUnavailable
+                                  : type == Type::kProtocolError
+                                      ? absl::StatusCode::kInvalidArgument
+                                      : absl::StatusCode::kInternal;
     return absl::Status(code, r.early_error->message);
   }
   if (r.invoker_returned && !r.invoker_status.ok() && r.status.ok()) return r.invoker_status;
@@ -493,10 +494,14 @@ CallCode CallOutcomeCode(const ServerCallRecord& r) {
   if (r.early_error) {
     // Dispatch answers INTERNAL_ERROR early only for a limit's refusal.
     switch (r.early_error->type) {
-      case Type::kUnknownMethod: return CallCode::kUnknownMethod;
-      case Type::kLoadShedding: return CallCode::kLoadShedding;
-      case Type::kProtocolError: return CallCode::kProtocolError;
-      default: return static_cast<CallCode>(absl::StatusCode::kResourceExhausted);
+      case Type::kUnknownMethod:
+        return CallCode::kUnknownMethod;
+      case Type::kLoadShedding:
+        return CallCode::kLoadShedding;
+      case Type::kProtocolError:
+        return CallCode::kProtocolError;
+      default:
+        return static_cast<CallCode>(absl::StatusCode::kResourceExhausted);
     }
   }
   // Arguments that could not be decoded.
@@ -677,6 +682,7 @@ void ServerConnection::CloseBadInput(ServerCore::BadInput why, const absl::Statu
 
 void ServerConnection::OnPeerClosed() {
   VIREO_DCHECK_IN_LOOP(conn_->loop());
+  if (phase_ < Phase::kClosing) peer_closed_ = true;
   if (phase_ >= Phase::kClosing) {
     // Our FIN is queued or sent: nothing more to answer.
     if (conn_->pending_output() == 0) conn_->Close();
@@ -716,11 +722,18 @@ void ServerConnection::OnClosed(const absl::Status& reason) {
     bad_input_ = true;
   }
   using Closed = ServerCore::Closed;
-  core_->CountClosed(bad_input_                                           ? Closed::kBadInput
-                     : closing                                            ? Closed::kServer
-                     : reason.ok()                                        ? Closed::kPeer
-                     : reason.code() == absl::StatusCode::kDeadlineExceeded ? Closed::kIdleTimeout
-                                                                          : Closed::kError);
+  Closed why = Closed::kError;
+  if (bad_input_) {
+    why = Closed::kBadInput;
+  } else if (peer_closed_ || (reason.ok() && !closing)) {
+    // The client's FIN began it (we may have closed after answering).
+    why = Closed::kPeer;
+  } else if (closing) {
+    why = Closed::kServer;
+  } else if (reason.code() == absl::StatusCode::kDeadlineExceeded) {
+    why = Closed::kIdleTimeout;
+  }
+  core_->CountClosed(why);
   if (reason.ok() && truncated) {
     spdlog::warn("vireo server: {} closed the connection in the middle of a frame",
                  conn_->peer_address().ToString());
@@ -809,8 +822,8 @@ void ServerConnection::OnHttp(transport::LinkBuffer& in) {
   const size_t look = std::min(in.Len(), max + 1);
   absl::StatusOr<std::string_view> head = in.Peek(look);
   absl::StatusOr<std::optional<HttpRequest>> request =
-      head.ok() ? ParseHttpRequest(*head, max) : absl::StatusOr<std::optional<HttpRequest>>(
-                                                     head.status());
+      head.ok() ? ParseHttpRequest(*head, max)
+                : absl::StatusOr<std::optional<HttpRequest>>(head.status());
   if (request.ok() && !request->has_value()) {
     partial_frame_ = true;
     return;
@@ -842,7 +855,7 @@ ServerConnection::Snapshot ServerConnection::snapshot() const {
   Snapshot s;
   s.peer = conn_->peer_address();
   const int framing = framing_seen_.load(std::memory_order_relaxed);
-  s.framing = framing == -2  ? std::string_view("HTTP")
+  s.framing = framing == -2 ? std::string_view("HTTP")
               : framing < 0 ? std::string_view()
                             : codec::FramingName(static_cast<codec::Framing>(framing));
   const int protocol = protocol_seen_.load(std::memory_order_relaxed);

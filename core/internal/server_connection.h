@@ -217,9 +217,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // Records the finished call in its metrics, at the end of this loop
   // iteration (when its reply is written).
   void CountCall(ServerCallRecord& record, size_t reply_bytes);
-  void Touch() {
-    last_active_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_relaxed);
-  }
+  void Touch() { last_active_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_relaxed); }
 
   const std::shared_ptr<ServerCore> core_;
   const std::shared_ptr<transport::Connection> conn_;
@@ -239,6 +237,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   size_t input_left_ = 0;
   // Counted as bad input already (the close's reason then says so).
   bool bad_input_ = false;
+  // The client's FIN came before we began to close.
+  bool peer_closed_ = false;
 
   std::optional<codec::FrameDecoder> decoder_;
   codec::Framing framing_ = codec::Framing::kFramed;

@@ -114,26 +114,40 @@ void Router::ForEach(absl::FunctionRef<void(std::string_view service, std::strin
 
 std::string_view ServerCore::BadInputName(BadInput reason) {
   switch (reason) {
-    case BadInput::kNotThrift: return "not_thrift";
-    case BadInput::kBadFrame: return "bad_frame";
-    case BadInput::kBadMessage: return "bad_message_header";
-    case BadInput::kNotACall: return "not_a_call";
-    case BadInput::kBadArguments: return "bad_arguments";
-    case BadInput::kTruncated: return "truncated_frame";
-    case BadInput::kBadHttp: return "bad_http_request";
-    case BadInput::kCount: break;
+    case BadInput::kNotThrift:
+      return "not_thrift";
+    case BadInput::kBadFrame:
+      return "bad_frame";
+    case BadInput::kBadMessage:
+      return "bad_message_header";
+    case BadInput::kNotACall:
+      return "not_a_call";
+    case BadInput::kBadArguments:
+      return "bad_arguments";
+    case BadInput::kTruncated:
+      return "truncated_frame";
+    case BadInput::kBadHttp:
+      return "bad_http_request";
+    case BadInput::kCount:
+      break;
   }
   return "unknown";
 }
 
 std::string_view ServerCore::ClosedName(Closed reason) {
   switch (reason) {
-    case Closed::kPeer: return "peer";
-    case Closed::kServer: return "server";
-    case Closed::kIdleTimeout: return "idle_timeout";
-    case Closed::kBadInput: return "bad_input";
-    case Closed::kError: return "error";
-    case Closed::kCount: break;
+    case Closed::kPeer:
+      return "peer";
+    case Closed::kServer:
+      return "server";
+    case Closed::kIdleTimeout:
+      return "idle_timeout";
+    case Closed::kBadInput:
+      return "bad_input";
+    case Closed::kError:
+      return "error";
+    case Closed::kCount:
+      break;
   }
   return "unknown";
 }

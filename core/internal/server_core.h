@@ -40,9 +40,9 @@
 #include "vireo/core/internal/server_worker_pool.h"
 #include "vireo/core/metrics.h"
 #include "vireo/core/server_middleware.h"
-#include "vireo/core/tracer.h"
 #include "vireo/core/server_options.h"
 #include "vireo/core/service.h"
+#include "vireo/core/tracer.h"
 #include "vireo/transport/event_loop_group.h"
 #include "vireo/transport/mutex.h"
 
@@ -135,13 +135,13 @@ class ServerCore {
 
   // Why a connection was closed for what its client sent.
   enum class BadInput {
-    kNotThrift,      // the first bytes are no Thrift framing we know
-    kBadFrame,       // a malformed or oversized frame
-    kBadMessage,     // a message header that cannot be read
-    kNotACall,       // a message that is not a call or oneway
-    kBadArguments,   // arguments that cannot be decoded
-    kTruncated,      // closed, reset or timed out in the middle of a frame
-    kBadHttp,        // a malformed or oversized admin request
+    kNotThrift,     // the first bytes are no Thrift framing we know
+    kBadFrame,      // a malformed or oversized frame
+    kBadMessage,    // a message header that cannot be read
+    kNotACall,      // a message that is not a call or oneway
+    kBadArguments,  // arguments that cannot be decoded
+    kTruncated,     // closed, reset or timed out in the middle of a frame
+    kBadHttp,       // a malformed or oversized admin request
     kCount,
   };
   static std::string_view BadInputName(BadInput reason);
