@@ -115,6 +115,9 @@ absl::Status Server::Start() {
   loops_ = std::make_unique<transport::EventLoopGroup>(loop_options);
   core_->loops = loops_.get();
   core_->started_at = absl::Now();
+  if (core_->options.admin != ServerOptions::AdminAccess::kOff || admin_address) {
+    core_->admin_pool = std::make_unique<internal::WorkerPool>(1, "vireo-admin");
+  }
   if (core_->options.worker_threads > 0) {
     core_->workers =
         std::make_unique<internal::WorkerPool>(core_->options.worker_threads, "vireo-worker");
@@ -252,6 +255,8 @@ void Server::Stop(absl::Duration grace) {
   tcp_->Stop();
   // The admin pages stay up while the server drains (/health says 503).
   if (admin_tcp_ != nullptr) admin_tcp_->Stop();
+  // A page still rendering finds the loops alive or drops its response.
+  if (core_->admin_pool) core_->admin_pool->Shutdown();
   if (collector_ >= 0) {
     Metrics::Default().RemoveCollector(collector_);
     collector_ = -1;

@@ -682,6 +682,8 @@ void ServerConnection::CloseBadInput(ServerCore::BadInput why, const absl::Statu
 
 void ServerConnection::OnPeerClosed() {
   VIREO_DCHECK_IN_LOOP(conn_->loop());
+  // A client that half-closed after its admin request still gets the page.
+  if (http_pending_) return;
   if (phase_ < Phase::kClosing) peer_closed_ = true;
   if (phase_ >= Phase::kClosing) {
     // Our FIN is queued or sent: nothing more to answer.
@@ -813,7 +815,7 @@ bool ServerConnection::AdminAllowed() const {
 
 void ServerConnection::OnHttp(transport::LinkBuffer& in) {
   framing_seen_.store(-2, std::memory_order_relaxed);
-  if (phase_ >= Phase::kClosing) {
+  if (phase_ >= Phase::kFinishing) {
     (void)in.Skip(in.Len());
     return;
   }
@@ -829,18 +831,37 @@ void ServerConnection::OnHttp(transport::LinkBuffer& in) {
     return;
   }
   partial_frame_ = false;
-  std::string response;
+  // The body, if any, is never read: one request per connection.
+  (void)in.Skip(in.Len());
   if (!request.ok()) {
     core_->CountBadInput(ServerCore::BadInput::kBadHttp);
     bad_input_ = true;
     spdlog::warn("vireo server: bad admin request from {}: {}", conn_->peer_address().ToString(),
                  request.status().ToString());
-    response = HttpErrorResponse(request.status());
-  } else {
-    response = AdminResponse(*core_, **request);
+    SendHttpResponse(HttpErrorResponse(request.status()));
+    return;
   }
-  // The body, if any, is never read: one request per connection.
-  (void)in.Skip(in.Len());
+  if ((*request)->path != "/metrics" || core_->admin_pool == nullptr) {
+    SendHttpResponse(AdminResponse(*core_, **request));
+    return;
+  }
+  // Rendered on the admin thread; the response comes back to this loop.
+  Advance(Phase::kFinishing);
+  http_pending_ = true;
+  core_->admin_pool->Submit([self = shared_from_this(), request = std::move(**request)] {
+    std::string response = AdminResponse(*self->core_, request);
+    transport::ReaderLock lock(self->core_->loops_mu);
+    if (!self->core_->loops_alive) return;
+    self->conn_->loop()->Post([self, response = std::move(response)] {
+      self->SendHttpResponse(response);
+    });
+  });
+}
+
+void ServerConnection::SendHttpResponse(const std::string& response) {
+  VIREO_DCHECK_IN_LOOP(conn_->loop());
+  http_pending_ = false;
+  if (phase_ >= Phase::kClosing) return;
   conn_->output().Write(response);
   conn_->SendOutput();
   bytes_out_.fetch_add(response.size(), std::memory_order_relaxed);

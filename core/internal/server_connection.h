@@ -214,6 +214,8 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   bool AdminAllowed() const;
   // An HTTP admin request: answers once its headers are in, then closes.
   void OnHttp(transport::LinkBuffer& in);
+  // Loop thread: writes the response and closes once it is sent.
+  void SendHttpResponse(const std::string& response);
   // Records the finished call in its metrics, at the end of this loop
   // iteration (when its reply is written).
   void CountCall(ServerCallRecord& record, size_t reply_bytes);
@@ -222,8 +224,9 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   const std::shared_ptr<ServerCore> core_;
   const std::shared_ptr<transport::Connection> conn_;
   const bool admin_only_;
-  // Speaking HTTP to the admin pages.
+  // Speaking HTTP to the admin pages; a page is being rendered off the loop.
   bool http_ = false;
+  bool http_pending_ = false;
   // For snapshot(), written in the loop thread: the framing (-1 none yet,
   // -2 HTTP) and last protocol (-1 none yet), times and byte counts.
   const absl::Time opened_ = absl::Now();

@@ -124,6 +124,9 @@ class ServerCore {
   std::vector<std::shared_ptr<Service>> owned_services;
   // Null when handlers run on the loops.
   std::unique_ptr<WorkerPool> workers;
+  // One thread rendering /metrics, which can take milliseconds for many
+  // methods, off the loops; null when no admin page is served.
+  std::unique_ptr<WorkerPool> admin_pool;
   // qps_limit, max_in_flight, max_in_flight_per_method.
   ServerLimits limits;
 
