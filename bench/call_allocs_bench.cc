@@ -14,6 +14,7 @@
 //   {"calls":N,"allocs_per_call_metrics_off":X,"allocs_per_call_metrics_on":Y,"added":Y-X}
 #include <atomic>
 #include <condition_variable>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -137,8 +138,9 @@ int main(int argc, char** argv) {
   }
   const double off = AllocsPerCall(false, calls, payload);
   const double on = AllocsPerCall(true, calls, payload);
-  // Equal counts print as 0, not -0.
-  const double added = on - off == 0 ? 0.0 : on - off;
+  // To the printed precision; equal counts print as 0, not -0.
+  double added = std::round((on - off) * 1000) / 1000;
+  if (added == 0) added = 0;
   std::printf(
       "{\"calls\":%d,\"allocs_per_call_metrics_off\":%.3f,\"allocs_per_call_metrics_on\":%.3f,"
       "\"added\":%.3f}\n",
