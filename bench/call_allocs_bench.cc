@@ -23,6 +23,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "bench/echo_handler.h"
 #include "echo_rpc.h"
 #include "vireo/core/client.h"
 #include "vireo/core/server.h"
@@ -43,15 +44,7 @@ ABSL_FLAG(std::string, only, "",
 
 namespace {
 
-class EchoHandler : public bench::EchoServiceHandler {
- public:
-  bench::Response echo(vireo::CallContext&, const bench::Request& req) override {
-    bench::Response resp;
-    resp.action = req.action;
-    resp.msg = req.msg;
-    return resp;
-  }
-};
+using bench::EchoHandler;
 
 // Sends `left` calls one after another, each from the previous one's
 // callback; signals when the last is back.

@@ -36,6 +36,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "bench/echo_handler.h"
 #include "echo_rpc.h"
 #include "vireo/core/resolver.h"
 #include "vireo/core/server.h"
@@ -63,15 +64,7 @@ ABSL_FLAG(std::string, registry_host, "",
 
 namespace {
 
-class EchoHandler : public bench::EchoServiceHandler {
- public:
-  bench::Response echo(vireo::CallContext&, const bench::Request& req) override {
-    bench::Response resp;
-    resp.action = req.action;
-    resp.msg = req.msg;
-    return resp;
-  }
-};
+using bench::EchoHandler;
 
 // The echo with a delay and injected failures, for the governance
 // scenarios. A class of its own so that the plain echo keeps its cost.

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "vireo/core/client.h"
 #include "vireo/core/dns_resolver.h"
 #include "vireo/core/registry.h"
@@ -26,19 +27,6 @@ namespace {
 
 using transport::InetAddress;
 
-bool Contains(absl::string_view text, absl::string_view part) {
-  return text.find(part) != absl::string_view::npos;
-}
-
-// Waits (bounded) until `done` holds; false if it never did.
-template <class F>
-bool Eventually(F done) {
-  for (int i = 0; i < 2000; ++i) {
-    if (done()) return true;
-    usleep(5000);
-  }
-  return done();
-}
 
 TEST(ResolverTarget, ParsesSchemeAuthorityPathAndQuery) {
   absl::StatusOr<ResolverTarget> t =
@@ -59,7 +47,7 @@ TEST(ResolverTarget, ParsesSchemeAuthorityPathAndQuery) {
   for (const char* bad : {"://x", "Dns:///a:1", "d$s:///a:1", "dns:///a:1?refresh"}) {
     absl::StatusOr<ResolverTarget> b = ResolverTarget::Parse(bad);
     EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_TRUE(Contains(b.status().message(), bad)) << b.status();
+    EXPECT_TRUE(absl::StrContains(b.status().message(), bad)) << b.status();
   }
 }
 
@@ -83,7 +71,7 @@ TEST(NewResolver, NamesWhatIsWrongWithTheTargets) {
   for (const Case& c : cases) {
     absl::StatusOr<std::shared_ptr<Resolver>> r = NewResolver(c.targets, c.weights);
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << c.targets[0];
-    EXPECT_TRUE(Contains(r.status().message(), c.says)) << r.status();
+    EXPECT_TRUE(absl::StrContains(r.status().message(), c.says)) << r.status();
   }
 }
 
@@ -91,7 +79,7 @@ TEST(NewResolver, EtcdWithoutItsLibrarySaysWhichLibrary) {
   // This test binary does not link vireo_etcd.
   absl::StatusOr<std::shared_ptr<Resolver>> r = NewResolver({"etcd://127.0.0.1:1/echo"});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(r.status().message(), "vireo_etcd")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "vireo_etcd")) << r.status();
 }
 
 TEST(NewResolver, ASchemeRegisteredByNameIsUsed) {
@@ -174,24 +162,24 @@ TEST(DnsResolver, RefreshAppliesChangesAndKeepsTheLastAnswerThroughFailures) {
 
   // The same answer again: the list (and the balancer's picker) stays.
   const uint64_t before = dns.lookups();
-  ASSERT_TRUE(Eventually([&] { return dns.lookups() >= before + 3; }));
+  ASSERT_TRUE(WaitUntil([&] { return dns.lookups() >= before + 3; }));
   EXPECT_EQ(dns.updates(), updates);
 
   zone.Set(std::vector<std::string>{"10.0.0.2:0", "10.0.0.3:0", "[fd00::1]:0"});
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     return Addresses(dns) == std::vector<std::string>{"10.0.0.2:80", "10.0.0.3:80", "[fd00::1]:80"};
   }));
 
   // DNS failing: the last answer stays.
   zone.Set(absl::UnavailableError("SERVFAIL"));
   const uint64_t failing_from = dns.lookups();
-  ASSERT_TRUE(Eventually([&] { return dns.lookups() >= failing_from + 3; }));
+  ASSERT_TRUE(WaitUntil([&] { return dns.lookups() >= failing_from + 3; }));
   EXPECT_EQ(Addresses(dns),
             (std::vector<std::string>{"10.0.0.2:80", "10.0.0.3:80", "[fd00::1]:80"}));
 
   zone.Set(std::vector<std::string>{"10.0.0.4:0"});
   ASSERT_TRUE(
-      Eventually([&] { return Addresses(dns) == std::vector<std::string>{"10.0.0.4:80"}; }));
+      WaitUntil([&] { return Addresses(dns) == std::vector<std::string>{"10.0.0.4:80"}; }));
 }
 
 TEST(DnsResolver, AFirstLookupThatFailsIsWhatCallsSeeUntilOneSucceeds) {
@@ -204,11 +192,11 @@ TEST(DnsResolver, AFirstLookupThatFailsIsWhatCallsSeeUntilOneSucceeds) {
   ASSERT_TRUE(r.ok()) << r.status();
   absl::StatusOr<InstanceList> list = (*r)->Resolve("");
   EXPECT_EQ(list.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_TRUE(Contains(list.status().message(), "svc.test")) << list.status();
-  EXPECT_TRUE(Contains(list.status().message(), "SERVFAIL")) << list.status();
+  EXPECT_TRUE(absl::StrContains(list.status().message(), "svc.test")) << list.status();
+  EXPECT_TRUE(absl::StrContains(list.status().message(), "SERVFAIL")) << list.status();
   zone.Set(std::vector<std::string>{"10.0.0.9:0"});
   ASSERT_TRUE(
-      Eventually([&] { return Addresses(**r) == std::vector<std::string>{"10.0.0.9:80"}; }));
+      WaitUntil([&] { return Addresses(**r) == std::vector<std::string>{"10.0.0.9:80"}; }));
 }
 
 TEST(DnsResolver, AClientCallsThroughADnsTarget) {
@@ -319,7 +307,7 @@ TEST(ServerRegistry, AWildcardListenAddressRegistersAnInterfaceAddress) {
   const absl::Status started = server.Start();
   if (!expected.ok()) {
     // No interface but loopback here: the server says what to set.
-    EXPECT_TRUE(Contains(started.message(), "registry.host")) << started;
+    EXPECT_TRUE(absl::StrContains(started.message(), "registry.host")) << started;
     return;
   }
   ASSERT_TRUE(started.ok()) << started;
@@ -357,8 +345,8 @@ TEST(ServerRegistry, AFailedRegistrationFailsStartAndStopsTheServer) {
   server.SetRegistry(registry);
   const absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
-  EXPECT_TRUE(Contains(s.message(), "cannot register EchoService")) << s;
-  EXPECT_TRUE(Contains(s.message(), "registry down")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "cannot register EchoService")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "registry down")) << s;
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   const InetAddress a = InetAddress::Loopback(server.port());
   EXPECT_NE(connect(fd, a.sockaddr(), a.length()), 0);
@@ -375,7 +363,7 @@ TEST(ServerRegistry, UnknownKindIsNamed) {
   server.AddService(&echo);
   const absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(s.message(), "vireo_etcd")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "vireo_etcd")) << s;
 }
 
 TEST(ServerRegistry, YamlKeys) {
@@ -405,7 +393,7 @@ registry:
         "registry: {kidn: etcd}"}) {
     absl::StatusOr<ServerOptions> b = ServerOptions::FromYaml(bad);
     EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_TRUE(Contains(b.status().message(), "server.registry")) << b.status();
+    EXPECT_TRUE(absl::StrContains(b.status().message(), "server.registry")) << b.status();
   }
 }
 

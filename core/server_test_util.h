@@ -14,6 +14,7 @@
 #define VIREO_CORE_SERVER_TEST_UTIL_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -23,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -101,6 +103,17 @@ class TestClient {
 };
 
 EchoArgs MakeArgs(std::string message);
+
+// Polls `done` every 10 ms until it holds; false if it still does not
+// after kWaitSeconds.
+template <class F>
+bool WaitUntil(F done) {
+  for (int i = 0; i < kWaitSeconds * 100; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
 
 // One call of `method` with the echo arguments `message` through `client`,
 // waited for; its status (a copy made on the completing thread, so that no

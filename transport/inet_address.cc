@@ -68,23 +68,9 @@ absl::StatusOr<InetAddress> InetAddress::Parse(std::string_view host_port) {
 }
 
 absl::StatusOr<InetAddress> InetAddress::Resolve(const std::string& host, uint16_t port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* result = nullptr;
-  const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &result);
-  if (rc != 0 || result == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot resolve '", host, "': ", gai_strerror(rc)));
-  }
-  InetAddress out(result->ai_addr, result->ai_addrlen);
-  freeaddrinfo(result);
-  if (out.family() == AF_INET) {
-    reinterpret_cast<sockaddr_in*>(&out.addr_)->sin_port = htons(port);
-  } else {
-    reinterpret_cast<sockaddr_in6*>(&out.addr_)->sin6_port = htons(port);
-  }
-  return out;
+  absl::StatusOr<std::vector<InetAddress>> all = ResolveAll(host, port);
+  if (!all.ok()) return all.status();
+  return all->front();
 }
 
 absl::Status InetAddress::SplitHostPort(std::string_view host_port, std::string* host,

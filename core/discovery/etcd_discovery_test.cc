@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "vireo/core/call_context.h"
@@ -30,19 +31,7 @@ namespace {
 using servertest::EchoThrough;
 using servertest::TestService;
 
-bool Contains(absl::string_view text, absl::string_view part) {
-  return text.find(part) != absl::string_view::npos;
-}
-
-// Waits (bounded, 20 s) until `done` holds.
-template <class F>
-bool WaitUntil(F done) {
-  for (int i = 0; i < 2000; ++i) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return done();
-}
+using servertest::WaitUntil;
 
 std::vector<std::string> Addresses(Resolver& r) {
   std::vector<std::string> out;
@@ -188,7 +177,7 @@ TEST_F(EtcdDiscovery, ARegistryThatCannotReachEtcdFailsRegisterNamingIt) {
   info.address = *transport::InetAddress::Parse("127.0.0.1:9");
   const absl::Status s = (*reg)->Register(info);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
-  EXPECT_TRUE(Contains(s.message(), etcd_->endpoint())) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), etcd_->endpoint())) << s;
 }
 
 TEST_F(EtcdDiscovery, EntriesThatDoNotParseAreSkipped) {
@@ -227,7 +216,7 @@ TEST(RegistryValue, BadValuesSayWhatIsWrong) {
        }) {
     absl::StatusOr<Instance> i = ParseRegistryValue(c.value);
     EXPECT_EQ(i.status().code(), absl::StatusCode::kInvalidArgument) << c.value;
-    EXPECT_TRUE(Contains(i.status().message(), c.says)) << c.value << ": " << i.status();
+    EXPECT_TRUE(absl::StrContains(i.status().message(), c.says)) << c.value << ": " << i.status();
   }
   absl::StatusOr<Instance> ok = ParseRegistryValue(R"({"address":"[::1]:80"})");
   ASSERT_TRUE(ok.ok()) << ok.status();
@@ -244,7 +233,7 @@ TEST(EtcdTarget, BadUrisAreNamed) {
        }) {
     absl::StatusOr<std::shared_ptr<Resolver>> r = vireo::NewResolver({uri});
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << uri;
-    EXPECT_TRUE(Contains(r.status().message(), says)) << r.status();
+    EXPECT_TRUE(absl::StrContains(r.status().message(), says)) << r.status();
   }
 }
 

@@ -250,7 +250,6 @@ std::string StatusPage(const ServerCore& core, bool json) {
 }
 
 std::string ConnectionsPage(const ServerCore& core, bool json) {
-  const absl::Time now = absl::Now();
   std::vector<ServerConnection::Snapshot> all;
   core.ForEachConnection([&](const ServerConnection* c) { all.push_back(c->snapshot()); });
   std::string out = json ? Cat("{\"count\":", all.size(), ",\"connections\":[")
@@ -265,13 +264,13 @@ std::string ConnectionsPage(const ServerCore& core, bool json) {
     if (json) {
       out += Cat(i > 0 ? "," : "", "{\"peer\":", Json(s.peer.ToString()),
                  ",\"framing\":", Json(framing), ",\"protocol\":", Json(protocol),
-                 ",\"age_seconds\":", Seconds(now - s.opened),
-                 ",\"idle_seconds\":", Seconds(now - s.last_active),
+                 ",\"age_seconds\":", Seconds(s.age),
+                 ",\"idle_seconds\":", Seconds(s.idle),
                  ",\"calls_in_flight\":", s.calls_in_flight, ",\"bytes_in\":", s.bytes_in,
                  ",\"bytes_out\":", s.bytes_out, "}");
     } else {
-      out += Cat(s.peer.ToString(), " ", framing, " ", protocol, " ", Seconds(now - s.opened), " ",
-                 Seconds(now - s.last_active), " ", s.calls_in_flight, " ", s.bytes_in, " ",
+      out += Cat(s.peer.ToString(), " ", framing, " ", protocol, " ", Seconds(s.age), " ",
+                 Seconds(s.idle), " ", s.calls_in_flight, " ", s.bytes_in, " ",
                  s.bytes_out, "\n");
     }
   }

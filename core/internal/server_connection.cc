@@ -884,8 +884,10 @@ ServerConnection::Snapshot ServerConnection::snapshot() const {
                : protocol == static_cast<int>(codec::ProtocolId::kCompact)
                    ? std::string_view("Compact")
                    : std::string_view("Binary");
-  s.opened = opened_;
-  s.last_active = absl::FromUnixNanos(last_active_ns_.load(std::memory_order_relaxed));
+  const int64_t now = transport::EventLoop::NowNs();
+  s.age = absl::Nanoseconds(now - opened_ns_);
+  s.idle = absl::Nanoseconds(
+      std::max<int64_t>(0, now - last_active_ns_.load(std::memory_order_relaxed)));
   s.calls_in_flight = calls_in_flight_seen_.load(std::memory_order_relaxed);
   s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
   s.bytes_out = bytes_out_.load(std::memory_order_relaxed);

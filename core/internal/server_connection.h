@@ -161,8 +161,9 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
     std::string_view framing;
     // The protocol of the last request ("" before the first).
     std::string_view protocol;
-    absl::Time opened;
-    absl::Time last_active;
+    absl::Duration age;
+    // Since a byte was last read or a reply last finished.
+    absl::Duration idle;
     int64_t calls_in_flight = 0;
     uint64_t bytes_in = 0;
     uint64_t bytes_out = 0;
@@ -219,7 +220,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // Records the finished call in its metrics, at the end of this loop
   // iteration (when its reply is written).
   void CountCall(ServerCallRecord& record, size_t reply_bytes);
-  void Touch() { last_active_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_relaxed); }
+  // Marks the connection active now: its loop's iteration time, no clock
+  // read.
+  void Touch() {
+    last_active_ns_.store(conn_->loop()->iteration_start_ns(), std::memory_order_relaxed);
+  }
 
   const std::shared_ptr<ServerCore> core_;
   const std::shared_ptr<transport::Connection> conn_;
@@ -228,11 +233,11 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   bool http_ = false;
   bool http_pending_ = false;
   // For snapshot(), written in the loop thread: the framing (-1 none yet,
-  // -2 HTTP) and last protocol (-1 none yet), times and byte counts.
-  const absl::Time opened_ = absl::Now();
+  // -2 HTTP) and last protocol (-1 none yet), times (steady clock, ns) and byte counts.
+  const int64_t opened_ns_ = transport::EventLoop::NowNs();
   std::atomic<int> framing_seen_{-1};
   std::atomic<int> protocol_seen_{-1};
-  std::atomic<int64_t> last_active_ns_{absl::ToUnixNanos(absl::Now())};
+  std::atomic<int64_t> last_active_ns_{opened_ns_};
   std::atomic<int64_t> calls_in_flight_seen_{0};
   std::atomic<uint64_t> bytes_in_{0};
   std::atomic<uint64_t> bytes_out_{0};
