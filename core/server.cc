@@ -99,7 +99,6 @@ absl::Status Server::Start() {
   }
   if (core_->options.metrics) {
     core_->router.EnableMetrics(Metrics::Default());
-    core_->unknown_method_metrics = Metrics::Default().Server("<unknown>", "<unknown>");
   }
   if (registry_ == nullptr && !core_->options.registry.kind.empty()) {
     absl::StatusOr<std::shared_ptr<Registry>> r = NewRegistry(core_->options.registry);

@@ -342,7 +342,7 @@ void ServerConnection::Dispatch(codec::Frame frame) {
   ctx.request_metadata().mutable_strings() = std::move(h.headers);
   ctx.request_metadata().mutable_ints() = std::move(h.int_headers);
   ctx.set_trace(ServerSpan(ctx.request_metadata()));
-  r->metrics = routed ? r->route.metrics : core_->unknown_method_metrics;
+  r->metrics = routed ? r->route.metrics : core_->UnknownMethodMetrics();
   if (r->metrics != nullptr) {
     r->metrics->Started();
     r->start_ns = conn_->loop()->iteration_start_ns();
@@ -513,9 +513,6 @@ CallCode CallOutcomeCode(const ServerCallRecord& r) {
   return CodeOf(r.status.ok() && r.invoker_returned ? r.invoker_status : r.status);
 }
 
-}  // namespace
-
-namespace {
 
 // The calls a loop finished in this iteration, counted together at its
 // end (where their replies are written) with one clock read between them.

@@ -168,9 +168,18 @@ class ServerCore {
     return closed_[static_cast<size_t>(reason)].load(std::memory_order_relaxed);
   }
 
-  // Unrouted calls' metrics (service and method "<unknown>"); null
-  // without metrics.
-  CallMetrics* unknown_method_metrics = nullptr;
+  // Unrouted calls' metrics (service and method "<unknown>"), made at the
+  // first such call so that scrapes do not list it before; null without
+  // metrics. Any thread.
+  CallMetrics* UnknownMethodMetrics() {
+    if (!options.metrics) return nullptr;
+    CallMetrics* m = unknown_method_metrics_.load(std::memory_order_acquire);
+    if (m == nullptr) {
+      m = Metrics::Default().Server("<unknown>", "<unknown>");
+      unknown_method_metrics_.store(m, std::memory_order_release);
+    }
+    return m;
+  }
   // Set by Server::Start and Stop; read by the admin pages.
   absl::Time started_at = absl::InfinitePast();
   std::atomic<bool> stopping{false};
@@ -221,6 +230,7 @@ class ServerCore {
   std::array<std::atomic<uint64_t>, static_cast<size_t>(Closed::kCount)> closed_{};
   mutable transport::Mutex connections_mu_;
   absl::flat_hash_set<ServerConnection*> connections_ ABSL_GUARDED_BY(connections_mu_);
+  std::atomic<CallMetrics*> unknown_method_metrics_{nullptr};
   std::atomic<int64_t> in_flight_{0};
   std::atomic<int64_t> open_connections_{0};
   // Guards no data: held around the idle check and the wake-up.
