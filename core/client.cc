@@ -306,6 +306,25 @@ absl::Status ApplicationError(const mux::IncomingReply& reply, transport::LinkBu
   return out;
 }
 
+// The entry (of type T) this thread found last for method `name` of client
+// `client`, else find()'s, remembered: a call loop finds its entry again
+// without a lock or a hash. One memory per thread and per call site.
+template <class T, class Find>
+T* LastUsed(uint64_t client, std::string_view name, Find find) {
+  struct Last {
+    uint64_t client = 0;
+    std::string name;
+    T* entry = nullptr;
+  };
+  thread_local Last last;
+  if (last.client == client && last.name == name) return last.entry;
+  T* entry = find();
+  last.client = client;
+  last.name.assign(name.data(), name.size());
+  last.entry = entry;
+  return entry;
+}
+
 }  // namespace
 
 class Client::Impl {
@@ -1105,27 +1124,15 @@ class Client::Impl::Governed {
 };
 
 Client::Impl::MethodGovernance* Client::Impl::Governance(const MethodInfo& method) {
-  const std::string_view name = method.name;
-  // The method this thread called last, of the client it called: a call
-  // loop finds its entry without the lock or a hash.
-  struct Last {
-    uint64_t client = 0;
-    std::string name;
-    MethodGovernance* gov = nullptr;
-  };
-  thread_local Last last;
-  if (last.client == id_ && last.name == name) return last.gov;
-  MethodGovernance* found = nullptr;
-  {
-    transport::ReaderLock lock(gov_mu_);
-    auto it = governance_.find(std::string(name));
-    if (it != governance_.end()) found = it->second.get();
-  }
-  if (found == nullptr) found = NewGovernance(method);
-  last.client = id_;
-  last.name.assign(name.data(), name.size());
-  last.gov = found;
-  return found;
+  return LastUsed<MethodGovernance>(id_, method.name, [&] {
+    MethodGovernance* found = nullptr;
+    {
+      transport::ReaderLock lock(gov_mu_);
+      auto it = governance_.find(std::string(method.name));
+      if (it != governance_.end()) found = it->second.get();
+    }
+    return found != nullptr ? found : NewGovernance(method);
+  });
 }
 
 Client::Impl::MethodGovernance* Client::Impl::NewGovernance(const MethodInfo& method) {
@@ -1207,20 +1214,8 @@ struct Client::Impl::State {
 };
 
 CallMetrics* Client::Impl::MethodMetrics(std::string_view method) {
-  // The method this thread called last, of the client it called: a call
-  // loop finds its entry without a lock or a hash.
-  struct Last {
-    uint64_t client = 0;
-    std::string name;
-    CallMetrics* metrics = nullptr;
-  };
-  thread_local Last last;
-  if (last.client == id_ && last.name == method) return last.metrics;
-  CallMetrics* m = Metrics::Default().Client(options_.service, method);
-  last.client = id_;
-  last.name.assign(method.data(), method.size());
-  last.metrics = m;
-  return m;
+  return LastUsed<CallMetrics>(
+      id_, method, [&] { return Metrics::Default().Client(options_.service, method); });
 }
 
 void Client::Impl::AddCollector() {

@@ -38,6 +38,12 @@ TraceContext ServerSpan(const Metadata& headers) {
 
 using codec::TApplicationException;
 
+// Adds to a counter only the loop thread writes (others read it): a load
+// and a store, no locked instruction on the call path.
+void AddOwned(std::atomic<uint64_t>& counter, uint64_t n) {
+  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
 std::string_view StatusMessage(const absl::Status& s) {
   return std::string_view(s.message().data(), s.message().size());
 }
@@ -214,7 +220,7 @@ void ServerConnection::OnMessage(transport::LinkBuffer& in) {
   VIREO_DCHECK_IN_LOOP(conn_->loop());
   if (phase_ == Phase::kClosed) return;
   if (in.Len() > input_left_) {
-    bytes_in_.fetch_add(in.Len() - input_left_, std::memory_order_relaxed);
+    AddOwned(bytes_in_, in.Len() - input_left_);
   }
   Touch();
   absl::Cleanup left = [this, &in] { input_left_ = in.Len(); };
@@ -459,7 +465,7 @@ void ServerConnection::FinishCall(std::unique_ptr<ServerCallRecord> r) {
       conn_->SendOutput();
     }
   }
-  bytes_out_.fetch_add(reply_bytes, std::memory_order_relaxed);
+  AddOwned(bytes_out_, reply_bytes);
   if (r->metrics != nullptr) CountCall(*r, reply_bytes);
   if (core_->tracer != nullptr) ReportSpan(*r, reply_bytes);
   r.reset();
@@ -861,7 +867,7 @@ void ServerConnection::SendHttpResponse(const std::string& response) {
   if (phase_ >= Phase::kClosing) return;
   conn_->output().Write(response);
   conn_->SendOutput();
-  bytes_out_.fetch_add(response.size(), std::memory_order_relaxed);
+  AddOwned(bytes_out_, response.size());
   phase_ = Phase::kClosing;
   conn_->Shutdown();
   conn_->loop()->RunAtIterationEnd([self = shared_from_this()] {
