@@ -42,9 +42,11 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "vireo/core/call_context.h"
 #include "vireo/core/resolver.h"
+#include "vireo/transport/mutex.h"
 
 namespace vireo {
 
@@ -102,14 +104,14 @@ struct EligibleInstances {
 // `P` is built by the callable Get is given; Get returns the picker of the
 // snapshot it is handed, building it when that is not the one last built
 // (pointer identity: resolvers hand out a new snapshot when anything
-// changes). One entry is installed per snapshot (a compare-and-swap: two
+// changes). One entry is installed per snapshot (under a lock: two
 // threads that build at once agree on the winner). Nothing blocks readers
 // while another thread builds.
 //
 // Current() is the call path's form: it remembers, per thread, the entry
 // it returned last, and hands it out again with one relaxed atomic load
-// while no new entry has been installed (Get costs an atomic shared_ptr
-// load and two reference count changes). A thread's remembered entry (and
+// while no new entry has been installed (Get costs a reader lock and two
+// reference count changes). A thread's remembered entry (and
 // its snapshot) stays alive until that thread calls Current on a cache of
 // the same P again, or exits.
 namespace internal {
@@ -145,7 +147,11 @@ class PickerCache {
   }
   // The picker built for exactly `list`, or null.
   std::shared_ptr<const P> Find(const InstanceList& list) const {
-    std::shared_ptr<const Entry> e = entry_.load(std::memory_order_acquire);
+    std::shared_ptr<const Entry> e;
+    {
+      transport::ReaderLock lock(mu_);
+      e = entry_;
+    }
     if (e == nullptr || e->list != list) return nullptr;
     return std::shared_ptr<const P>(e, &e->picker);
   }
@@ -164,22 +170,28 @@ class PickerCache {
 
   template <class Build>
   std::shared_ptr<const Entry> Load(const InstanceList& list, Build&& build) {
-    std::shared_ptr<const Entry> e = entry_.load(std::memory_order_acquire);
-    if (e != nullptr && e->list == list) return e;
+    {
+      transport::ReaderLock lock(mu_);
+      if (entry_ != nullptr && entry_->list == list) return entry_;
+    }
+    // Built outside the lock: readers of the current entry never wait.
     std::shared_ptr<const Entry> fresh = std::make_shared<Entry>(Entry{list, build(*list)});
+    transport::WriterLock lock(mu_);
     // One entry per snapshot: a thread that lost the race takes the
     // winner's when it is for the same snapshot.
-    while (!entry_.compare_exchange_weak(e, fresh, std::memory_order_acq_rel,
-                                         std::memory_order_acquire)) {
-      if (e != nullptr && e->list == list) return e;
-    }
+    if (entry_ != nullptr && entry_->list == list) return entry_;
+    entry_ = fresh;
     generation_.fetch_add(1, std::memory_order_acq_rel);
     return fresh;
   }
 
   const uint64_t id_ = internal::next_picker_cache_id.fetch_add(1, std::memory_order_relaxed);
   std::atomic<uint64_t> generation_{0};
-  std::atomic<std::shared_ptr<const Entry>> entry_;
+  // A lock, not std::atomic<std::shared_ptr>: libstdc++'s lock bit in the
+  // pointer is invisible to ThreadSanitizer, which then reports races. The
+  // call path takes it only when a new snapshot arrives (Current).
+  mutable transport::SharedMutex mu_;
+  std::shared_ptr<const Entry> entry_ ABSL_GUARDED_BY(mu_);
 };
 
 // Each instance with weight > 0 in turn.
