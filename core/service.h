@@ -103,6 +103,11 @@ class ServerCall {
     replied_ = true;
   }
 
+  // Marks the call replied after the result struct's bytes were written
+  // into reply_body() directly (a generic service encodes from JSON, not
+  // from a generated struct). Once per call, instead of Reply.
+  void MarkReplied() { replied_ = true; }
+
   // For the server: the request's bytes, the decode options, the reply.
   transport::LinkBuffer& request() { return request_; }
   codec::DecodeOptions& decode_options() { return decode_options_; }
