@@ -17,6 +17,8 @@ packages=(
   # A real etcd for the etcd discovery tests only (core/discovery,
   # label etcd): the server and etcdctl.
   etcd-server etcd-client
+  # Generic calls and vireo-call (core/generic): simdjson parses the JSON.
+  libsimdjson-dev
   # Metrics (core/metrics): prometheus-cpp's registry and text serializer.
   # For tests only: curl, and Prometheus's server and promtool.
   prometheus-cpp-dev prometheus curl
