@@ -301,9 +301,6 @@ int ExitCodeFor(const absl::Status& status) {
 
 int Fail(int code, absl::string_view message) {
   std::cerr << "vireo-call: " << message << "\n";
-  if (code == kExitUsage && !absl::StrContains(message, "\n")) {
-    std::cerr << "(vireo-call --help shows the usage)\n";
-  }
   return code;
 }
 
@@ -374,7 +371,11 @@ int Run(const CallArgs& args) {
 int main(int argc, char** argv) {
   absl::StatusOr<vireo::generic::CallArgs> args =
       vireo::generic::ParseArgs(std::vector<std::string>(argv + 1, argv + argc));
-  if (!args.ok()) return vireo::generic::Fail(vireo::generic::kExitUsage, args.status().message());
+  if (!args.ok()) {
+    std::cerr << "vireo-call: " << args.status().message()
+              << "\n(vireo-call --help shows the usage)\n";
+    return vireo::generic::kExitUsage;
+  }
   if (args->help) {
     std::cout << vireo::generic::kUsage;
     return vireo::generic::kExitOk;

@@ -411,6 +411,34 @@ TEST_P(VireoCallMetadata, MetaReachesTheServer) {
 
 INSTANTIATE_TEST_SUITE_P(HeaderFramings, VireoCallMetadata, testing::Values("theader", "ttheader"));
 
+TEST(VireoCall, OutputFlagsShapeTheJson) {
+  VireoServer server;
+  ASSERT_TRUE(server.Start().ok());
+  const std::string target = absl::StrCat("127.0.0.1:", server.port());
+  absl::StatusOr<CallResult> r = RunVireoCall(
+      {"--idl", VIREO_CALL_IDL, "--pretty", "--i64-as-string", "--enum-as-name", "--timeout=30s",
+       target, "Store.echo", R"({"item": {"id": 9007199254740993, "color": "GREEN"}})"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->exit_code, 0) << testing::PrintToString(*r);
+  EXPECT_TRUE(absl::StartsWith(r->out, "{\n  \"id\": \"9007199254740993\",\n")) << r->out;
+  EXPECT_TRUE(absl::StrContains(r->out, "\n  \"color\": \"GREEN\"")) << r->out;
+
+  // An exception, indented as a whole.
+  r = RunVireoCall({"--idl", VIREO_CALL_IDL, "--pretty", "--timeout=30s", target, "Store.find",
+                    R"({"id": -1})"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->exit_code, 5) << testing::PrintToString(*r);
+  EXPECT_EQ(r->out,
+            "{\n  \"exception\": \"NotFound\",\n  \"value\": {\n    \"reason\": \"no item -1\",\n"
+            "    \"code\": 404\n  }\n}\n");
+
+  // A oneway call prints nothing and succeeds once sent.
+  r = RunVireoCall(
+      {"--idl", VIREO_CALL_IDL, "--timeout=30s", target, "Store.record", R"({"s": "x"})"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->exit_code, 0) << testing::PrintToString(*r);
+}
+
 // ---- What fails before anything is sent, and servers that do not answer ----
 
 // A port nothing listens on (free a moment ago).
