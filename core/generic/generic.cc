@@ -187,9 +187,14 @@ Task<absl::Status> GenericService::Invoke(Service& service, ServerCall& call) {
   call.request().TrimIfEmpty();
   if (!s.ok()) co_return s;
 
-  absl::StatusOr<GenericReply> reply =
-      self.co_handler_ ? co_await self.co_handler_(call.context(), *m, std::move(args))
-                       : self.handler_(call.context(), *m, args);
+  // Not a conditional expression: GCC 12 miscompiles a co_await inside one
+  // (the result is destroyed twice).
+  absl::StatusOr<GenericReply> reply = absl::UnknownError("no handler ran");
+  if (self.co_handler_) {
+    reply = co_await self.co_handler_(call.context(), *m, std::move(args));
+  } else {
+    reply = self.handler_(call.context(), *m, args);
+  }
   if (!reply.ok()) co_return reply.status();
   if (m->oneway) co_return absl::OkStatus();
   transport::LinkBuffer result;  // a failed encoding leaves no partial reply

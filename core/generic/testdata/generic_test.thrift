@@ -57,7 +57,7 @@ service Base {
 }
 
 service Store extends Base {
-  Item get(1: i64 id, 2: optional string region) throws (1: NotFound nf),
+  Item get(1: i64 id, 2: string region) throws (1: NotFound nf),
   list<Item> put(1: list<Item> items),
   void clear(),
   oneway void touch(1: i64 id),
