@@ -167,6 +167,137 @@ std::string Fill(std::string_view text, const std::vector<std::pair<std::string,
   return absl::StrReplaceAll(absl::string_view(text.data(), text.size()), pairs);
 }
 
+// ---- Templates (@KEY@ is replaced; the delimiter keeps clang-format out) ----
+
+constexpr char kHandlerHeader[] =
+    R"tpl(// The handlers of the services of @IDL@: one class per service, each
+// method failing with UNIMPLEMENTED until it is written.
+//
+// Replace a method's body with the real work. Its blocking form (the one
+// here) runs on a loop thread of the server, or on a worker thread when
+// config.yaml sets worker_threads: override co_<method> instead (returning
+// vireo::Task<R>) for work that awaits other calls. To answer with an
+// exception the IDL declares, throw it.
+//
+// Thread rules: the server runs methods on several threads at once; the
+// objects must be thread safe.
+#ifndef @GUARD@
+#define @GUARD@
+
+@INCLUDES@
+namespace @NS@ {
+
+// Fails the running call with `status`. The server answers a
+// TApplicationException INTERNAL_ERROR "<CODE>: <message>"; a Vireo client
+// reads it back as `status` (its code and message), other Thrift clients
+// see the text.
+[[noreturn]] void FailCall(const absl::Status& status);
+@CLASSES@
+}  // namespace @NS@
+
+#endif  // @GUARD@
+)tpl";
+
+constexpr char kHandlerSource[] = R"tpl(#include "handler.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace @NS@ {
+
+void FailCall(const absl::Status& status) {
+  // The server answers an exception escaping a handler with its what(), and
+  // a Vireo client reads a leading "<CODE>: " as the status code.
+  throw std::runtime_error(absl::StatusCodeToString(status.code()) + ": " +
+                           std::string(status.message()));
+}
+@METHODS@
+}  // namespace @NS@
+)tpl";
+
+constexpr char kServerMain[] =
+    R"tpl(// @NAME@_server: serves @SERVICES@ (@IDL@) with the options of a
+// YAML file.
+//
+// Usage:
+//   @NAME@_server [config.yaml]
+//
+// Prints "listening on HOST:PORT" once it accepts calls (the port chosen
+// when the file says port 0), and stops gracefully on SIGINT or SIGTERM:
+// calls in flight may finish within the file's shutdown_grace.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "handler.h"
+#include "vireo/core/server.h"
+#include "vireo/core/server_options.h"
+
+int main(int argc, char** argv) {
+  const std::string config = argc > 1 ? argv[1] : "config.yaml";
+  absl::StatusOr<vireo::ServerOptions> options = vireo::ServerOptions::FromYamlFile(config);
+  if (!options.ok()) {
+    std::fprintf(stderr, "@NAME@_server: %s\n", options.status().ToString().c_str());
+    return 1;
+  }
+
+  // Blocked here, before the server starts its threads, so that every
+  // thread inherits the mask and only sigwait() below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+@HANDLERS@  vireo::Server server(*options);
+@ADD@  if (absl::Status status = server.Start(); !status.ok()) {
+    std::fprintf(stderr, "@NAME@_server: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  std::printf("listening on %s\n", server.address().ToString().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  while (sigwait(&stop_signals, &signal_number) != 0) {
+  }
+  std::printf("%s, stopping\n", strsignal(signal_number));
+  std::fflush(stdout);
+  server.Stop();
+  return 0;
+}
+)tpl";
+
+constexpr char kClientMain[] =
+    R"tpl(// @NAME@_client: calls @WHAT@ once, with default arguments, on a
+// @NAME@_server and prints the reply or the error.
+//
+// Usage:
+//   @NAME@_client [HOST:PORT]      (default 127.0.0.1:8888, config.yaml's)
+//
+// Exits 0 when the call succeeds, 1 when it fails.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+@INCLUDES@
+int main(int argc, char** argv) {
+  const std::string target = argc > 1 ? argv[1] : "127.0.0.1:8888";
+  vireo::ClientOptions options;
+  // Names the service in each call's header: the server hosts several
+  // services, and a method may belong to more than one.
+  options.service = @SERVICE@;
+  options.targets = {target};
+  vireo::Client client(options);
+  @CLIENT@ stub(&client);
+
+@CALL@}
+)tpl";
+
 // ---- The project's names ----
 
 struct Project {
@@ -306,32 +437,7 @@ std::string HandlerHeader(const Project& pr) {
     }
     classes += "};\n";
   }
-  return Fill(R"cc(// The handlers of the services of @IDL@: one class per service, each
-                   // method failing with UNIMPLEMENTED until it is written.
-                   //
-                   // Replace a method's body with the real work. Its blocking form (the one
-                   // here) runs on a loop thread of the server, or on a worker thread when
-                   // config.yaml sets worker_threads: override co_<method> instead (returning
-                   // vireo::Task<R>) for work that awaits other calls. To answer with an
-                   // exception the IDL declares, throw it.
-                   //
-                   // Thread rules: the server runs methods on several threads at once; the
-                   // objects must be thread safe.
-#ifndef @GUARD @
-#define @GUARD @
-
-                   @INCLUDES @ namespace @NS @{
-
-                       // Fails the running call with `status`. The server answers a
-                       // TApplicationException INTERNAL_ERROR "<CODE>: <message>"; a Vireo client
-                       // reads it back as `status` (its code and message), other Thrift clients
-                       // see the text.
-                       [[noreturn]] void FailCall(const absl::Status& status);
-                   @CLASSES @
-                   }  // namespace @NS@
-
-#endif  // @GUARD@
-              )cc",
+  return Fill(kHandlerHeader,
               {{"@IDL@", pr.idl_file},
                {"@GUARD@", pr.guard},
                {"@INCLUDES@", Includes({pr.program->name + "_rpc.h", "absl/status/status.h"})},
@@ -361,24 +467,7 @@ std::string HandlerSource(const Project& pr) {
       methods += "}\n";
     }
   }
-  return Fill(
-      R"cc(#include "handler.h"
-
-#include <stdexcept>
-#include <string>
-
-           namespace @NS @{
-
-               void FailCall(const absl::Status& status){
-                   // The server answers an exception escaping a handler with its what(), and
-                   // a Vireo client reads a leading "<CODE>: " as the status code.
-                   throw std::runtime_error(absl::StatusCodeToString(status.code()) + ": " +
-                                            std::string(status.message()));
-           }
-           @METHODS @
-           }  // namespace @NS@
-      )cc",
-      {{"@NS@", pr.ns}, {"@METHODS@", methods}});
+  return Fill(kHandlerSource, {{"@NS@", pr.ns}, {"@METHODS@", methods}});
 }
 
 // ---- main.cc ----
@@ -396,66 +485,11 @@ std::string ServerMain(const Project& pr) {
     add += "  server.AddService(&" + var + ");\n";
     names.push_back(s->name);
   }
-  return Fill(R"cc(// @NAME@_server: serves @SERVICES@ (@IDL@) with the options of a
-                   // YAML file.
-                   //
-                   // Usage:
-                   //   @NAME@_server [config.yaml]
-                   //
-                   // Prints "listening on HOST:PORT" once it accepts calls (the port chosen
-                   // when the file says port 0), and stops gracefully on SIGINT or SIGTERM:
-                   // calls in flight may finish within the file's shutdown_grace.
-#include <pthread.h>
-#include <signal.h>
-
-#include <cstdio>
-#include <cstring>
-#include <string>
-
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-#include "handler.h"
-#include "vireo/core/server.h"
-#include "vireo/core/server_options.h"
-
-                   int main(int argc, char** argv) {
-                     const std::string config = argc > 1 ? argv[1] : "config.yaml";
-                     absl::StatusOr<vireo::ServerOptions> options = vireo::ServerOptions::FromYamlFile(config);
-                     if (!options.ok()) {
-                       std::fprintf(stderr, "@NAME@_server: %s\n", options.status().ToString().c_str());
-                       return 1;
-                     }
-
-                     // Blocked here, before the server starts its threads, so that every
-                     // thread inherits the mask and only sigwait() below receives them.
-                     sigset_t stop_signals;
-                     sigemptyset(&stop_signals);
-                     sigaddset(&stop_signals, SIGINT);
-                     sigaddset(&stop_signals, SIGTERM);
-                     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-                     @HANDLERS @vireo::Server server(*options);
-                     @ADD @ if (absl::Status status = server.Start(); !status.ok()) {
-                       std::fprintf(stderr, "@NAME@_server: %s\n", status.ToString().c_str());
-                       return 1;
-                     }
-                     std::printf("listening on %s\n", server.address().ToString().c_str());
-                     std::fflush(stdout);
-
-                     int signal_number = 0;
-                     while (sigwait(&stop_signals, &signal_number) != 0) {
-                     }
-                     std::printf("%s, stopping\n", strsignal(signal_number));
-                     std::fflush(stdout);
-                     server.Stop();
-                     return 0;
-                   }
-              )cc",
-              {{"@NAME@", pr.name},
-               {"@SERVICES@", absl::StrJoin(names, ", ")},
-               {"@IDL@", pr.idl_file},
-               {"@HANDLERS@", handlers},
-               {"@ADD@", add}});
+  return Fill(kServerMain, {{"@NAME@", pr.name},
+                            {"@SERVICES@", absl::StrJoin(names, ", ")},
+                            {"@IDL@", pr.idl_file},
+                            {"@HANDLERS@", handlers},
+                            {"@ADD@", add}});
 }
 
 // ---- client.cc ----
@@ -553,30 +587,7 @@ std::string ClientMain(const Project& pr) {
     }
     call += "  return 0;\n";
   }
-  return Fill(R"cc(// @NAME@_client: calls @WHAT@ once, with default arguments, on a
-                   // @NAME@_server and prints the reply or the error.
-                   //
-                   // Usage:
-                   //   @NAME@_client [HOST:PORT]      (default 127.0.0.1:8888, config.yaml's)
-                   //
-                   // Exits 0 when the call succeeds, 1 when it fails.
-#include <cstdio>
-#include <iostream>
-#include <string>
-
-                   @INCLUDES @ int main(int argc, char** argv) {
-                     const std::string target = argc > 1 ? argv[1] : "127.0.0.1:8888";
-                     vireo::ClientOptions options;
-                     // Names the service in each call's header: the server hosts several
-                     // services, and a method may belong to more than one.
-                     options.service = @SERVICE @;
-                     options.targets = {target};
-                     vireo::Client client(options);
-                     @CLIENT @stub(&client);
-
-                     @CALL @
-                   }
-              )cc",
+  return Fill(kClientMain,
               {{"@NAME@", pr.name},
                {"@WHAT@", what},
                {"@INCLUDES@", Includes({pr.program->name + "_rpc.h", "absl/status/status.h",
@@ -738,8 +749,8 @@ absl::Status WriteScaffold(const std::vector<ScaffoldFile>& files, const std::st
     }
     if (!existing.empty()) {
       return absl::AlreadyExistsError(
-          absl::StrCat("already exists: ", absl::StrJoin(existing, ", "),
-                       "; nothing written (--force overwrites)"));
+          absl::StrCat("nothing written: ", existing.size() == 1 ? "a file exists" : "files exist",
+                       " already (--force overwrites):\n  ", absl::StrJoin(existing, "\n  ")));
     }
   }
   for (const ScaffoldFile& f : files) {

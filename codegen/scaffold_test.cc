@@ -75,6 +75,15 @@ TEST(Scaffold, WritesTheProjectFilesAndCopiesTheIncludedIdl) {
   EXPECT_THAT(cmake, HasSubstr("FILES multi.thrift\n        shared.thrift)"));
   EXPECT_THAT(cmake, HasSubstr("add_executable(multi_server main.cc handler.cc)"));
   EXPECT_THAT(cmake, HasSubstr("add_executable(multi_client client.cc)"));
+  // The templates as written (a formatter once reflowed them as code).
+  EXPECT_THAT(Content(files, "handler.h"),
+              HasSubstr("\n#ifndef MULTI_SERVER_HANDLER_H_\n#define MULTI_SERVER_HANDLER_H_\n\n"
+                        "#include \"absl/status/status.h\"\n#include \"multi_rpc.h\"\n\n"
+                        "namespace multi_server {\n"));
+  EXPECT_THAT(Content(files, "main.cc"),
+              HasSubstr("\nint main(int argc, char** argv) {\n  const std::string config = "));
+  EXPECT_THAT(Content(files, "client.cc"),
+              HasSubstr("\nint main(int argc, char** argv) {\n  const std::string target = "));
 }
 
 TEST(Scaffold, StubsEveryMethodOfEveryServiceInheritedOnesToo) {
