@@ -22,7 +22,12 @@ MethodInfo InfoOf(const MethodSchema& m) {
 }
 
 // Decodes a reply for `m`; keeps the schema alive while calls are in flight.
+// User-declared constructor: GCC 12 destroys an aggregate temporary made
+// inside a co_await operand twice.
 struct ReplyDecoder {
+  ReplyDecoder(std::shared_ptr<const Schema> s, const MethodSchema* m, const JsonOptions& j)
+      : schema(std::move(s)), method(m), json(j) {}
+
   std::shared_ptr<const Schema> schema;
   const MethodSchema* method;
   JsonOptions json;
@@ -92,7 +97,7 @@ absl::StatusOr<GenericReply> GenericClient::Call(std::string_view method,
   return internal::CallBlocking<absl::StatusOr<GenericReply>>(
       *client_, InfoOf(**m),
       [&body](codec::ProtocolId, transport::LinkBuffer& out) { out.Append(std::move(body)); },
-      options, ReplyDecoder{schema_, *m, json_});
+      options, ReplyDecoder(schema_, *m, json_));
 }
 
 void GenericClient::Call(std::string_view method, std::string_view json_args,
@@ -109,7 +114,7 @@ void GenericClient::Call(std::string_view method, std::string_view json_args,
   internal::CallAsync<absl::StatusOr<GenericReply>>(
       *client_, InfoOf(**m),
       [&body](codec::ProtocolId, transport::LinkBuffer& out) { out.Append(std::move(body)); },
-      options, ReplyDecoder{schema_, *m, json_}, std::move(done));
+      options, ReplyDecoder(schema_, *m, json_), std::move(done));
 }
 
 Task<absl::StatusOr<GenericReply>> GenericClient::CoCall(std::string method,
@@ -123,9 +128,9 @@ Task<absl::StatusOr<GenericReply>> GenericClient::CoCall(std::string method,
       !s.ok()) {
     co_return s;
   }
+  ReplyDecoder decoder(schema_, *m, json_);
   co_return co_await internal::CallCoroutine<absl::StatusOr<GenericReply>>(
-      *client_, InfoOf(**m), std::move(body), std::move(options),
-      ReplyDecoder{schema_, *m, json_});
+      *client_, InfoOf(**m), std::move(body), std::move(options), std::move(decoder));
 }
 
 absl::Status ExceptionStatus(const GenericReply& reply) {
