@@ -31,6 +31,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -300,7 +301,8 @@ int ExitCodeFor(const absl::Status& status) {
 }
 
 int Fail(int code, absl::string_view message) {
-  std::cerr << "vireo-call: " << message << "\n";
+  // The IDL front end's diagnostics end in a newline of their own.
+  std::cerr << "vireo-call: " << absl::StripTrailingAsciiWhitespace(message) << "\n";
   return code;
 }
 
