@@ -2,9 +2,11 @@
 
 #include <simdjson.h>
 
+#include <stdexcept>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "vireo/core/biz_status.h"
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/core/internal/client_inl.h"
 
@@ -46,6 +48,15 @@ struct ReplyDecoder {
     return out;
   }
 };
+
+// Fails the call being served as a typed handler's exception does: the
+// server answers INTERNAL_ERROR "<CODE>: <message>", which a Vireo client
+// turns back into the code. (An invoker's own returned error means "the
+// arguments did not decode", answered PROTOCOL_ERROR.)
+[[noreturn]] void FailCall(const absl::Status& status) {
+  throw std::runtime_error(
+      Cat(absl::StatusCodeToString(status.code()), ": ", status.message()));
+}
 
 }  // namespace
 
@@ -200,12 +211,15 @@ Task<absl::Status> GenericService::Invoke(Service& service, ServerCall& call) {
   } else {
     reply = self.handler_(call.context(), *m, args);
   }
-  if (!reply.ok()) co_return reply.status();
+  if (!reply.ok()) {
+    if (GetBizStatus(reply.status()).has_value()) co_return reply.status();
+    FailCall(reply.status());
+  }
   if (m->oneway) co_return absl::OkStatus();
   transport::LinkBuffer result;  // a failed encoding leaves no partial reply
   if (s = EncodeResult(*m, *reply, call.protocol(), result, self.json_); !s.ok()) {
-    co_return absl::InternalError(Cat("the handler's reply to ", m->service, ".", m->name,
-                                               " does not fit the IDL: ", s.message()));
+    FailCall(absl::InternalError(Cat("the handler's reply to ", m->service, ".", m->name,
+                                     " does not fit the IDL: ", s.message())));
   }
   call.reply_body().Append(std::move(result));
   call.MarkReplied();

@@ -98,8 +98,13 @@ absl::Status ExceptionStatus(const GenericReply& reply);
 
 // A JSON handler: the call's context, the method, its arguments as one JSON
 // object (keys are the IDL argument names). Returns the reply (a value, or
-// a declared exception by its type name) or an error, which the server
-// sends as a TApplicationException as it does for typed handlers.
+// a declared exception by its type name) or an error. The server answers an
+// error as it answers an exception a typed handler throws: a
+// TApplicationException INTERNAL_ERROR "<CODE>: <message>", which a Vireo
+// client turns back into the code; a biz status (BizStatusToStatus,
+// core/biz_status.h) travels as a biz status. A reply that does not fit the
+// IDL is answered INTERNAL_ERROR "INTERNAL: ... does not fit the IDL: ...".
+// A JSON argument that does not decode is answered PROTOCOL_ERROR.
 using JsonHandler = std::function<absl::StatusOr<GenericReply>(
     CallContext& ctx, const MethodSchema& method, std::string_view json_args)>;
 // The coroutine form, for handlers that call other services.

@@ -219,12 +219,12 @@ TEST_P(GenericRpc, TypedClientCallsAGenericServer) {
 
 TEST_P(GenericRpc, GenericClientCallsACoroutineGenericServer) {
   std::atomic<int> calls{0};
-  CoJsonHandler handler = [&calls](CallContext& ctx, const MethodSchema& method,
-                                   std::string args) -> Task<absl::StatusOr<GenericReply>> {
-    ++calls;
-    co_return GenericReply{
-        "\"" + std::string(ctx.method()) + " " + method.name + " " + args.substr(0, 40) + "\"",
-        ""};
+  std::string seen_args;  // written by the one call, read after it
+  CoJsonHandler handler = [&calls, &seen_args](
+                              CallContext& ctx, const MethodSchema& method,
+                              std::string args) -> Task<absl::StatusOr<GenericReply>> {
+    if (++calls == 1) seen_args = args;
+    co_return GenericReply{"\"" + std::string(ctx.method()) + " " + method.name + "\"", ""};
   };
   auto service = GenericService::Create(LoadSchema(), "Store", std::move(handler));
   ASSERT_TRUE(service.ok()) << service.status();
@@ -232,8 +232,14 @@ TEST_P(GenericRpc, GenericClientCallsACoroutineGenericServer) {
   GenericClient client(LoadSchema(), std::make_shared<Client>(OptionsFor(GetParam(), server->port())));
   absl::StatusOr<GenericReply> r = client.Call("ping", R"({"text": "a\"b"})");
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->json, R"("ping ping {\"text\":\"a\\\"b\"}")");
+  EXPECT_EQ(r->json, R"("ping ping")");
   EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(seen_args, R"({"text":"a\"b"})");
+
+  // A reply that is not JSON is the handler's fault, answered as INTERNAL.
+  r = client.Call("get", R"({"id": 1})");  // "get ping" is not a JSON object for Item
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInternal) << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("does not fit the IDL"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
