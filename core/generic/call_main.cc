@@ -10,9 +10,10 @@
 //   2  usage: bad flags, an IDL that does not load, an unknown service or
 //      method, a request that is not JSON or does not fit the IDL --
 //      anything found before a byte is sent
-//   3  no answer: the connection failed or closed, or the timeout passed
-//   4  the server answered with an error (a TApplicationException) or with
-//      a reply that cannot be read
+//   3  no usable answer: the connection failed or closed, the timeout
+//      passed, or what came back is not the method's reply
+//   4  the server answered with an error: a TApplicationException, or a
+//      status a Vireo server carried back in one
 //   5  the method raised an exception declared in the IDL; stdout has
 //      {"exception": "<Type>", "value": {...}}
 #include <unistd.h>
@@ -84,9 +85,10 @@ constexpr char kUsage[] =
     "  --list              print the services, methods and argument types, and exit\n"
     "  -h, --help          print this text and exit\n"
     "\n"
-    "exit codes: 0 ok; 2 usage error (found before sending); 3 connection or\n"
-    "timeout; 4 error from the server (TApplicationException); 5 the method\n"
-    "raised a declared IDL exception (printed as {\"exception\": Type, \"value\": ...})\n";
+    "exit codes: 0 ok; 2 usage error (found before sending); 3 connection,\n"
+    "timeout or a reply that is not the method's; 4 error from the server\n"
+    "(TApplicationException); 5 the method raised a declared IDL exception\n"
+    "(printed as {\"exception\": Type, \"value\": ...})\n";
 
 // What the command line asks for.
 struct CallArgs {
@@ -288,14 +290,20 @@ std::string ExceptionJson(const GenericReply& reply, bool pretty) {
 int ExitCodeFor(const absl::Status& status) {
   // The server's TApplicationException, LOADSHEDDING (UNAVAILABLE) included.
   if (absl::StrContains(status.message(), "TApplicationException")) return kExitServerError;
+  // A reply that came but is not the method's result as the IDL describes
+  // it (GenericClient's decode error).
+  if (absl::StrContains(status.message(), ": bad reply: ")) return kExitTransport;
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
     case absl::StatusCode::kCancelled:
     case absl::StatusCode::kAborted:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kInternal:  // a reply frame that is not Thrift
       return kExitTransport;
     default:
-      // INTERNAL and the codes a Vireo server's handler status carries back.
+      // The codes a Vireo server carries back in INTERNAL_ERROR "<CODE>: ..."
+      // (a handler's or middleware's status), biz status (UNKNOWN).
       return kExitServerError;
   }
 }

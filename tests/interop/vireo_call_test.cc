@@ -23,7 +23,9 @@
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -171,7 +173,8 @@ std::string Squeeze(std::string_view json) {
 
 // The generated Store answering as rpc_interop.thrift describes, except
 // recorded(), which returns the call's request metadata as "key=value"
-// strings: what `--meta` sent, as the server saw it.
+// strings (what `--meta` sent, as the server saw it), and mixed(), which
+// fails.
 class StoreService : public ::interop::StoreHandler {
  public:
   Item echo(CallContext& /*ctx*/, const Item& item) override { return item; }
@@ -195,11 +198,13 @@ class StoreService : public ::interop::StoreHandler {
     return out;
   }
 
+  // Fails: with a status the server carries back by its code when `str`
+  // is a code's name ("PERMISSION_DENIED"), else as a plain handler error.
   std::string mixed(CallContext& /*ctx*/, bool /*flag*/, int8_t /*b*/, int16_t /*s*/, int32_t /*i*/,
-                    int64_t /*l*/, double /*d*/, const std::string& /*str*/,
+                    int64_t /*l*/, double /*d*/, const std::string& str,
                     const std::vector<int32_t>& /*nums*/, Color /*color*/,
                     const Point& /*point*/) override {
-    return "";
+    throw std::runtime_error(str.empty() ? "boom" : absl::StrCat(str, ": not for you"));
   }
 };
 
@@ -538,6 +543,56 @@ TEST(VireoCall, SilentServerExitsThreeAtTheTimeout) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->exit_code, 3) << testing::PrintToString(*r);
   EXPECT_TRUE(absl::StrContains(r->err, "DEADLINE_EXCEEDED")) << r->err;
+}
+
+TEST(VireoCall, HandlerFailureExitsFour) {
+  VireoServer server;
+  ASSERT_TRUE(server.Start().ok());
+  const std::string target = absl::StrCat("127.0.0.1:", server.port());
+  // A status carried back by its code (no TApplicationException named).
+  absl::StatusOr<CallResult> r = RunVireoCall({"--idl", VIREO_CALL_IDL, "--timeout=30s", target,
+                                               "Store.mixed", R"({"text": "PERMISSION_DENIED"})"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->exit_code, 4) << testing::PrintToString(*r);
+  EXPECT_TRUE(absl::StrContains(r->err, "PERMISSION_DENIED: ")) << r->err;
+  EXPECT_TRUE(absl::StrContains(r->err, "not for you")) << r->err;
+
+  r = RunVireoCall({"--idl", VIREO_CALL_IDL, "--timeout=30s", target, "Store.mixed"});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->exit_code, 4) << testing::PrintToString(*r);
+  EXPECT_TRUE(absl::StrContains(r->err, "TApplicationException INTERNAL_ERROR")) << r->err;
+  EXPECT_TRUE(absl::StrContains(r->err, "boom")) << r->err;
+}
+
+TEST(VireoCall, ReplyThatIsNotThriftExitsThree) {
+  // Answers the first connection as an HTTP server would, and closes it.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  std::thread http([fd] {
+    const int conn = ::accept(fd, nullptr, nullptr);
+    if (conn < 0) return;
+    char buf[256];
+    (void)::recv(conn, buf, sizeof(buf), 0);
+    constexpr char kAnswer[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+    (void)::send(conn, kAnswer, sizeof(kAnswer) - 1, MSG_NOSIGNAL);
+    ::close(conn);
+  });
+  absl::StatusOr<CallResult> r =
+      RunVireoCall({"--idl", VIREO_CALL_IDL, "--framing", "framed", "--timeout", "30s",
+                    absl::StrCat("127.0.0.1:", ntohs(addr.sin_port)), "Store.ping"});
+  ::shutdown(fd, SHUT_RDWR);  // wakes the accept if the call never connected
+  http.join();
+  ::close(fd);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->exit_code, 3) << testing::PrintToString(*r);
+  EXPECT_FALSE(r->err.empty());
 }
 
 TEST(VireoCall, ListNamesServicesMethodsAndTypes) {
