@@ -49,6 +49,10 @@
 #include "vireo/codec/thrift_types.h"
 #include "vireo/codec/ttheader.h"
 #include "vireo/transport/link_buffer.h"
+#if VIREO_FUZZ_GENERIC
+#include "vireo/core/generic/json_codec.h"
+#include "vireo/core/generic/schema.h"
+#endif
 
 namespace vireo::fuzz {
 namespace {
@@ -398,6 +402,34 @@ void WriteComplexSeeds(SeedDir& dir, ProtocolId p) {
   for (const auto& [name, c] : Fixtures()) dir.Write(name, EncodeStruct(c, p));
 }
 
+#if VIREO_FUZZ_GENERIC
+// generic_json_fuzzer: a mode byte (bit 0: Compact, bit 1: Thrift bytes
+// in), then each fixture as JSON (written by the generic codec) and as
+// Binary and Compact bytes.
+void WriteGenericSeeds(SeedDir& dir) {
+  auto schema = vireo::generic::Schema::Load({VIREO_BENCH_IDL_DIR "/complex.thrift"});
+  if (!schema.ok()) {
+    std::cerr << "vireo_fuzz_seeds: " << schema.status() << "\n";
+    std::exit(1);
+  }
+  const vireo::generic::StructType* complex = (*schema)->FindStruct("Complex");
+  for (const auto& [name, c] : Fixtures()) {
+    for (ProtocolId p : {ProtocolId::kBinary, ProtocolId::kCompact}) {
+      const char proto = p == ProtocolId::kCompact ? 1 : 0;
+      const std::string bytes = EncodeStruct(c, p);
+      dir.Write(name + (proto ? "_compact" : "_binary"), std::string(1, char(proto | 2)) + bytes);
+      LinkBuffer in;
+      in.Write(bytes);
+      in.Flush();
+      std::string json;
+      if (vireo::generic::ThriftToJson(*complex, in, p, &json, {}).ok()) {
+        dir.Write(name + (proto ? "_json_compact" : "_json_binary"), std::string(1, proto) + json);
+      }
+    }
+  }
+}
+#endif
+
 // ---- IDL files ----
 
 std::string ReadFile(const fs::path& path) {
@@ -462,6 +494,10 @@ int main(int argc, char** argv) {
   WriteComplexSeeds(complex_binary, ProtocolId::kBinary);
   SeedDir complex_compact(out, "complex_compact_fuzzer");
   WriteComplexSeeds(complex_compact, ProtocolId::kCompact);
+#if VIREO_FUZZ_GENERIC
+  SeedDir generic(out, "generic_json_fuzzer");
+  WriteGenericSeeds(generic);
+#endif
   SeedDir idl(out, "idl_parser_fuzzer");
   if (argc == 3) WriteIdlSeeds(idl, argv[2]);
   std::cout << "vireo_fuzz_seeds: wrote " << frame.count() << " frame, " << binary_skip.count()

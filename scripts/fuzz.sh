@@ -20,7 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
 
 targets=(frame_fuzzer binary_skip_fuzzer compact_skip_fuzzer complex_binary_fuzzer
-         complex_compact_fuzzer idl_parser_fuzzer)
+         complex_compact_fuzzer idl_parser_fuzzer generic_json_fuzzer)
 # The largest input (-max_len) of every target: room for the biggest seed
 # (a Complex just over the 8 KiB contiguous-encode limit) and for values
 # past the 8 KiB block and 4 KiB slice sizes.

@@ -185,6 +185,7 @@ absl::Status DoubleFromText(std::string_view text, double* out) {
     return absl::InvalidArgumentError(
         Cat("expected double, got \"", text.substr(0, 64), "\""));
   }
+  if (std::isnan(*out)) *out = std::numeric_limits<double>::quiet_NaN();  // one NaN
   return absl::OkStatus();
 }
 
@@ -641,6 +642,8 @@ void AppendDouble(std::string* out, double v, bool quoted) {
     out->append("\"NaN\"");
   } else if (std::isinf(v)) {
     out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+  } else if (v == 0 && std::signbit(v)) {
+    out->append(quoted ? "\"-0.0\"" : "-0.0");  // "-0" would read back as the integer 0
   } else {
     char buf[32];
     const auto r = std::to_chars(buf, buf + sizeof(buf), v);
@@ -713,6 +716,11 @@ class Decoder {
         continue;
       }
       if (!seen.empty()) seen[static_cast<size_t>(f - st.fields.data())] = true;
+      if (st.is_union && !first) {
+        return trail_.Add(
+            absl::InvalidArgumentError(Cat("union ", st.name, " has more than one field set")),
+            f->name);
+      }
       if (!first) out_->push_back(',');
       first = false;
       AppendQuoted(out_, f->name);
