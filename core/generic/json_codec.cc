@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -645,8 +646,16 @@ void AppendDouble(std::string* out, double v, bool quoted) {
   } else if (v == 0 && std::signbit(v)) {
     out->append(quoted ? "\"-0.0\"" : "-0.0");  // "-0" would read back as the integer 0
   } else {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+    char buf[40];
+    auto r = std::to_chars(buf, buf + sizeof(buf) - 2, v);
+    // An integral double past 15 digits prints as bare digits, which a
+    // reader takes for an integer too large for 64 bits: mark it a double.
+    if (r.ptr - buf > 15 && std::find_if(buf, r.ptr, [](char c) {
+                              return c == '.' || c == 'e';
+                            }) == r.ptr) {
+      *r.ptr++ = '.';
+      *r.ptr++ = '0';
+    }
     if (quoted) out->push_back('"');
     out->append(buf, static_cast<size_t>(r.ptr - buf));
     if (quoted) out->push_back('"');
