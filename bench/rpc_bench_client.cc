@@ -22,7 +22,7 @@
 //       [--loops=1] [--targets=host:port,...] [--lb=NAME] [--weights=1,2,...]
 //       [--retries=N] [--backup_delay_ms=M] [--breaker] [--idempotent]
 //       [--retry_budget=R]
-//       [--timeline_ms=T] [--metrics=true|false]
+//       [--timeline_ms=T] [--metrics=true|false] [--generic=IDL_PATH]
 //   vireo_rpc_bench_client --port=N --idle_conns=10000 [--hold=10]
 //
 // --targets also takes one URI: etcd://host:port[,host:port]/NAME
@@ -40,6 +40,13 @@
 // one), the breakers with their defaults. --timeline_ms prints
 // {"t_ms":...,"per_target":{...},"errors":N,...} lines to stderr as the
 // run goes, for scenarios that change the servers mid-run.
+//
+// --generic=IDL_PATH (when built with vireo_generic) makes the same calls
+// through generic::GenericClient instead of the generated client: the
+// arguments are the JSON {"req":{"action":"echo","msg":"<payload>"}}, built
+// once per caller and encoded on every call, and each reply is decoded to
+// JSON and checked against the request's `req` object. The JSON line then
+// says "generic":true.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -70,6 +77,9 @@
 #include "vireo/codec/serialize.h"
 #include "vireo/core/client.h"
 #include "vireo/transport/link_buffer.h"
+#ifdef VIREO_BENCH_GENERIC
+#include "vireo/core/generic/generic.h"
+#endif
 
 ABSL_FLAG(std::string, mode, "mux", "pool or mux.");
 ABSL_FLAG(std::string, framing, "framed", "framed, theader, ttheader or buffered.");
@@ -99,6 +109,9 @@ ABSL_FLAG(int64_t, timeline_ms, 0,
 ABSL_FLAG(bool, metrics, true,
           "Record per-method call metrics (ClientOptions::metrics; --metrics=false: off).");
 ABSL_FLAG(double, hold, 10, "--idle_conns: seconds to keep the connections open.");
+ABSL_FLAG(std::string, generic, "",
+          "IDL_PATH: call EchoService.echo through a GenericClient with JSON arguments, the "
+          "service read from this IDL file (echo.thrift). Default: the generated client.");
 
 namespace {
 
@@ -186,6 +199,49 @@ class Caller {
   bool reported_ = false;
 };
 
+#ifdef VIREO_BENCH_GENERIC
+// A caller of the generic client: JSON arguments built once, the JSON reply
+// checked against the request's `req` object (the decoder writes JSON on
+// one line, as the arguments are written here).
+class GenericCaller {
+ public:
+  GenericCaller(vireo::generic::GenericClient& client, LoadRun& run, Tally& tally, int slot)
+      : client_(client), run_(run), tally_(tally), slot_(slot) {
+    // MakePayload writes letters only: nothing to escape.
+    expected_reply_ = R"({"action":"echo","msg":")" +
+                      vireo::bench::MakePayload(run.config().payload, slot) + R"("})";
+    args_ = R"({"req":)" + expected_reply_ + "}";
+  }
+
+  void Next() {
+    const int64_t start = vireo::bench::NowNs();
+    client_.Call("echo", args_, options_,
+                 [this, start](absl::StatusOr<vireo::generic::GenericReply> reply) {
+                   const bool ok = reply.ok() && reply->exception.empty() &&
+                                   reply->json == expected_reply_;
+                   if (!reply.ok()) tally_.Failed(reply.status().code());
+                   if (!ok && !reported_) {
+                     reported_ = true;
+                     std::fprintf(stderr, "vireo_rpc_bench_client: caller %d: %s\n", slot_,
+                                  reply.ok() ? ("unexpected reply " + reply->json).c_str()
+                                             : reply.status().ToString().c_str());
+                   }
+                   if (run_.Finish(slot_, start, ok)) Next();
+                 });
+  }
+
+ private:
+  vireo::generic::GenericClient& client_;
+  LoadRun& run_;
+  Tally& tally_;
+  const int slot_;
+  const vireo::CallOptions options_;
+  std::string args_;
+  std::string expected_reply_;
+  bool reported_ = false;
+};
+#endif  // VIREO_BENCH_GENERIC
+
 int RunLoad() {
   LoadConfig config = vireo::bench::LoadConfigFromFlags(absl::GetFlag(FLAGS_targets).empty());
   const std::string mode = absl::GetFlag(FLAGS_mode);
@@ -239,7 +295,8 @@ int RunLoad() {
   options->limits.max_frame_size = 256u << 20;
   options->limits.max_string_size = 256u << 20;
 
-  vireo::Client transport(*options);
+  auto shared_transport = std::make_shared<vireo::Client>(*options);
+  vireo::Client& transport = *shared_transport;
   Tally tally;
   if (!targets.empty() || absl::GetFlag(FLAGS_timeline_ms) > 0) {
     // Which target answered: the peer the client picked, seen after the call.
@@ -253,7 +310,28 @@ int RunLoad() {
   bench::EchoServiceClient client(&transport);
   LoadRun run(config);
   std::vector<std::unique_ptr<Caller>> callers;
-  for (int slot = 0; slot < config.concurrency; ++slot) {
+  const std::string generic_idl = absl::GetFlag(FLAGS_generic);
+#ifdef VIREO_BENCH_GENERIC
+  std::unique_ptr<vireo::generic::GenericClient> generic_client;
+  std::vector<std::unique_ptr<GenericCaller>> generic_callers;
+  if (!generic_idl.empty()) {
+    absl::StatusOr<std::shared_ptr<const vireo::generic::Schema>> schema =
+        vireo::generic::Schema::Load({generic_idl});
+    if (!schema.ok()) Die("--generic=" + generic_idl + ": " + schema.status().ToString());
+    generic_client =
+        std::make_unique<vireo::generic::GenericClient>(*schema, shared_transport);
+    if (absl::Status s = generic_client->Resolve("echo").status(); !s.ok()) {
+      Die("--generic=" + generic_idl + ": " + s.ToString());
+    }
+    for (int slot = 0; slot < config.concurrency; ++slot) {
+      generic_callers.push_back(
+          std::make_unique<GenericCaller>(*generic_client, run, tally, slot));
+    }
+  }
+#else
+  if (!generic_idl.empty()) Die("--generic: built without vireo_generic (simdjson not found)");
+#endif
+  for (int slot = 0; slot < config.concurrency && generic_idl.empty(); ++slot) {
     callers.push_back(std::make_unique<Caller>(client, run, tally, slot));
   }
   auto counters = [&transport] {
@@ -266,6 +344,9 @@ int RunLoad() {
   };
   run.Start();
   for (auto& caller : callers) caller->Next();
+#ifdef VIREO_BENCH_GENERIC
+  for (auto& caller : generic_callers) caller->Next();
+#endif
   // The timeline: a line per period until the run is over.
   std::atomic<bool> over{false};
   std::thread timeline;
@@ -287,8 +368,10 @@ int RunLoad() {
   const bool finished = run.Wait();
   over.store(true);
   if (timeline.joinable()) timeline.join();
-  std::printf("%s\n",
-              tally.AddTo(run.Json("vireo", mode), !targets.empty(), counters()).c_str());
+  const std::string generic_field = generic_idl.empty() ? "" : ",\"generic\":true";
+  std::printf("%s\n", tally.AddTo(run.Json("vireo", mode), !targets.empty(),
+                                  counters() + generic_field)
+                           .c_str());
   std::fflush(stdout);
   if (!finished) {
     std::fprintf(stderr, "vireo_rpc_bench_client: calls still in flight after the run\n");

@@ -8,6 +8,7 @@
 // Usage:
 //   vireo_rpc_bench_server --port=N [--loops=1] [--workers=0]
 //       [--qps_limit=0] [--max_in_flight=0] [--delay_us=0] [--fail_ratio=0] [--metrics=true|false]
+//       [--generic=IDL_PATH]
 //       [--registry=etcd://host:port[,host:port] [--service=NAME]
 //        [--registry_ttl=60s] [--registry_host=HOST]]
 //
@@ -20,6 +21,15 @@
 // timer when handlers run inline (the loop keeps serving), by sleeping
 // when they run on workers. --fail_ratio makes that share of the calls
 // fail (the handler throws: the client sees INTERNAL), spread evenly.
+//
+// --generic=IDL_PATH (when built with vireo_generic) serves EchoService
+// from that IDL with a generic::GenericService instead of the generated
+// service: the server decodes each call's arguments to JSON
+// ({"req":{"action":...,"msg":...}}), the handler answers with the `req`
+// object as the reply, sliced out of the arguments' text without parsing
+// it (Request and Response have the same fields), as a gateway that
+// forwards JSON would, and the server encodes that JSON as the Response.
+// Not with --delay_us or --fail_ratio.
 #include <signal.h>
 
 #include <algorithm>
@@ -30,6 +40,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -42,6 +53,9 @@
 #include "vireo/core/server.h"
 #include "vireo/core/task.h"
 #include "vireo/transport/event_loop.h"
+#ifdef VIREO_BENCH_GENERIC
+#include "vireo/core/generic/generic.h"
+#endif
 
 ABSL_FLAG(int, port, 0, "TCP port; 0 lets the kernel choose.");
 ABSL_FLAG(int, loops, 1, "Event loops (threads).");
@@ -54,6 +68,9 @@ ABSL_FLAG(bool, metrics, true,
           "Record per-method call metrics (ServerOptions::metrics; --metrics=false: off).");
 ABSL_FLAG(int64_t, delay_us, 0, "Each call waits this long before it answers.");
 ABSL_FLAG(double, fail_ratio, 0, "This share of the calls fails (INTERNAL), spread evenly.");
+ABSL_FLAG(std::string, generic, "",
+          "IDL_PATH: serve EchoService from this IDL file (echo.thrift) with a generic JSON "
+          "handler that echoes the request. Default: the generated service.");
 ABSL_FLAG(std::string, registry, "",
           "etcd://host:port[,host:port][?prefix=P]: register in etcd (Kitex's layout).");
 ABSL_FLAG(std::string, service, "",
@@ -101,6 +118,32 @@ class SlowOrFailingEchoHandler : public EchoHandler {
   std::atomic<uint64_t> calls_{0};
 };
 
+#ifdef VIREO_BENCH_GENERIC
+// EchoService served from its IDL: the reply is the `req` argument's JSON,
+// sliced out of {"req":<req>} (the server's decoder writes that on one line
+// and in IDL order, and echo has no other argument).
+absl::StatusOr<std::shared_ptr<vireo::Service>> GenericEchoService(const std::string& idl) {
+  absl::StatusOr<std::shared_ptr<const vireo::generic::Schema>> schema =
+      vireo::generic::Schema::Load({idl});
+  if (!schema.ok()) return schema.status();
+  auto service = vireo::generic::GenericService::Create(
+      *schema, "EchoService",
+      [](vireo::CallContext&, const vireo::generic::MethodSchema&,
+         std::string_view args) -> absl::StatusOr<vireo::generic::GenericReply> {
+        constexpr std::string_view kPrefix = R"({"req":)";
+        if (args.size() < kPrefix.size() + 1 || args.substr(0, kPrefix.size()) != kPrefix ||
+            args.back() != '}') {
+          return absl::InvalidArgumentError("echo: arguments are not {\"req\":...}");
+        }
+        vireo::generic::GenericReply reply;
+        reply.json = std::string(args.substr(kPrefix.size(), args.size() - kPrefix.size() - 1));
+        return reply;
+      });
+  if (!service.ok()) return service.status();
+  return std::shared_ptr<vireo::Service>(std::move(*service));
+}
+#endif  // VIREO_BENCH_GENERIC
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -147,7 +190,26 @@ int main(int argc, char** argv) {
           ? std::make_unique<SlowOrFailingEchoHandler>(delay, fail_ratio)
           : std::make_unique<EchoHandler>();
   vireo::Server server(options);
-  server.AddService(handler.get());
+  if (const std::string idl = absl::GetFlag(FLAGS_generic); !idl.empty()) {
+#ifdef VIREO_BENCH_GENERIC
+    if (delay > absl::ZeroDuration() || fail_ratio > 0) {
+      std::fprintf(stderr, "vireo_rpc_bench_server: --generic takes no --delay_us or --fail_ratio\n");
+      return 2;
+    }
+    absl::StatusOr<std::shared_ptr<vireo::Service>> service = GenericEchoService(idl);
+    if (!service.ok()) {
+      std::fprintf(stderr, "vireo_rpc_bench_server: --generic=%s: %s\n", idl.c_str(),
+                   service.status().ToString().c_str());
+      return 2;
+    }
+    server.AddService(std::move(*service));
+#else
+    std::fprintf(stderr, "vireo_rpc_bench_server: --generic: built without vireo_generic\n");
+    return 2;
+#endif
+  } else {
+    server.AddService(handler.get());
+  }
   if (absl::Status status = server.Start(); !status.ok()) {
     std::fprintf(stderr, "vireo_rpc_bench_server: %s\n", status.ToString().c_str());
     return 1;
