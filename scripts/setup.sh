@@ -3,8 +3,17 @@
 # Quiet and a no-op when everything is present.
 #
 # Extra packages (space separated) may be added with VIREO_EXTRA_PACKAGES.
+#
+# Usage: scripts/setup.sh [--demo]
+#   --demo   only what scripts/demo.sh builds and runs needs: the compiler,
+#            CMake, the runtime's libraries, simdjson (vireo-call) and curl
 set -euo pipefail
 
+demo_packages=(
+  build-essential cmake ninja-build pkg-config
+  libabsl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev zlib1g-dev
+  prometheus-cpp-dev libsimdjson-dev curl
+)
 packages=(
   build-essential cmake ninja-build pkg-config git
   libabsl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
@@ -25,6 +34,11 @@ packages=(
   # The fuzz targets (fuzz/, scripts/fuzz.sh): clang and its libFuzzer.
   clang libclang-rt-dev
 )
+case "${1:-}" in
+  "") ;;
+  --demo) packages=("${demo_packages[@]}") ;;
+  *) echo "usage: $0 [--demo]" >&2; exit 2 ;;
+esac
 read -r -a extra <<< "${VIREO_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")
 
