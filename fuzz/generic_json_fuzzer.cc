@@ -70,7 +70,8 @@ void FromJson(std::string_view json, ProtocolId p) {
   LinkBuffer second_out;
   const absl::Status re = JsonToThrift(Complex(), again, p, second_out, options);
   VIREO_FUZZ_CHECK(re.ok(), re.ToString() + " for " + again);
-  VIREO_FUZZ_CHECK(Bytes(second_out) == first, "JSON -> Thrift -> JSON -> Thrift changed the bytes");
+  VIREO_FUZZ_CHECK(Bytes(second_out) == first,
+                   "JSON -> Thrift -> JSON -> Thrift changed the bytes");
 }
 
 void FromThrift(std::string_view bytes, ProtocolId p) {

@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "vireo/core/biz_status.h"
-#include "vireo/core/internal/str_cat.h"
 #include "vireo/core/internal/client_inl.h"
+#include "vireo/core/internal/str_cat.h"
 
 namespace vireo::generic {
 
@@ -42,8 +42,8 @@ struct ReplyDecoder {
       return out;
     }
     if (absl::Status s = DecodeResult(*method, reply.body, reply.protocol, &out, json); !s.ok()) {
-      return absl::Status(s.code(), Cat(method->service, ".", method->name,
-                                                 ": bad reply: ", s.message()));
+      return absl::Status(s.code(),
+                          Cat(method->service, ".", method->name, ": bad reply: ", s.message()));
     }
     return out;
   }
@@ -54,8 +54,7 @@ struct ReplyDecoder {
 // turns back into the code. (An invoker's own returned error means "the
 // arguments did not decode", answered PROTOCOL_ERROR.)
 [[noreturn]] void FailCall(const absl::Status& status) {
-  throw std::runtime_error(
-      Cat(absl::StatusCodeToString(status.code()), ": ", status.message()));
+  throw std::runtime_error(Cat(absl::StatusCodeToString(status.code()), ": ", status.message()));
 }
 
 }  // namespace
@@ -71,8 +70,8 @@ absl::StatusOr<const MethodSchema*> GenericClient::Resolve(std::string_view meth
     const std::string_view named = method.substr(0, dot);
     const ServiceSchema* svc = schema_->FindService(named);
     if (svc != nullptr && !service.empty() && svc != schema_->FindService(service)) {
-      return absl::InvalidArgumentError(Cat("method ", method, " is not of service ",
-                                                     service, ", which this client calls"));
+      return absl::InvalidArgumentError(
+          Cat("method ", method, " is not of service ", service, ", which this client calls"));
     }
     service = named;
     method = method.substr(dot + 1);
@@ -80,16 +79,15 @@ absl::StatusOr<const MethodSchema*> GenericClient::Resolve(std::string_view meth
   const MethodSchema* m = schema_->FindMethod(service, method);
   if (m == nullptr) {
     if (service.empty() && schema_->services().size() != 1) {
-      return absl::NotFoundError(Cat("method ", method,
-                                              ": no service named (the IDL has ",
-                                              schema_->services().size(), " services)"));
+      return absl::NotFoundError(Cat("method ", method, ": no service named (the IDL has ",
+                                     schema_->services().size(), " services)"));
     }
     if (!service.empty() && schema_->FindService(service) == nullptr) {
       return absl::NotFoundError(Cat("service ", service, " is not in the IDL"));
     }
-    return absl::NotFoundError(Cat("method ", method, " is not in service ",
-                                            service.empty() ? schema_->services().front().name
-                                                            : std::string(service)));
+    return absl::NotFoundError(
+        Cat("method ", method, " is not in service ",
+            service.empty() ? schema_->services().front().name : std::string(service)));
   }
   return m;
 }
@@ -100,8 +98,8 @@ absl::StatusOr<GenericReply> GenericClient::Call(std::string_view method,
   absl::StatusOr<const MethodSchema*> m = Resolve(method);
   if (!m.ok()) return m.status();
   transport::LinkBuffer body;
-  if (absl::Status s = JsonToThrift(*(*m)->args, json_args, client_->options().protocol, body,
-                                    json_);
+  if (absl::Status s =
+          JsonToThrift(*(*m)->args, json_args, client_->options().protocol, body, json_);
       !s.ok()) {
     return s;
   }
@@ -128,14 +126,13 @@ void GenericClient::Call(std::string_view method, std::string_view json_args,
       options, ReplyDecoder(schema_, *m, json_), std::move(done));
 }
 
-Task<absl::StatusOr<GenericReply>> GenericClient::CoCall(std::string method,
-                                                         std::string json_args,
+Task<absl::StatusOr<GenericReply>> GenericClient::CoCall(std::string method, std::string json_args,
                                                          CallOptions options) {
   absl::StatusOr<const MethodSchema*> m = Resolve(method);
   if (!m.ok()) co_return m.status();
   transport::LinkBuffer body;
-  if (absl::Status s = JsonToThrift(*(*m)->args, json_args, client_->options().protocol, body,
-                                    json_);
+  if (absl::Status s =
+          JsonToThrift(*(*m)->args, json_args, client_->options().protocol, body, json_);
       !s.ok()) {
     co_return s;
   }

@@ -7,10 +7,10 @@
 #include <string>
 #include <thread>
 
+#include "generic_test_rpc.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "vireo/core/server.h"
-#include "generic_test_rpc.h"
 
 namespace vireo::generic {
 namespace {
@@ -31,7 +31,8 @@ std::shared_ptr<const Schema> LoadSchema() {
 
 template <class F>
 bool WaitUntil(F done) {
-  for (int i = 0; i < 2000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 2000 && !done(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   return done();
 }
 
@@ -104,7 +105,8 @@ class GenericRpc : public testing::TestWithParam<Wire> {};
 TEST_P(GenericRpc, GenericClientCallsATypedServer) {
   auto handler = std::make_shared<TypedStore>();
   std::unique_ptr<Server> server = StartServer(handler);
-  GenericClient client(LoadSchema(), std::make_shared<Client>(OptionsFor(GetParam(), server->port())));
+  GenericClient client(LoadSchema(),
+                       std::make_shared<Client>(OptionsFor(GetParam(), server->port())));
 
   absl::StatusOr<GenericReply> r = client.Call("ping", R"({"text": "hi"})");
   ASSERT_TRUE(r.ok()) << r.status();
@@ -149,11 +151,10 @@ TEST_P(GenericRpc, GenericClientCallsATypedServer) {
   // The callback and coroutine forms.
   std::atomic<bool> done{false};
   std::string json;
-  client.Call("ping", R"({"text": "cb"})", CallOptions(),
-              [&](absl::StatusOr<GenericReply> reply) {
-                json = reply.ok() ? reply->json : reply.status().ToString();
-                done = true;
-              });
+  client.Call("ping", R"({"text": "cb"})", CallOptions(), [&](absl::StatusOr<GenericReply> reply) {
+    json = reply.ok() ? reply->json : reply.status().ToString();
+    done = true;
+  });
   ASSERT_TRUE(WaitUntil([&] { return done.load(); }));
   EXPECT_EQ(json, R"("pong cb")");
   absl::StatusOr<GenericReply> co = BlockOn(client.CoCall("ping", R"({"text": "co"})"));
@@ -175,11 +176,10 @@ absl::StatusOr<GenericReply> JsonStore(CallContext& /*ctx*/, const MethodSchema&
     if (args.find(R"("id":99)") != std::string_view::npos) {
       return GenericReply{R"({"id": "not a number"})", ""};
     }
-    return GenericReply{std::string(R"({"id": 5, "name": )") +
-                            (args.find("region") == std::string_view::npos ? R"("none")"
-                                                                           : R"("has region")") +
-                            "}",
-                        ""};
+    return GenericReply{
+        std::string(R"({"id": 5, "name": )") +
+            (args.find("region") == std::string_view::npos ? R"("none")" : R"("has region")") + "}",
+        ""};
   }
   if (method.name == "put") return GenericReply{"[]", ""};
   return GenericReply{"", ""};  // clear, touch
@@ -229,7 +229,8 @@ TEST_P(GenericRpc, GenericClientCallsACoroutineGenericServer) {
   auto service = GenericService::Create(LoadSchema(), "Store", std::move(handler));
   ASSERT_TRUE(service.ok()) << service.status();
   std::unique_ptr<Server> server = StartServer(std::move(*service));
-  GenericClient client(LoadSchema(), std::make_shared<Client>(OptionsFor(GetParam(), server->port())));
+  GenericClient client(LoadSchema(),
+                       std::make_shared<Client>(OptionsFor(GetParam(), server->port())));
   absl::StatusOr<GenericReply> r = client.Call("ping", R"({"text": "a\"b"})");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->json, R"("ping ping")");

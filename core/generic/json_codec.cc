@@ -16,10 +16,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "vireo/core/internal/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "vireo/codec/binary_protocol.h"
 #include "vireo/codec/compact_protocol.h"
+#include "vireo/core/internal/str_cat.h"
 
 namespace vireo::generic {
 
@@ -75,8 +75,7 @@ std::string_view JsonTypeName(dom::element_type t) {
 }
 
 absl::Status Expected(const TypeInfo& type, dom::element e) {
-  return absl::InvalidArgumentError(
-      Cat("expected ", type.name, ", got ", JsonTypeName(e.type())));
+  return absl::InvalidArgumentError(Cat("expected ", type.name, ", got ", JsonTypeName(e.type())));
 }
 
 size_t Count(dom::array a) {
@@ -118,15 +117,13 @@ void TrimThreadParser() {
 
 absl::Status Parse(std::string_view json, const JsonOptions& options, dom::element* root) {
   if (json.size() > options.max_json_bytes) {
-    return absl::ResourceExhaustedError(Cat("JSON document is ", json.size(),
-                                                     " bytes, the limit is ",
-                                                     options.max_json_bytes));
+    return absl::ResourceExhaustedError(
+        Cat("JSON document is ", json.size(), " bytes, the limit is ", options.max_json_bytes));
   }
   if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) json = "{}";
   simdjson::error_code err = ThreadParser().parse(json.data(), json.size(), true).get(*root);
   if (err != simdjson::SUCCESS) {
-    return absl::InvalidArgumentError(
-        Cat("malformed JSON: ", simdjson::error_message(err)));
+    return absl::InvalidArgumentError(Cat("malformed JSON: ", simdjson::error_message(err)));
   }
   return absl::OkStatus();
 }
@@ -183,8 +180,7 @@ absl::Status DoubleFromText(std::string_view text, double* out) {
   } else if (text == "-Infinity") {
     *out = -std::numeric_limits<double>::infinity();
   } else if (!absl::SimpleAtod(AbslView(text), out)) {
-    return absl::InvalidArgumentError(
-        Cat("expected double, got \"", text.substr(0, 64), "\""));
+    return absl::InvalidArgumentError(Cat("expected double, got \"", text.substr(0, 64), "\""));
   }
   if (std::isnan(*out)) *out = std::numeric_limits<double>::quiet_NaN();  // one NaN
   return absl::OkStatus();
@@ -209,11 +205,12 @@ absl::Status DoubleFromJson(const TypeInfo& type, dom::element e, double* out) {
 }
 
 absl::Status Base64FromText(std::string_view text, std::string* out) {
-  if (absl::Base64Unescape(AbslView(text), out) || absl::WebSafeBase64Unescape(AbslView(text), out)) {
+  if (absl::Base64Unescape(AbslView(text), out) ||
+      absl::WebSafeBase64Unescape(AbslView(text), out)) {
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(Cat("expected base64 for binary, got \"",
-                                                 text.substr(0, 64), "\""));
+  return absl::InvalidArgumentError(
+      Cat("expected base64 for binary, got \"", text.substr(0, 64), "\""));
 }
 
 absl::Status UuidFromText(std::string_view text, std::array<uint8_t, 16>* out) {
@@ -241,8 +238,9 @@ absl::Status UuidFromText(std::string_view text, std::array<uint8_t, 16>* out) {
     }
   }
   if (n != 16 || high != -1) {
-    return absl::InvalidArgumentError(Cat(
-        "expected uuid \"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\", got \"", text.substr(0, 64), "\""));
+    return absl::InvalidArgumentError(
+        Cat("expected uuid \"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\", got \"", text.substr(0, 64),
+            "\""));
   }
   return absl::OkStatus();
 }
@@ -293,8 +291,8 @@ class Encoder {
       if (track) seen[static_cast<size_t>(f - st.fields.data())] = true;
       ++set;
       if (st.is_union && set > 1) {
-        return trail_.Add(absl::InvalidArgumentError(Cat(
-                              "union ", st.name, " takes one field, this is the second")),
+        return trail_.Add(absl::InvalidArgumentError(
+                              Cat("union ", st.name, " takes one field, this is the second")),
                           std::string(kv.key));
       }
       w_.WriteFieldBegin(f->type->ttype, f->id);
@@ -403,7 +401,8 @@ class Encoder {
         }
         size_t i = 0;
         for (dom::element item : a) {
-          if (absl::Status s = Value(*t.elem, item); !s.ok()) return trail_.Add(std::move(s), Index(i));
+          if (absl::Status s = Value(*t.elem, item); !s.ok())
+            return trail_.Add(std::move(s), Index(i));
           ++i;
         }
         if (t.kind == Kind::kList) {
@@ -496,8 +495,7 @@ class Encoder {
         return absl::OkStatus();
       }
       default:
-        return absl::InvalidArgumentError(
-            Cat("map keys of type ", t.name, " have no JSON form"));
+        return absl::InvalidArgumentError(Cat("map keys of type ", t.name, " have no JSON form"));
     }
   }
 
@@ -525,7 +523,7 @@ class Encoder {
         return absl::OkStatus();
       case Kind::kDouble:
         w_.WriteDouble(v.kind == idl::ConstValue::Kind::kDouble ? v.double_value
-                                                                 : static_cast<double>(i));
+                                                                : static_cast<double>(i));
         return absl::OkStatus();
       case Kind::kString:
       case Kind::kBinary:
@@ -650,9 +648,8 @@ void AppendDouble(std::string* out, double v, bool quoted) {
     auto r = std::to_chars(buf, buf + sizeof(buf) - 2, v);
     // An integral double past 15 digits prints as bare digits, which a
     // reader takes for an integer too large for 64 bits: mark it a double.
-    if (r.ptr - buf > 15 && std::find_if(buf, r.ptr, [](char c) {
-                              return c == '.' || c == 'e';
-                            }) == r.ptr) {
+    if (r.ptr - buf > 15 &&
+        std::find_if(buf, r.ptr, [](char c) { return c == '.' || c == 'e'; }) == r.ptr) {
       *r.ptr++ = '.';
       *r.ptr++ = '0';
     }
@@ -809,8 +806,8 @@ class Decoder {
       case Kind::kSet: {
         codec::TType elem;
         uint32_t n = 0;
-        absl::Status s = t.kind == Kind::kList ? r_.ReadListBegin(&elem, &n)
-                                                : r_.ReadSetBegin(&elem, &n);
+        absl::Status s =
+            t.kind == Kind::kList ? r_.ReadListBegin(&elem, &n) : r_.ReadSetBegin(&elem, &n);
         if (!s.ok()) return s;
         if (n > 0 && elem != t.elem->ttype) return WireMismatch(t, elem);
         out_->push_back('[');
@@ -895,8 +892,7 @@ class Decoder {
         return absl::OkStatus();
       }
       default:
-        return absl::InvalidArgumentError(
-            Cat("map keys of type ", t.name, " have no JSON form"));
+        return absl::InvalidArgumentError(Cat("map keys of type ", t.name, " have no JSON form"));
     }
   }
 
@@ -1057,8 +1053,8 @@ absl::Status EncodeResultWith(const MethodSchema& method, const GenericReply& re
   if (!reply.exception.empty()) {
     field = ExceptionField(method, reply.exception);
     if (field == nullptr) {
-      s = absl::InvalidArgumentError(Cat(method.service, ".", method.name,
-                                                  " does not declare exception ", reply.exception));
+      s = absl::InvalidArgumentError(
+          Cat(method.service, ".", method.name, " does not declare exception ", reply.exception));
     }
   } else if (!method.returns_void) {
     field = &method.result->fields.front();
@@ -1070,7 +1066,7 @@ absl::Status EncodeResultWith(const MethodSchema& method, const GenericReply& re
     s = Parse(json, options, &root);
     if (s.ok() && root.type() == dom::element_type::NULL_VALUE) {
       s = absl::InvalidArgumentError(Cat(method.service, ".", method.name, " returns ",
-                                                  field->type->name, ", the reply is null"));
+                                         field->type->name, ", the reply is null"));
     }
     if (s.ok()) {
       w.WriteFieldBegin(field->type->ttype, field->id);
@@ -1120,8 +1116,8 @@ absl::Status DecodeResultWith(const MethodSchema& method, transport::LinkBuffer&
   if (!s.ok()) return s;
   if (!got) {
     if (!method.returns_void) {
-      return absl::InternalError(Cat(method.service, ".", method.name,
-                                              ": reply has no result (MISSING_RESULT)"));
+      return absl::InternalError(
+          Cat(method.service, ".", method.name, ": reply has no result (MISSING_RESULT)"));
     }
     reply->json = "null";
   }

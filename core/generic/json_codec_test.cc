@@ -6,11 +6,11 @@
 #include <cmath>
 #include <string>
 
+#include "generic_test_types.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "vireo/codec/serialize.h"
 #include "vireo/core/generic/schema.h"
-#include "generic_test_types.h"
 
 namespace vireo::generic {
 namespace {
@@ -96,7 +96,7 @@ TEST_P(JsonCodec, WritesTheDocumentedMapping) {
   EXPECT_THAT(json, HasSubstr(R"("id":9007199254740993)"));  // exact, a number
   EXPECT_THAT(json, HasSubstr(R"("name":"café \"quoted\"\n\ttab")"));
   EXPECT_THAT(json, HasSubstr(R"("blob":"AAH+/yBiaW5hcnk=")"));  // base64
-  EXPECT_THAT(json, HasSubstr(R"("color":7)"));                 // enum: number
+  EXPECT_THAT(json, HasSubstr(R"("color":7)"));                  // enum: number
   EXPECT_THAT(json, HasSubstr(R"("codes":[)"));
   EXPECT_THAT(json, HasSubstr(R"("by_id":{"-5":"minus five","1152921504606846976":"big"})"));
   EXPECT_THAT(json, HasSubstr(R"("by_color":{"1":{"x":1,"y":2},"2":{"x":-3,"y":4}})"));
@@ -121,18 +121,19 @@ TEST_P(JsonCodec, ReadsNamesStringsAndDefaults) {
   absl::StatusOr<Item> item = FromJson(R"({
       "id": "9007199254740993", "color": "GREEN", "by_color": {"BLUE": {"x": 1, "y": 2}},
       "price": 3, "blob": "AAH-_w", "note": null, "shape": {"label": "l"}, "unknown": null})",
-                                        [] {
-                                          JsonOptions o;
-                                          o.ignore_unknown_fields = true;
-                                          return o;
-                                        }());
+                                       [] {
+                                         JsonOptions o;
+                                         o.ignore_unknown_fields = true;
+                                         return o;
+                                       }());
   ASSERT_TRUE(item.ok()) << item.status();
   EXPECT_EQ(item->id, 9007199254740993);
   EXPECT_EQ(item->color, Color::GREEN);
   EXPECT_EQ(item->by_color.at(Color::BLUE), (Point{1, 2}));
   EXPECT_EQ(item->price, 3.0);
-  EXPECT_EQ(item->blob.view(), std::string_view("\x00\x01\xfe\xff", 4));  // URL alphabet, no padding
-  EXPECT_FALSE(item->note.has_value());                                   // null = absent
+  EXPECT_EQ(item->blob.view(),
+            std::string_view("\x00\x01\xfe\xff", 4));  // URL alphabet, no padding
+  EXPECT_FALSE(item->note.has_value());                // null = absent
   EXPECT_EQ(item->count, 3);  // the IDL default, written for the absent field
   ASSERT_TRUE(item->shape.has_value());
   EXPECT_EQ(item->shape->label(), "l");
@@ -162,8 +163,10 @@ struct BadCase {
 TEST_P(JsonCodec, BadInputGetsAnErrorWithItsPath) {
   const BadCase cases[] = {
       {R"({"tiny": 128})", "tiny: 128 is out of range for i8"},
-      {R"({"paths": {"home": [{"x": 1, "y": "two"}]}})", R"(paths["home"][0].y: expected i32, got "two")"},
-      {R"({"paths": {"home": [{"x": 1, "y": true}]}})", R"(paths["home"][0].y: expected i32, got bool)"},
+      {R"({"paths": {"home": [{"x": 1, "y": "two"}]}})",
+       R"(paths["home"][0].y: expected i32, got "two")"},
+      {R"({"paths": {"home": [{"x": 1, "y": true}]}})",
+       R"(paths["home"][0].y: expected i32, got bool)"},
       {R"({"paths": {"home": [{"x": 1}]}})", R"(paths["home"][0].y: required field is missing)"},
       {R"({"tags": ["a", 1]})", "tags[1]: expected string, got number"},
       {R"({"price": "cheap"})", R"(price: expected double, got "cheap")"},
@@ -246,7 +249,7 @@ INSTANTIATE_TEST_SUITE_P(Protocols, JsonCodec,
                          testing::Values(ProtocolId::kBinary, ProtocolId::kCompact),
                          [](const auto& info) {
                            return std::string(info.param == ProtocolId::kBinary ? "Binary"
-                                                                                 : "Compact");
+                                                                                : "Compact");
                          });
 
 TEST(Schema, FindsServicesMethodsAndStructs) {
@@ -284,9 +287,9 @@ TEST(Results, ValuesExceptionsAndVoid) {
   const MethodSchema* clear = schema->FindMethod("Store", "clear");
   for (ProtocolId p : {ProtocolId::kBinary, ProtocolId::kCompact}) {
     transport::LinkBuffer buf;
-    ASSERT_TRUE(EncodeResult(*get, GenericReply{R"({"id": 1, "name": "n"})", ""}, p, buf,
-                             JsonOptions())
-                    .ok());
+    ASSERT_TRUE(
+        EncodeResult(*get, GenericReply{R"({"id": 1, "name": "n"})", ""}, p, buf, JsonOptions())
+            .ok());
     buf.Flush();
     GenericReply reply;
     ASSERT_TRUE(DecodeResult(*get, buf, p, &reply, JsonOptions()).ok());

@@ -6,8 +6,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "vireo/core/internal/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "vireo/core/internal/str_cat.h"
 
 namespace vireo::generic {
 
@@ -234,8 +234,8 @@ class Schema::Compiler {
       TypeInfo& info = s_->types_.emplace_back();
       info.kind = kind;
       info.ttype = ttype;
-      info.name = std::string(idl::BaseTypeName(base == idl::BaseType::kVoid ? idl::BaseType::kBool
-                                                                             : base));
+      info.name = std::string(
+          idl::BaseTypeName(base == idl::BaseType::kVoid ? idl::BaseType::kBool : base));
       slot = &info;
     }
     return slot;
@@ -371,8 +371,8 @@ std::string Schema::Describe() const {
     Append(out, "\n");
     for (const MethodSchema* m : svc.methods) {
       const idl::Function& fn = *m->function;
-      Append(out, "  ", fn.oneway ? "oneway " : "", WrittenName(*fn.return_type), " ",
-                      svc.name, ".", fn.name, "(", fields(fn.arguments), ")");
+      Append(out, "  ", fn.oneway ? "oneway " : "", WrittenName(*fn.return_type), " ", svc.name,
+             ".", fn.name, "(", fields(fn.arguments), ")");
       if (!fn.exceptions.empty()) Append(out, " throws (", fields(fn.exceptions), ")");
       Append(out, "\n");
     }

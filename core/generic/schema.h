@@ -89,7 +89,7 @@ struct StructType {
   std::string name;  // "Complex", "EchoService.echo_args"
   bool is_union = false;
   bool is_exception = false;
-  std::vector<FieldInfo> fields;  // declaration order
+  std::vector<FieldInfo> fields;                       // declaration order
   absl::flat_hash_map<std::string_view, int> by_name;  // index into fields
   absl::flat_hash_map<int16_t, int> by_id;
   int required_count = 0;
