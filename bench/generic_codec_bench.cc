@@ -350,10 +350,10 @@ int main(int argc, char** argv) {
       mbps = Median(rates.each) / 1e6;
       n = rates.each.size();
     }
-    std::printf("summary: Complex JSON encode+decode, %s: %.1f MB/s of JSON (median of %zu); "
-                "goal >= 200 MB/s: %s\n",
-                prefix.substr(prefix.rfind('/') + 1).c_str(), mbps, n,
-                mbps >= 200 ? "met" : "missed");
+    std::printf(
+        "summary: Complex JSON encode+decode, %s: %.1f MB/s of JSON (median of %zu); "
+        "goal >= 200 MB/s: %s\n",
+        prefix.substr(prefix.rfind('/') + 1).c_str(), mbps, n, mbps >= 200 ? "met" : "missed");
   }
   return 0;
 }

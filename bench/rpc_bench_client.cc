@@ -47,18 +47,17 @@
 // once per caller and encoded on every call, and each reply is decoded to
 // JSON and checked against the request's `req` object. The JSON line then
 // says "generic":true.
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -101,8 +100,7 @@ ABSL_FLAG(double, backup_delay_ms, 0,
 ABSL_FLAG(double, retry_budget, -1,
           "Retries (and backups) allowed per call over 10 s (default: the policy's 0.1).");
 ABSL_FLAG(bool, breaker, false, "Turn the method and instance circuit breakers on.");
-ABSL_FLAG(bool, idempotent, false,
-          "Retry calls the server may have run too (echo is idempotent).");
+ABSL_FLAG(bool, idempotent, false, "Retry calls the server may have run too (echo is idempotent).");
 ABSL_FLAG(int64_t, timeline_ms, 0,
           "Print a JSON line to stderr every this many ms: answers per target, errors and "
           "the client's retry and breaker counters so far (0: none).");
@@ -178,8 +176,7 @@ class Caller {
   void Next() {
     const int64_t start = vireo::bench::NowNs();
     client_.echo(request_, [this, start](absl::StatusOr<bench::Response> reply) {
-      const bool ok =
-          reply.ok() && reply->action == request_.action && reply->msg == request_.msg;
+      const bool ok = reply.ok() && reply->action == request_.action && reply->msg == request_.msg;
       if (!reply.ok()) tally_.Failed(reply.status().code());
       if (!reply.ok() && !reported_) {
         reported_ = true;
@@ -215,19 +212,18 @@ class GenericCaller {
 
   void Next() {
     const int64_t start = vireo::bench::NowNs();
-    client_.Call("echo", args_, options_,
-                 [this, start](absl::StatusOr<vireo::generic::GenericReply> reply) {
-                   const bool ok = reply.ok() && reply->exception.empty() &&
-                                   reply->json == expected_reply_;
-                   if (!reply.ok()) tally_.Failed(reply.status().code());
-                   if (!ok && !reported_) {
-                     reported_ = true;
-                     std::fprintf(stderr, "vireo_rpc_bench_client: caller %d: %s\n", slot_,
-                                  reply.ok() ? ("unexpected reply " + reply->json).c_str()
-                                             : reply.status().ToString().c_str());
-                   }
-                   if (run_.Finish(slot_, start, ok)) Next();
-                 });
+    client_.Call(
+        "echo", args_, options_, [this, start](absl::StatusOr<vireo::generic::GenericReply> reply) {
+          const bool ok = reply.ok() && reply->exception.empty() && reply->json == expected_reply_;
+          if (!reply.ok()) tally_.Failed(reply.status().code());
+          if (!ok && !reported_) {
+            reported_ = true;
+            std::fprintf(stderr, "vireo_rpc_bench_client: caller %d: %s\n", slot_,
+                         reply.ok() ? ("unexpected reply " + reply->json).c_str()
+                                    : reply.status().ToString().c_str());
+          }
+          if (run_.Finish(slot_, start, ok)) Next();
+        });
   }
 
  private:
@@ -300,12 +296,12 @@ int RunLoad() {
   Tally tally;
   if (!targets.empty() || absl::GetFlag(FLAGS_timeline_ms) > 0) {
     // Which target answered: the peer the client picked, seen after the call.
-    transport.Use([&tally](vireo::CallContext& ctx,
-                           vireo::ClientNext next) -> vireo::Task<absl::Status> {
-      absl::Status s = co_await next();
-      if (s.ok()) tally.Answered(ctx.peer().ToString());
-      co_return s;
-    });
+    transport.Use(
+        [&tally](vireo::CallContext& ctx, vireo::ClientNext next) -> vireo::Task<absl::Status> {
+          absl::Status s = co_await next();
+          if (s.ok()) tally.Answered(ctx.peer().ToString());
+          co_return s;
+        });
   }
   bench::EchoServiceClient client(&transport);
   LoadRun run(config);
@@ -318,14 +314,12 @@ int RunLoad() {
     absl::StatusOr<std::shared_ptr<const vireo::generic::Schema>> schema =
         vireo::generic::Schema::Load({generic_idl});
     if (!schema.ok()) Die("--generic=" + generic_idl + ": " + schema.status().ToString());
-    generic_client =
-        std::make_unique<vireo::generic::GenericClient>(*schema, shared_transport);
+    generic_client = std::make_unique<vireo::generic::GenericClient>(*schema, shared_transport);
     if (absl::Status s = generic_client->Resolve("echo").status(); !s.ok()) {
       Die("--generic=" + generic_idl + ": " + s.ToString());
     }
     for (int slot = 0; slot < config.concurrency; ++slot) {
-      generic_callers.push_back(
-          std::make_unique<GenericCaller>(*generic_client, run, tally, slot));
+      generic_callers.push_back(std::make_unique<GenericCaller>(*generic_client, run, tally, slot));
     }
   }
 #else
@@ -369,9 +363,9 @@ int RunLoad() {
   over.store(true);
   if (timeline.joinable()) timeline.join();
   const std::string generic_field = generic_idl.empty() ? "" : ",\"generic\":true";
-  std::printf("%s\n", tally.AddTo(run.Json("vireo", mode), !targets.empty(),
-                                  counters() + generic_field)
-                           .c_str());
+  std::printf(
+      "%s\n",
+      tally.AddTo(run.Json("vireo", mode), !targets.empty(), counters() + generic_field).c_str());
   std::fflush(stdout);
   if (!finished) {
     std::fprintf(stderr, "vireo_rpc_bench_client: calls still in flight after the run\n");

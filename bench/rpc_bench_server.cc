@@ -193,7 +193,8 @@ int main(int argc, char** argv) {
   if (const std::string idl = absl::GetFlag(FLAGS_generic); !idl.empty()) {
 #ifdef VIREO_BENCH_GENERIC
     if (delay > absl::ZeroDuration() || fail_ratio > 0) {
-      std::fprintf(stderr, "vireo_rpc_bench_server: --generic takes no --delay_us or --fail_ratio\n");
+      std::fprintf(stderr,
+                   "vireo_rpc_bench_server: --generic takes no --delay_us or --fail_ratio\n");
       return 2;
     }
     absl::StatusOr<std::shared_ptr<vireo::Service>> service = GenericEchoService(idl);
