@@ -277,10 +277,14 @@ class Encoder {
     absl::InlinedVector<bool, 32> seen;
     if (track) seen.assign(st.fields.size(), false);
     int set = 0;
+    size_t next = 0;  // JSON written from Thrift lists fields in order: try the next one first
     w_.WriteStructBegin();
     const dom::object object = e.get_object().value_unsafe();
     for (dom::key_value_pair kv : object) {
-      const FieldInfo* f = st.FindByName(kv.key);
+      const FieldInfo* f = next < st.fields.size() && st.fields[next].name == kv.key
+                               ? &st.fields[next]
+                               : st.FindByName(kv.key);
+      if (f != nullptr) next = static_cast<size_t>(f - st.fields.data()) + 1;
       if (f == nullptr) {
         if (options_.ignore_unknown_fields) continue;
         return trail_.Add(absl::InvalidArgumentError(
@@ -591,39 +595,72 @@ class Encoder {
 
 // ---- Thrift -> JSON ---------------------------------------------------------
 
+// Whether any of the 8 bytes in `v` needs a look: below 0x20, '"', '\\',
+// or (unless `utf8_known`) 0x80 and above.
+inline bool NeedsLook(uint64_t v, bool high_ok) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const uint64_t quote = v ^ (kOnes * '"');
+  const uint64_t backslash = v ^ (kOnes * '\\');
+  uint64_t m =
+      ((v - kOnes * 0x20) & ~v) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+  m &= kHigh;
+  if (!high_ok) m |= v & kHigh;
+  return m != 0;
+}
+
+// `s` as a JSON string. Clean runs are found 8 bytes at a time and copied
+// whole; UTF-8 is checked once, and only when a byte >= 0x80 appears.
 void AppendQuoted(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  const bool utf8 = simdjson::validate_utf8(s.data(), s.size());
+  out->reserve(out->size() + s.size() + 2);
   out->push_back('"');
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || utf8)) continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out->append(esc, 6);
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const char* run = p;
+  int utf8 = -1;  // unknown
+  while (p < end) {
+    if (end - p >= 8) {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      if (!NeedsLook(v, utf8 == 1)) {
+        p += 8;
+        continue;
+      }
+    }
+    for (const char* stop = std::min(end, p + 8); p < stop; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
+      if (c >= 0x80) {
+        if (utf8 < 0) utf8 = simdjson::validate_utf8(s.data(), s.size()) ? 1 : 0;
+        if (utf8 == 1) continue;
+      }
+      out->append(run, static_cast<size_t>(p - run));
+      run = p + 1;
+      switch (c) {
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        default: {
+          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          out->append(esc, 6);
+        }
       }
     }
   }
-  out->append(s.data() + run, s.size() - run);
+  out->append(run, static_cast<size_t>(end - run));
   out->push_back('"');
 }
 
@@ -729,8 +766,7 @@ class Decoder {
       }
       if (!first) out_->push_back(',');
       first = false;
-      AppendQuoted(out_, f->name);
-      out_->push_back(':');
+      out_->append(f->json_key);
       if (absl::Status s = Value(*f->type); !s.ok()) return trail_.Add(std::move(s), f->name);
       if (absl::Status s = r_.ReadFieldEnd(); !s.ok()) return s;
     }
@@ -994,6 +1030,7 @@ template <class R, class... A>
 absl::Status DecodeWith(const StructType& type, transport::LinkBuffer& in, std::string* json,
                         const JsonOptions& options, A... reader_args) {
   const size_t start = json->size();
+  json->reserve(start + in.Len() * 2 + 16);
   absl::Status s;
   {
     R r(in, ReadLimits(options), reader_args...);

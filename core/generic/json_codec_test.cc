@@ -155,6 +155,28 @@ TEST_P(JsonCodec, NonFiniteDoublesTravelAsStrings) {
   EXPECT_TRUE(std::isnan(back->ratios.at(false)));
 }
 
+TEST_P(JsonCodec, StringsEscapeAtEveryPositionOfTheScan) {
+  // The writer scans 8 bytes at a time: put each character that needs a
+  // look at every offset of strings up to 40 bytes.
+  const std::string specials[] = {"\"",   "\\",       "\n",          std::string(1, '\0'),
+                                  "\x1f", "\xc3\xa9", "\xe2\x82\xac"};
+  for (const std::string& special : specials) {
+    for (size_t len = 0; len <= 40; ++len) {
+      for (size_t at = 0; at <= len; ++at) {
+        Item item;
+        item.name = std::string(at, 'a') + special + std::string(len - at, 'b');
+        absl::StatusOr<Item> back = FromJson(ToJson(item));
+        ASSERT_TRUE(back.ok()) << back.status();
+        ASSERT_EQ(back->name, item.name) << len << " " << at;
+      }
+    }
+  }
+  // Bytes that are not UTF-8 are written as \u00XX (a Latin-1 reading).
+  Item item;
+  item.name = std::string("abcdefgh\xff\xfeij");
+  EXPECT_THAT(ToJson(item), HasSubstr(R"("name":"abcdefgh\u00ff\u00feij")"));
+}
+
 struct BadCase {
   std::string json;
   std::string error;

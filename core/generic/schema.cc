@@ -1,5 +1,6 @@
 #include "vireo/core/generic/schema.h"
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -19,16 +20,6 @@ void Append(std::string& out, const A&... pieces) {
   (internal::AppendPiece(out, pieces), ...);
 }
 }  // namespace
-
-const FieldInfo* StructType::FindByName(std::string_view name) const {
-  auto it = by_name.find(name);
-  return it == by_name.end() ? nullptr : &fields[static_cast<size_t>(it->second)];
-}
-
-const FieldInfo* StructType::FindById(int16_t id) const {
-  auto it = by_id.find(id);
-  return it == by_id.end() ? nullptr : &fields[static_cast<size_t>(it->second)];
-}
 
 const MethodSchema* ServiceSchema::FindMethod(std::string_view name) const {
   for (const MethodSchema* m : methods) {
@@ -139,9 +130,22 @@ class Schema::Compiler {
   }
 
   static void Index(StructType* st) {
+    int lo = 0;
+    int hi = -1;
     for (size_t i = 0; i < st->fields.size(); ++i) {
-      st->by_name.emplace(st->fields[i].name, static_cast<int>(i));
-      st->by_id.emplace(st->fields[i].id, static_cast<int>(i));
+      FieldInfo& f = st->fields[i];
+      f.json_key = Cat("\"", f.name, "\":");
+      st->by_name.emplace(f.name, static_cast<int>(i));
+      st->by_id.emplace(f.id, static_cast<int>(i));
+      lo = i == 0 ? f.id : std::min<int>(lo, f.id);
+      hi = i == 0 ? f.id : std::max<int>(hi, f.id);
+    }
+    if (hi >= lo && hi - lo < StructType::kMaxDense) {
+      st->dense_base = lo;
+      st->dense.assign(static_cast<size_t>(hi - lo + 1), -1);
+      for (size_t i = 0; i < st->fields.size(); ++i) {
+        st->dense[static_cast<size_t>(st->fields[i].id - lo)] = static_cast<int16_t>(i);
+      }
     }
   }
 

@@ -77,6 +77,8 @@ struct TypeInfo {
 struct FieldInfo {
   int16_t id = 0;
   std::string name;
+  // `"name":`, as the decoder writes it (IDL names need no escaping).
+  std::string json_key;
   const TypeInfo* type = nullptr;
   idl::Requiredness requiredness = idl::Requiredness::kDefault;
   // The IDL default, written when the JSON leaves a non-optional field out.
@@ -92,10 +94,26 @@ struct StructType {
   std::vector<FieldInfo> fields;                       // declaration order
   absl::flat_hash_map<std::string_view, int> by_name;  // index into fields
   absl::flat_hash_map<int16_t, int> by_id;
+  // Field index by id - dense_base (-1: none), when the ids span at most
+  // kMaxDense; else empty and by_id answers.
+  static constexpr int kMaxDense = 256;
+  int dense_base = 0;
+  std::vector<int16_t> dense;
   int required_count = 0;
 
-  const FieldInfo* FindByName(std::string_view name) const;
-  const FieldInfo* FindById(int16_t id) const;
+  const FieldInfo* FindByName(std::string_view name) const {
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : &fields[static_cast<size_t>(it->second)];
+  }
+  const FieldInfo* FindById(int16_t id) const {
+    if (!dense.empty()) {
+      const auto i = static_cast<size_t>(id - dense_base);  // wraps when below the base
+      if (i >= dense.size() || dense[i] < 0) return nullptr;
+      return &fields[static_cast<size_t>(dense[i])];
+    }
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : &fields[static_cast<size_t>(it->second)];
+  }
 };
 
 struct MethodSchema {
