@@ -595,6 +595,43 @@ class Encoder {
 
 // ---- Thrift -> JSON ---------------------------------------------------------
 
+// The JSON being written: appends into a std::string without a capacity
+// check and a call per character (std::string::push_back is not inlined).
+// The string holds the text once the JsonOut is gone.
+class JsonOut {
+ public:
+  explicit JsonOut(std::string* s) : s_(s), n_(s->size()) {
+    s_->resize(std::max(s_->capacity(), n_ + 64));
+  }
+  ~JsonOut() { s_->resize(n_); }
+  JsonOut(const JsonOut&) = delete;
+  JsonOut& operator=(const JsonOut&) = delete;
+
+  void Put(char c) {
+    if (ABSL_PREDICT_FALSE(n_ == s_->size())) Grow(1);
+    (*s_)[n_++] = c;
+  }
+  void Append(const char* p, size_t k) {
+    std::memcpy(Reserve(k), p, k);
+    n_ += k;
+  }
+  void Append(std::string_view v) { Append(v.data(), v.size()); }
+  // Room for `k` more bytes; Advance(k) commits what was written there.
+  char* Reserve(size_t k) {
+    if (ABSL_PREDICT_FALSE(s_->size() - n_ < k)) Grow(k);
+    return s_->data() + n_;
+  }
+  void Advance(size_t k) { n_ += k; }
+  // The text written so far (valid until the next write).
+  std::string_view text() const { return std::string_view(s_->data(), n_); }
+
+ private:
+  void Grow(size_t k) { s_->resize(std::max(s_->size() * 2, n_ + k + 64)); }
+
+  std::string* s_;
+  size_t n_;
+};
+
 // Whether any of the 8 bytes in `v` needs a look: below 0x20, '"', '\\',
 // or (unless `utf8_known`) 0x80 and above.
 inline bool NeedsLook(uint64_t v, bool high_ok) {
@@ -611,10 +648,9 @@ inline bool NeedsLook(uint64_t v, bool high_ok) {
 
 // `s` as a JSON string. Clean runs are found 8 bytes at a time and copied
 // whole; UTF-8 is checked once, and only when a byte >= 0x80 appears.
-void AppendQuoted(std::string* out, std::string_view s) {
+void AppendQuoted(JsonOut& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->reserve(out->size() + s.size() + 2);
-  out->push_back('"');
+  out.Put('"');
   const char* p = s.data();
   const char* const end = p + s.size();
   const char* run = p;
@@ -635,51 +671,51 @@ void AppendQuoted(std::string* out, std::string_view s) {
         if (utf8 < 0) utf8 = simdjson::validate_utf8(s.data(), s.size()) ? 1 : 0;
         if (utf8 == 1) continue;
       }
-      out->append(run, static_cast<size_t>(p - run));
+      out.Append(run, static_cast<size_t>(p - run));
       run = p + 1;
       switch (c) {
         case '"':
-          out->append("\\\"");
+          out.Append("\\\"");
           break;
         case '\\':
-          out->append("\\\\");
+          out.Append("\\\\");
           break;
         case '\n':
-          out->append("\\n");
+          out.Append("\\n");
           break;
         case '\r':
-          out->append("\\r");
+          out.Append("\\r");
           break;
         case '\t':
-          out->append("\\t");
+          out.Append("\\t");
           break;
         default: {
           const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-          out->append(esc, 6);
+          out.Append(esc, 6);
         }
       }
     }
   }
-  out->append(run, static_cast<size_t>(end - run));
-  out->push_back('"');
+  out.Append(run, static_cast<size_t>(end - run));
+  out.Put('"');
 }
 
 template <class Int>
-void AppendInt(std::string* out, Int v, bool quoted) {
+void AppendInt(JsonOut& out, Int v, bool quoted) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  if (quoted) out->push_back('"');
-  out->append(buf, static_cast<size_t>(r.ptr - buf));
-  if (quoted) out->push_back('"');
+  if (quoted) out.Put('"');
+  out.Append(buf, static_cast<size_t>(r.ptr - buf));
+  if (quoted) out.Put('"');
 }
 
-void AppendDouble(std::string* out, double v, bool quoted) {
+void AppendDouble(JsonOut& out, double v, bool quoted) {
   if (std::isnan(v)) {
-    out->append("\"NaN\"");
+    out.Append("\"NaN\"");
   } else if (std::isinf(v)) {
-    out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    out.Append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   } else if (v == 0 && std::signbit(v)) {
-    out->append(quoted ? "\"-0.0\"" : "-0.0");  // "-0" would read back as the integer 0
+    out.Append(quoted ? "\"-0.0\"" : "-0.0");  // "-0" would read back as the integer 0
   } else {
     char buf[40];
     auto r = std::to_chars(buf, buf + sizeof(buf) - 2, v);
@@ -690,29 +726,29 @@ void AppendDouble(std::string* out, double v, bool quoted) {
       *r.ptr++ = '.';
       *r.ptr++ = '0';
     }
-    if (quoted) out->push_back('"');
-    out->append(buf, static_cast<size_t>(r.ptr - buf));
-    if (quoted) out->push_back('"');
+    if (quoted) out.Put('"');
+    out.Append(buf, static_cast<size_t>(r.ptr - buf));
+    if (quoted) out.Put('"');
   }
 }
 
-void AppendUuid(std::string* out, const std::array<uint8_t, 16>& u) {
+void AppendUuid(JsonOut& out, const std::array<uint8_t, 16>& u) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
+  out.Put('"');
   for (size_t i = 0; i < u.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out->push_back('-');
-    out->push_back(kHex[u[i] >> 4]);
-    out->push_back(kHex[u[i] & 15]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.Put('-');
+    out.Put(kHex[u[i] >> 4]);
+    out.Put(kHex[u[i] & 15]);
   }
-  out->push_back('"');
+  out.Put('"');
 }
 
-void AppendBase64(std::string* out, std::string_view bytes) {
+void AppendBase64(JsonOut& out, std::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const size_t start = out->size();
-  out->resize(start + 2 + (bytes.size() + 2) / 3 * 4);
-  char* p = out->data() + start;
+  const size_t n = 2 + (bytes.size() + 2) / 3 * 4;
+  char* p = out.Reserve(n);
+  out.Advance(n);
   *p++ = '"';
   const auto* in = reinterpret_cast<const uint8_t*>(bytes.data());
   size_t i = 0;
@@ -737,8 +773,7 @@ void AppendBase64(std::string* out, std::string_view bytes) {
 template <class R>
 class Decoder {
  public:
-  Decoder(R& r, std::string* out, const JsonOptions& options)
-      : r_(r), out_(out), options_(options) {}
+  Decoder(R& r, JsonOut& out, const JsonOptions& options) : r_(r), out_(out), options_(options) {}
 
   Trail& trail() { return trail_; }
 
@@ -746,7 +781,7 @@ class Decoder {
     if (absl::Status s = r_.ReadStructBegin(); !s.ok()) return s;
     absl::InlinedVector<bool, 32> seen;
     if (st.required_count > 0) seen.assign(st.fields.size(), false);
-    out_->push_back('{');
+    out_.Put('{');
     bool first = true;
     for (;;) {
       codec::TType type;
@@ -764,9 +799,9 @@ class Decoder {
             absl::InvalidArgumentError(Cat("union ", st.name, " has more than one field set")),
             f->name);
       }
-      if (!first) out_->push_back(',');
+      if (!first) out_.Put(',');
       first = false;
-      out_->append(f->json_key);
+      out_.Append(f->json_key);
       if (absl::Status s = Value(*f->type); !s.ok()) return trail_.Add(std::move(s), f->name);
       if (absl::Status s = r_.ReadFieldEnd(); !s.ok()) return s;
     }
@@ -776,7 +811,7 @@ class Decoder {
                           st.fields[i].name);
       }
     }
-    out_->push_back('}');
+    out_.Put('}');
     return r_.ReadStructEnd();
   }
 
@@ -785,7 +820,7 @@ class Decoder {
       case Kind::kBool: {
         bool v = false;
         if (absl::Status s = r_.ReadBool(&v); !s.ok()) return s;
-        out_->append(v ? "true" : "false");
+        out_.Append(v ? "true" : "false");
         return absl::OkStatus();
       }
       case Kind::kI8: {
@@ -846,12 +881,12 @@ class Decoder {
             t.kind == Kind::kList ? r_.ReadListBegin(&elem, &n) : r_.ReadSetBegin(&elem, &n);
         if (!s.ok()) return s;
         if (n > 0 && elem != t.elem->ttype) return WireMismatch(t, elem);
-        out_->push_back('[');
+        out_.Put('[');
         for (uint32_t i = 0; i < n; ++i) {
-          if (i > 0) out_->push_back(',');
+          if (i > 0) out_.Put(',');
           if (s = Value(*t.elem); !s.ok()) return trail_.Add(std::move(s), Index(i));
         }
-        out_->push_back(']');
+        out_.Put(']');
         return t.kind == Kind::kList ? r_.ReadListEnd() : r_.ReadSetEnd();
       }
       case Kind::kMap: {
@@ -861,14 +896,14 @@ class Decoder {
         if (absl::Status s = r_.ReadMapBegin(&key, &value, &n); !s.ok()) return s;
         if (n > 0 && key != t.elem->ttype) return WireMismatch(t, key);
         if (n > 0 && value != t.value->ttype) return WireMismatch(t, value);
-        out_->push_back('{');
+        out_.Put('{');
         for (uint32_t i = 0; i < n; ++i) {
-          if (i > 0) out_->push_back(',');
+          if (i > 0) out_.Put(',');
           if (absl::Status s = Key(*t.elem); !s.ok()) return trail_.Add(std::move(s), Index(i));
-          out_->push_back(':');
+          out_.Put(':');
           if (absl::Status s = Value(*t.value); !s.ok()) return trail_.Add(std::move(s), Index(i));
         }
-        out_->push_back('}');
+        out_.Put('}');
         return r_.ReadMapEnd();
       }
       case Kind::kStruct:
@@ -888,7 +923,7 @@ class Decoder {
       case Kind::kBool: {
         bool v = false;
         if (absl::Status s = r_.ReadBool(&v); !s.ok()) return s;
-        out_->append(v ? "\"true\"" : "\"false\"");
+        out_.Append(v ? "\"true\"" : "\"false\"");
         return absl::OkStatus();
       }
       case Kind::kI8: {
@@ -949,7 +984,7 @@ class Decoder {
   }
 
   R& r_;
-  std::string* out_;
+  JsonOut& out_;
   const JsonOptions& options_;
   Trail trail_;
 };
@@ -1034,7 +1069,8 @@ absl::Status DecodeWith(const StructType& type, transport::LinkBuffer& in, std::
   absl::Status s;
   {
     R r(in, ReadLimits(options), reader_args...);
-    Decoder<R> dec(r, json, options);
+    JsonOut out(json);
+    Decoder<R> dec(r, out, options);
     s = dec.trail().Finish(dec.Struct(type));
   }
   if (s.ok() && options.pretty) {
@@ -1128,7 +1164,9 @@ absl::Status DecodeResultWith(const MethodSchema& method, transport::LinkBuffer&
   absl::Status s;
   {
     R r(in, ReadLimits(options));
-    Decoder<R> dec(r, &reply->json, options);
+    reply->json.reserve(in.Len() * 2 + 16);
+    JsonOut out(&reply->json);
+    Decoder<R> dec(r, out, options);
     s = r.ReadStructBegin();
     while (s.ok()) {
       codec::TType type;
