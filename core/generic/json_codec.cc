@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -273,7 +275,7 @@ class Encoder {
           Cat("expected object for ", st.name, ", got ", JsonTypeName(e.type())));
     }
     if (++depth_ > options_.max_depth) return DepthError();
-    const bool track = st.required_count > 0 || HasDefaults(st) || st.is_union;
+    const bool track = st.needs_presence;
     absl::InlinedVector<bool, 32> seen;
     if (track) seen.assign(st.fields.size(), false);
     int set = 0;
@@ -576,12 +578,6 @@ class Encoder {
   }
 
  private:
-  static bool HasDefaults(const StructType& st) {
-    for (const FieldInfo& f : st.fields) {
-      if (f.default_value != nullptr) return true;
-    }
-    return false;
-  }
   absl::Status DepthError() const {
     return absl::ResourceExhaustedError(
         Cat("nesting deeper than max_depth (", options_.max_depth, ")"));
@@ -607,17 +603,17 @@ class JsonOut {
   JsonOut(const JsonOut&) = delete;
   JsonOut& operator=(const JsonOut&) = delete;
 
-  void Put(char c) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void Put(char c) {
     if (ABSL_PREDICT_FALSE(n_ == s_->size())) Grow(1);
     (*s_)[n_++] = c;
   }
-  void Append(const char* p, size_t k) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void Append(const char* p, size_t k) {
     std::memcpy(Reserve(k), p, k);
     n_ += k;
   }
   void Append(std::string_view v) { Append(v.data(), v.size()); }
   // Room for `k` more bytes; Advance(k) commits what was written there.
-  char* Reserve(size_t k) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE char* Reserve(size_t k) {
     if (ABSL_PREDICT_FALSE(s_->size() - n_ < k)) Grow(k);
     return s_->data() + n_;
   }
@@ -626,7 +622,7 @@ class JsonOut {
   std::string_view text() const { return std::string_view(s_->data(), n_); }
 
  private:
-  void Grow(size_t k) { s_->resize(std::max(s_->size() * 2, n_ + k + 64)); }
+  ABSL_ATTRIBUTE_NOINLINE void Grow(size_t k) { s_->resize(std::max(s_->size() * 2, n_ + k + 64)); }
 
   std::string* s_;
   size_t n_;

@@ -21,6 +21,11 @@ void Append(std::string& out, const A&... pieces) {
 }
 }  // namespace
 
+const FieldInfo* StructType::FindByIdSparse(int16_t id) const {
+  auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : &fields[static_cast<size_t>(it->second)];
+}
+
 const MethodSchema* ServiceSchema::FindMethod(std::string_view name) const {
   for (const MethodSchema* m : methods) {
     if (m->name == name) return m;
@@ -139,6 +144,10 @@ class Schema::Compiler {
       st->by_id.emplace(f.id, static_cast<int>(i));
       lo = i == 0 ? f.id : std::min<int>(lo, f.id);
       hi = i == 0 ? f.id : std::max<int>(hi, f.id);
+    }
+    st->needs_presence = st->required_count > 0 || st->is_union;
+    for (const FieldInfo& f : st->fields) {
+      if (f.default_value != nullptr) st->needs_presence = true;
     }
     if (hi >= lo && hi - lo < StructType::kMaxDense) {
       st->dense_base = lo;

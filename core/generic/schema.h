@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "vireo/codec/thrift_types.h"
@@ -100,20 +101,21 @@ struct StructType {
   int dense_base = 0;
   std::vector<int16_t> dense;
   int required_count = 0;
+  // Whether encoding must track the fields seen: required fields, IDL
+  // defaults, or a union.
+  bool needs_presence = false;
 
   const FieldInfo* FindByName(std::string_view name) const {
     auto it = by_name.find(name);
     return it == by_name.end() ? nullptr : &fields[static_cast<size_t>(it->second)];
   }
   const FieldInfo* FindById(int16_t id) const {
-    if (!dense.empty()) {
-      const auto i = static_cast<size_t>(id - dense_base);  // wraps when below the base
-      if (i >= dense.size() || dense[i] < 0) return nullptr;
-      return &fields[static_cast<size_t>(dense[i])];
-    }
-    auto it = by_id.find(id);
-    return it == by_id.end() ? nullptr : &fields[static_cast<size_t>(it->second)];
+    if (ABSL_PREDICT_FALSE(dense.empty())) return FindByIdSparse(id);
+    const auto i = static_cast<size_t>(id - dense_base);  // wraps when below the base
+    if (i >= dense.size() || dense[i] < 0) return nullptr;
+    return &fields[static_cast<size_t>(dense[i])];
   }
+  const FieldInfo* FindByIdSparse(int16_t id) const;
 };
 
 struct MethodSchema {
