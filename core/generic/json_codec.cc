@@ -260,6 +260,27 @@ absl::Status EnumFromText(const TypeInfo& type, std::string_view text, int32_t* 
 
 thread_local std::string scratch;  // base64-decoded bytes on their way out
 
+// The fields of one struct seen so far: a bit mask up to 64 fields, a
+// vector past that.
+class Presence {
+ public:
+  explicit Presence(size_t n) {
+    if (n > 64) many_.assign(n, false);
+  }
+  void Set(size_t i) {
+    if (many_.empty()) {
+      bits_ |= uint64_t{1} << i;
+    } else {
+      many_[i] = true;
+    }
+  }
+  bool Has(size_t i) const { return many_.empty() ? (bits_ >> i & 1) != 0 : many_[i]; }
+
+ private:
+  uint64_t bits_ = 0;
+  std::vector<bool> many_;
+};
+
 // ---- JSON -> Thrift ---------------------------------------------------------
 
 template <class W>
@@ -276,8 +297,7 @@ class Encoder {
     }
     if (++depth_ > options_.max_depth) return DepthError();
     const bool track = st.needs_presence;
-    absl::InlinedVector<bool, 32> seen;
-    if (track) seen.assign(st.fields.size(), false);
+    Presence seen(track ? st.fields.size() : 0);
     int set = 0;
     size_t next = 0;  // JSON written from Thrift lists fields in order: try the next one first
     w_.WriteStructBegin();
@@ -294,7 +314,7 @@ class Encoder {
                           std::string(kv.key));
       }
       if (kv.value.type() == dom::element_type::NULL_VALUE) continue;
-      if (track) seen[static_cast<size_t>(f - st.fields.data())] = true;
+      if (track) seen.Set(static_cast<size_t>(f - st.fields.data()));
       ++set;
       if (st.is_union && set > 1) {
         return trail_.Add(absl::InvalidArgumentError(
@@ -309,7 +329,7 @@ class Encoder {
     }
     if (track && !st.is_union) {
       for (size_t i = 0; i < st.fields.size(); ++i) {
-        if (seen[i]) continue;
+        if (seen.Has(i)) continue;
         const FieldInfo& f = st.fields[i];
         if (f.default_value != nullptr && f.requiredness != idl::Requiredness::kOptional) {
           w_.WriteFieldBegin(f.type->ttype, f.id);
@@ -775,8 +795,8 @@ class Decoder {
 
   absl::Status Struct(const StructType& st) {
     if (absl::Status s = r_.ReadStructBegin(); !s.ok()) return s;
-    absl::InlinedVector<bool, 32> seen;
-    if (st.required_count > 0) seen.assign(st.fields.size(), false);
+    const bool track = st.required_count > 0;
+    Presence seen(track ? st.fields.size() : 0);
     out_.Put('{');
     bool first = true;
     for (;;) {
@@ -789,7 +809,7 @@ class Decoder {
         if (absl::Status s = r_.Skip(type); !s.ok()) return s;
         continue;
       }
-      if (!seen.empty()) seen[static_cast<size_t>(f - st.fields.data())] = true;
+      if (track) seen.Set(static_cast<size_t>(f - st.fields.data()));
       if (st.is_union && !first) {
         return trail_.Add(
             absl::InvalidArgumentError(Cat("union ", st.name, " has more than one field set")),
@@ -801,8 +821,8 @@ class Decoder {
       if (absl::Status s = Value(*f->type); !s.ok()) return trail_.Add(std::move(s), f->name);
       if (absl::Status s = r_.ReadFieldEnd(); !s.ok()) return s;
     }
-    for (size_t i = 0; i < seen.size(); ++i) {
-      if (!seen[i] && st.fields[i].requiredness == idl::Requiredness::kRequired) {
+    for (size_t i = 0; track && i < st.fields.size(); ++i) {
+      if (!seen.Has(i) && st.fields[i].requiredness == idl::Requiredness::kRequired) {
         return trail_.Add(absl::InvalidArgumentError("required field is missing"),
                           st.fields[i].name);
       }

@@ -302,6 +302,34 @@ TEST(Schema, FindsServicesMethodsAndStructs) {
   EXPECT_FALSE(Schema::Load({"/nonexistent/x.thrift"}).ok());
 }
 
+TEST(Schema, WideStructsAndSparseIds) {
+  // 70 fields (presence past a 64-bit mask) with ids spread over more than
+  // the dense table covers.
+  std::string idl = "struct Wide {\n";
+  for (int i = 1; i <= 70; ++i) {
+    idl += std::to_string(i == 70 ? 9000 : i) + ": " + (i == 70 ? "required " : "") + "i32 f" +
+           std::to_string(i) + ",\n";
+  }
+  idl += "}\n";
+  auto schema = Schema::LoadString("wide.thrift", idl);
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  const StructType* wide = (*schema)->FindStruct("Wide");
+  ASSERT_NE(wide, nullptr);
+  EXPECT_TRUE(wide->dense.empty());
+  for (ProtocolId p : {ProtocolId::kBinary, ProtocolId::kCompact}) {
+    transport::LinkBuffer buf;
+    absl::Status s = JsonToThrift(*wide, R"({"f1": 1, "f69": 69})", p, buf, JsonOptions());
+    EXPECT_THAT(s.message(), HasSubstr("f70: required field is missing"));
+    transport::LinkBuffer ok;
+    ASSERT_TRUE(
+        JsonToThrift(*wide, R"({"f1": 1, "f69": 69, "f70": 70})", p, ok, JsonOptions()).ok());
+    ok.Flush();
+    std::string json;
+    ASSERT_TRUE(ThriftToJson(*wide, ok, p, &json, JsonOptions()).ok());
+    EXPECT_EQ(json, R"({"f1":1,"f69":69,"f70":70})");
+  }
+}
+
 TEST(Results, ValuesExceptionsAndVoid) {
   auto schema = LoadSchema();
   ASSERT_NE(schema, nullptr);
