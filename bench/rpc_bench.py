@@ -209,6 +209,24 @@ def run_points(build, fws, args, runs_log):
                             f"  p99 {r['p99_us']:>9.1f} us")
                     except (RuntimeError, subprocess.TimeoutExpired) as e:
                         log(f"floor payload {payload} concurrency {conc}: {e}")
+                if os.access(floor, os.X_OK) and conc > 1:
+                    # The pipelined floor: one connection, `conc` frames of a
+                    # framed echo call's size in flight (the limit for mux).
+                    argv = [floor, "--mode=pipelined", f"--depth={conc}",
+                            f"--payload={payload + CALL_OVERHEAD}",
+                            f"--duration={args.duration}", f"--warmup={args.warmup}",
+                            f"--server_cpu={server_cpu}", f"--client_cpu={client_cpu}"]
+                    try:
+                        r = run_client(argv, timeout=args.duration + args.warmup + 60, env=env)
+                        r.update(name="pipelined", framework="pipelined", concurrency=conc,
+                                 payload=payload, errors=0)
+                        results.setdefault(("pipelined", payload, conc), []).append(r)
+                        runs_log.write(json.dumps(r) + "\n")
+                        log(f"round {rnd + 1}: {'pipelined floor':<18} {payload:>8} B x{conc:<4}"
+                            f" {r['qps']:>9.0f} qps  p50 {r['p50_us']:>8.1f}"
+                            f"  p99 {r['p99_us']:>9.1f} us")
+                    except (RuntimeError, subprocess.TimeoutExpired) as e:
+                        log(f"pipelined floor payload {payload} concurrency {conc}: {e}")
     finally:
         for s in started.values():
             s.stop()
@@ -371,6 +389,12 @@ def report(results, fws, mem, args, img_lines, codegen_md):
         "- Floor: `vireo_transport_bench --mode=floor`, blocking sockets echoing the same "
         f"number of bytes as a framed echo call (payload + {CALL_OVERHEAD}), one thread per "
         "connection per side, pinned like the servers and clients.",
+        "- Pipelined floor: `vireo_transport_bench --mode=pipelined --depth=<concurrency>`, "
+        "one connection carrying that many frames of a framed echo call's size in flight, a "
+        "new frame sent per frame read back (batched per read), the server writing back every "
+        "complete frame untouched (batched per read), no parsing and no allocation per frame, "
+        "a thread per side pinned like the servers and clients: the least work any framework "
+        "can do for a multiplexed echo at that concurrency.",
         "- Server CPU: seconds of the server process's CPU time per 100k calls "
         "(warm-up included in both).",
         (f"- Every server and client in the throughput runs had `GLIBC_TUNABLES={MALLOC_TUNABLES}`: "
@@ -419,6 +443,10 @@ def report(results, fws, mem, args, img_lines, codegen_md):
     if vireo1 and floor1:
         target(f"concurrency 1: p50 of Vireo ({vireo1['name']}) / floor",
                vireo1["p50_us"] / floor1["p50_us"], 1.3, False)
+    pipe100 = get(("pipelined", 1024, 100))
+    if mux100 and pipe100:
+        target("mux, 1 connection, concurrency 100, 1 KiB: QPS / pipelined floor at depth 100",
+               mux100["qps"] / pipe100["qps"], 0.6, True)
     if mux100 and pool100:
         target("concurrency 100: QPS of 1 mux connection / 100 pooled connections",
                mux100["qps"] / pool100["qps"], 1, True)
@@ -434,9 +462,10 @@ def report(results, fws, mem, args, img_lines, codegen_md):
     L.append("")
 
     # Tables per point.
-    order = [fw.name for fw in fws] + ["floor"]
+    order = [fw.name for fw in fws] + ["floor", "pipelined"]
     labels = {fw.name: fw.label for fw in fws}
     labels["floor"] = "blocking-socket floor"
+    labels["pipelined"] = "pipelined floor (1 conn)"
     L += ["### Throughput and latency", "",
           "Ratios: this row's QPS over the best Apache configuration's and over gRPC's, at "
           "the same point.", ""]

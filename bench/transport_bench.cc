@@ -6,6 +6,15 @@
 //                   reads exactly N and writes them back. What the kernel
 //                   and the machine allow; the floor Vireo is measured
 //                   against.
+//   --mode=pipelined  The least work any framework can do for a framed
+//                   echo with --depth calls in flight: one connection, the
+//                   client keeps --depth frames (4-byte big-endian length +
+//                   body, --payload bytes in all) in flight and sends one
+//                   new frame per frame it reads back, batched per read; the
+//                   server reads whatever is there and writes back every
+//                   complete frame untouched, batched per read. No parsing
+//                   of bodies, no allocation per frame; a thread per side,
+//                   pinned with --server_cpu / --client_cpu.
 //   --mode=reactor  A Vireo TcpServer on an EventLoopGroup echoing each
 //                   complete message with Slice + Send (no copy), and Vireo
 //                   client connections on a second EventLoopGroup, each
@@ -23,13 +32,14 @@
 // Diagnostics go to stderr.
 //
 // Usage:
-//   vireo_transport_bench --mode=floor|reactor [--conns=1] [--payload=1024]
+//   vireo_transport_bench --mode=floor|pipelined|reactor [--conns=1] [--payload=1024]
+//       [--depth=100] (pipelined)
 //       [--duration=5] [--warmup=1] [--server_loops=0] [--client_loops=0]
 //       [--server_cpu=-1] [--client_cpu=-1]
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <sched.h>
-#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -67,6 +77,7 @@ ABSL_FLAG(double, duration, 5, "Seconds measured, after the warm-up.");
 ABSL_FLAG(double, warmup, 1, "Seconds run before measuring.");
 ABSL_FLAG(int, server_loops, 0, "reactor: server event loops; 0 = one per hardware thread.");
 ABSL_FLAG(int, client_loops, 0, "reactor: client event loops; 0 = one per hardware thread.");
+ABSL_FLAG(int, depth, 100, "pipelined: frames kept in flight on the one connection.");
 ABSL_FLAG(int, server_cpu, -1, "floor: pin the server threads to this CPU; -1 = no pinning.");
 ABSL_FLAG(int, client_cpu, -1, "floor: pin the client threads to this CPU; -1 = no pinning.");
 
@@ -102,6 +113,7 @@ struct Config {
   int client_loops;
   int server_cpu;
   int client_cpu;
+  int depth;
 };
 
 // Pins the calling thread to `cpu` (the RPC benchmarks pin server and client
@@ -450,6 +462,126 @@ Result RunReactor(const Config& config) {
   return Collect(workers, std::move(per_connection), seconds);
 }
 
+// ---- pipelined: one connection, --depth frames in flight ----
+
+// Bytes of complete frames at the start of [p, p + n): each is a 4-byte
+// big-endian length and that many bytes.
+size_t CompleteFrames(const char* p, size_t n, size_t* frames) {
+  size_t at = 0;
+  *frames = 0;
+  while (n - at >= 4) {
+    uint32_t len;
+    std::memcpy(&len, p + at, 4);
+    len = __builtin_bswap32(len);
+    if (n - at - 4 < len) break;
+    at += 4 + len;
+    ++*frames;
+  }
+  return at;
+}
+
+Result RunPipelined(const Config& config) {
+  const int listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd < 0) DieErrno("socket");
+  struct sockaddr_in addr {};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(listen_fd, reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) < 0) {
+    DieErrno("bind");
+  }
+  if (::listen(listen_fd, 1) < 0) DieErrno("listen");
+  socklen_t len = sizeof(addr);
+  ::getsockname(listen_fd, reinterpret_cast<struct sockaddr*>(&addr), &len);
+
+  const size_t frame = std::max<size_t>(config.payload, 5);
+  const auto depth = static_cast<size_t>(config.depth);
+  // Room for every frame in flight, twice: a read never has to wait for
+  // the buffer, and no buffer grows after the start.
+  const size_t buffer_bytes = std::max<size_t>(2 * depth * frame, 64 * 1024);
+
+  std::thread server([&] {
+    PinTo(config.server_cpu);
+    const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) DieErrno("accept");
+    SetNoDelay(fd);
+    std::vector<char> buf(buffer_bytes);
+    size_t have = 0;
+    for (;;) {
+      const ssize_t k = ::read(fd, buf.data() + have, buf.size() - have);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) break;
+      have += static_cast<size_t>(k);
+      size_t frames = 0;
+      const size_t done = CompleteFrames(buf.data(), have, &frames);
+      if (done > 0 && !WriteAll(fd, buf.data(), done)) break;
+      std::memmove(buf.data(), buf.data() + done, have - done);
+      have -= done;
+    }
+    ::close(fd);
+  });
+
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) DieErrno("socket");
+  if (::connect(fd, reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) < 0) {
+    DieErrno("connect");
+  }
+  SetNoDelay(fd);
+
+  std::atomic<int> phase{kWarmup};
+  std::vector<std::unique_ptr<WorkerStats>> workers;
+  workers.push_back(std::make_unique<WorkerStats>());
+  std::thread client([&, stats = workers[0].get()] {
+    PinTo(config.client_cpu);
+    // `depth` frames back to back, the send buffer for any batch.
+    std::vector<char> out(depth * frame, 'v');
+    const uint32_t body = __builtin_bswap32(static_cast<uint32_t>(frame - 4));
+    for (size_t i = 0; i < depth; ++i) std::memcpy(out.data() + i * frame, &body, 4);
+    std::vector<char> in(buffer_bytes);
+    // When each frame in flight was sent, in order (replies come in order).
+    std::vector<int64_t> sent(depth);
+    size_t head = 0;  // the oldest frame in flight
+    const int64_t start = NowNs();
+    for (size_t i = 0; i < depth; ++i) sent[i] = start;
+    if (!WriteAll(fd, out.data(), depth * frame)) Die("pipelined: connection lost");
+    size_t have = 0;
+    for (;;) {
+      const ssize_t k = ::read(fd, in.data() + have, in.size() - have);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) Die("pipelined: connection lost");
+      have += static_cast<size_t>(k);
+      size_t frames = 0;
+      const size_t done = CompleteFrames(in.data(), have, &frames);
+      std::memmove(in.data(), in.data() + done, have - done);
+      have -= done;
+      if (frames == 0) continue;
+      const int p = phase.load(std::memory_order_acquire);
+      if (p == kStop) break;
+      const int64_t now = NowNs();
+      for (size_t i = 0; i < frames; ++i) {
+        if (p == kMeasure) {
+          stats->histogram.Record(now - sent[head]);
+          ++stats->messages;
+        }
+        sent[head] = now;  // its slot now times the frame sent below
+        head = (head + 1) % depth;
+      }
+      if (!WriteAll(fd, out.data(), frames * frame)) Die("pipelined: connection lost");
+    }
+    // Drain what the server still echoes until it sees the end and closes,
+    // so that neither side blocks on a full socket buffer.
+    ::shutdown(fd, SHUT_WR);
+    while (::read(fd, in.data(), in.size()) > 0) {
+    }
+  });
+
+  const double seconds = RunPhases(config, phase);
+  client.join();
+  server.join();
+  ::close(fd);
+  ::close(listen_fd);
+  return Collect(workers, {workers[0]->messages}, seconds);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -467,6 +599,7 @@ int main(int argc, char** argv) {
       .client_loops = absl::GetFlag(FLAGS_client_loops),
       .server_cpu = absl::GetFlag(FLAGS_server_cpu),
       .client_cpu = absl::GetFlag(FLAGS_client_cpu),
+      .depth = absl::GetFlag(FLAGS_depth),
   };
   if (config.conns <= 0 || absl::GetFlag(FLAGS_payload) <= 0 ||
       absl::GetFlag(FLAGS_payload) > (int64_t{64} << 20) || config.duration_s <= 0 ||
@@ -477,10 +610,13 @@ int main(int argc, char** argv) {
   Result result;
   if (mode == "floor") {
     result = RunFloor(config);
+  } else if (mode == "pipelined") {
+    if (config.depth <= 0 || config.depth > 100000) Die("need --depth in 1..100000");
+    result = RunPipelined(config);
   } else if (mode == "reactor") {
     result = RunReactor(config);
   } else {
-    Die("--mode must be floor or reactor, not '" + mode + "'");
+    Die("--mode must be floor, pipelined or reactor, not '" + mode + "'");
   }
   if (result.histogram.count() == 0) Die("no message completed in the measured period");
   std::sort(result.per_connection.begin(), result.per_connection.end());
@@ -491,9 +627,10 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(result.per_connection.back()));
 
   std::printf(
-      "{\"mode\":\"%s\",\"conns\":%d,\"payload\":%zu,\"qps\":%.0f,\"p50_us\":%.2f,"
-      "\"p99_us\":%.2f,\"p999_us\":%.2f}\n",
-      mode.c_str(), config.conns, config.payload, result.qps, result.histogram.Quantile(0.50) / 1e3,
+      "{\"mode\":\"%s\",\"conns\":%d,\"depth\":%d,\"payload\":%zu,\"qps\":%.0f,"
+      "\"p50_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f}\n",
+      mode.c_str(), mode == "pipelined" ? 1 : config.conns, mode == "pipelined" ? config.depth : 1,
+      config.payload, result.qps, result.histogram.Quantile(0.50) / 1e3,
       result.histogram.Quantile(0.99) / 1e3, result.histogram.Quantile(0.999) / 1e3);
   return 0;
 }
