@@ -36,8 +36,10 @@
 //       [--depth=100] (pipelined)
 //       [--duration=5] [--warmup=1] [--server_loops=0] [--client_loops=0]
 //       [--server_cpu=-1] [--client_cpu=-1]
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -532,21 +534,43 @@ Result RunPipelined(const Config& config) {
   workers.push_back(std::make_unique<WorkerStats>());
   std::thread client([&, stats = workers[0].get()] {
     PinTo(config.client_cpu);
-    // `depth` frames back to back, the send buffer for any batch.
+    // Non-blocking, reading whenever there is something to read: a client
+    // blocked in a large write while the server blocks writing back to it
+    // would deadlock.
+    const int flags = ::fcntl(fd, F_GETFL, 0);
+    ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    // `depth` frames back to back. Every frame is the same, so any
+    // `frame`-periodic window of this buffer is the stream to send.
     std::vector<char> out(depth * frame, 'v');
     const uint32_t body = __builtin_bswap32(static_cast<uint32_t>(frame - 4));
     for (size_t i = 0; i < depth; ++i) std::memcpy(out.data() + i * frame, &body, 4);
     std::vector<char> in(buffer_bytes);
     // When each frame in flight was sent, in order (replies come in order).
-    std::vector<int64_t> sent(depth);
-    size_t head = 0;  // the oldest frame in flight
-    const int64_t start = NowNs();
-    for (size_t i = 0; i < depth; ++i) sent[i] = start;
-    if (!WriteAll(fd, out.data(), depth * frame)) Die("pipelined: connection lost");
+    std::vector<int64_t> sent(depth, NowNs());
+    size_t head = 0;                 // the oldest frame in flight
+    size_t to_send = depth * frame;  // bytes owed to the connection
+    uint64_t sent_bytes = 0;         // the stream's position, for the window
     size_t have = 0;
-    for (;;) {
+    bool stopping = false;
+    while (!stopping) {
+      struct pollfd pfd {
+        fd, static_cast<short>(POLLIN | (to_send > 0 ? POLLOUT : 0)), 0
+      };
+      if (::poll(&pfd, 1, 1000) < 0 && errno != EINTR) DieErrno("poll");
+      if ((pfd.revents & (POLLERR | POLLHUP)) != 0) Die("pipelined: connection lost");
+      if (to_send > 0 && (pfd.revents & POLLOUT) != 0) {
+        const size_t off = static_cast<size_t>(sent_bytes % frame);
+        const ssize_t k =
+            ::send(fd, out.data() + off, std::min(to_send, out.size() - off), MSG_NOSIGNAL);
+        if (k < 0 && errno != EAGAIN && errno != EINTR) Die("pipelined: connection lost");
+        if (k > 0) {
+          to_send -= static_cast<size_t>(k);
+          sent_bytes += static_cast<uint64_t>(k);
+        }
+      }
+      if ((pfd.revents & POLLIN) == 0) continue;
       const ssize_t k = ::read(fd, in.data() + have, in.size() - have);
-      if (k < 0 && errno == EINTR) continue;
+      if (k < 0 && (errno == EAGAIN || errno == EINTR)) continue;
       if (k <= 0) Die("pipelined: connection lost");
       have += static_cast<size_t>(k);
       size_t frames = 0;
@@ -555,20 +579,21 @@ Result RunPipelined(const Config& config) {
       have -= done;
       if (frames == 0) continue;
       const int p = phase.load(std::memory_order_acquire);
-      if (p == kStop) break;
+      stopping = p == kStop;
       const int64_t now = NowNs();
       for (size_t i = 0; i < frames; ++i) {
         if (p == kMeasure) {
           stats->histogram.Record(now - sent[head]);
           ++stats->messages;
         }
-        sent[head] = now;  // its slot now times the frame sent below
+        sent[head] = now;  // its slot now times the frame owed below
         head = (head + 1) % depth;
       }
-      if (!WriteAll(fd, out.data(), frames * frame)) Die("pipelined: connection lost");
+      to_send += frames * frame;  // one new frame per frame read back
     }
     // Drain what the server still echoes until it sees the end and closes,
     // so that neither side blocks on a full socket buffer.
+    ::fcntl(fd, F_SETFL, flags);
     ::shutdown(fd, SHUT_WR);
     while (::read(fd, in.data(), in.size()) > 0) {
     }
