@@ -8,7 +8,7 @@ vireo_add_thrift(TARGET vireo_rpc_bench_idl FILES ${VIREO_BENCH_IDL_DIR}/echo.th
 
 add_executable(vireo_rpc_bench_server rpc_bench_server.cc)
 target_link_libraries(vireo_rpc_bench_server PRIVATE
-  vireo_rpc_bench_idl vireo_core absl::flags_parse)
+  vireo_rpc_bench_idl vireo_core absl::flags_parse vireo_bench_alloc_count)
 vireo_target_defaults(vireo_rpc_bench_server)
 
 add_executable(vireo_rpc_bench_client rpc_bench_client.cc)

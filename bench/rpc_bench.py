@@ -27,6 +27,7 @@ import datetime
 import json
 import os
 import platform
+import select
 import shutil
 import signal
 import statistics
@@ -80,6 +81,20 @@ class Server:
         with open(f"/proc/{self.proc.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def allocations(self):
+        """The server's heap allocations so far: SIGUSR1 makes it write
+        `allocations <N>` (bench/load/alloc_count.h); None if it does not."""
+        if self.proc.poll() is not None:
+            return None
+        self.proc.send_signal(signal.SIGUSR1)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 5)
+        if not ready:
+            return None
+        line = self.proc.stdout.readline()
+        if not line.startswith("allocations "):
+            return None
+        return int(line.split()[1])
 
     def status_kib(self, key):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -175,6 +190,7 @@ def run_points(build, fws, args, runs_log):
             for payload, conc in POINTS:
                 for fw in fws:
                     before = fw.server.cpu_seconds()
+                    allocs_before = fw.server.allocations()
                     argv = client_pin + fw.client_argv + [
                         f"--port={fw.server.port}", f"--conns={fw.conns(conc)}",
                         f"--concurrency={conc}", f"--payload={payload}",
@@ -187,6 +203,10 @@ def run_points(build, fws, args, runs_log):
                     if r is not None:
                         cpu = fw.server.cpu_seconds() - before
                         r["server_cpu_per_100k"] = cpu / max(r["total_calls"], 1) * 1e5
+                        allocs_after = fw.server.allocations()
+                        if allocs_before is not None and allocs_after is not None:
+                            r["server_allocs_per_call"] = ((allocs_after - allocs_before) /
+                                                           max(r["total_calls"], 1))
                         r["name"] = fw.name
                         results.setdefault((fw.name, payload, conc), []).append(r)
                         runs_log.write(json.dumps(r) + "\n")
@@ -238,7 +258,8 @@ def median_result(rs):
     median-QPS run's."""
     ordered = sorted(rs, key=lambda r: r["qps"])
     m = dict(ordered[len(ordered) // 2])
-    for k in ("qps", "p50_us", "p99_us", "p999_us", "server_cpu_per_100k"):
+    for k in ("qps", "p50_us", "p99_us", "p999_us", "server_cpu_per_100k", "allocs_per_call",
+              "server_allocs_per_call"):
         vals = [r[k] for r in rs if k in r]
         if vals:
             m[k] = statistics.median(vals)
@@ -478,8 +499,9 @@ def report(results, fws, mem, args, img_lines, codegen_md):
         size = f"{p // 1024} KiB" if p < (1 << 20) else f"{p >> 20} MiB"
         L += [f"#### {size}, concurrency {c}", "",
               "| framework | conns | QPS | p50 µs | p99 µs | p999 µs | errors | server CPU s "
-              "/ 100k calls | QPS / Apache | QPS / gRPC |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "/ 100k calls | allocs/call client | allocs/call server | QPS / Apache | "
+              "QPS / gRPC |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for n in rows:
             m = get((n, p, c))
             cpu = m.get("server_cpu_per_100k")
@@ -487,6 +509,8 @@ def report(results, fws, mem, args, img_lines, codegen_md):
                      f"{fmt(m['p50_us'], 1)} | {fmt(m['p99_us'], 1)} | "
                      f"{fmt(m['p999_us'], 1)} | {m['errors']} | "
                      f"{fmt(cpu, 2) if cpu is not None else '–'} | "
+                     f"{fmt(m['allocs_per_call'], 2) if 'allocs_per_call' in m else '–'} | "
+                     f"{fmt(m['server_allocs_per_call'], 2) if 'server_allocs_per_call' in m else '–'} | "
                      f"{ratio(m['qps'], ap['qps'] if ap else None)} | "
                      f"{ratio(m['qps'], gr['qps'] if gr else None)} |")
         L.append("")

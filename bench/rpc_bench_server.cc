@@ -48,6 +48,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "bench/echo_handler.h"
+#include "bench/load/alloc_count.h"
 #include "echo_rpc.h"
 #include "vireo/core/resolver.h"
 #include "vireo/core/server.h"
@@ -215,6 +216,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vireo_rpc_bench_server: %s\n", status.ToString().c_str());
     return 1;
   }
+  vireo::bench::InstallAllocationReport();  // SIGUSR1: "allocations N" (bench/rpc_bench.py)
   std::printf("listening %u\n", static_cast<unsigned>(server.port()));
   std::fflush(stdout);
   int signal = 0;

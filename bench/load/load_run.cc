@@ -1,5 +1,6 @@
 #include "bench/load/load_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_format.h"
+#include "bench/load/alloc_count.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1", "Server address.");
 ABSL_FLAG(int, port, 0, "Server port.");
@@ -68,6 +70,7 @@ LoadRun::LoadRun(LoadConfig config)
     : config_(std::move(config)), slots_(static_cast<size_t>(config_.concurrency)) {}
 
 void LoadRun::Start() {
+  allocations_at_start_ = HeapAllocations();
   running_.store(config_.concurrency, std::memory_order_relaxed);
   const int64_t now = NowNs();
   warm_ns_ = now + static_cast<int64_t>(config_.warmup_s * 1e9);
@@ -100,12 +103,11 @@ void LoadRun::SlotFinished() {
 }
 
 bool LoadRun::Wait(double grace_s) {
-  const auto until = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(end_ns_)) +
-                     std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::duration<double>(grace_s));
+  const auto until =
+      std::chrono::steady_clock::time_point(std::chrono::nanoseconds(end_ns_)) +
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(grace_s));
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_until(lock, until,
-                        [&] { return running_.load(std::memory_order_acquire) == 0; });
+  return cv_.wait_until(lock, until, [&] { return running_.load(std::memory_order_acquire) == 0; });
 }
 
 std::string LoadRun::Json(std::string_view framework, std::string_view mode) const {
@@ -122,23 +124,27 @@ std::string LoadRun::Json(std::string_view framework, std::string_view mode) con
   const double qps = static_cast<double>(calls) / config_.duration_s;
   // The latency distribution, for CDF charts.
   std::string cdf;
-  for (double q : {0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99,
-                   0.995, 0.998, 0.999, 0.9995, 0.9999}) {
-    absl::StrAppendFormat(&cdf, "%s[%g,%.1f]", cdf.empty() ? "" : ",", q,
-                          merged.Quantile(q) / 1e3);
+  for (double q : {0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995,
+                   0.998, 0.999, 0.9995, 0.9999}) {
+    absl::StrAppendFormat(&cdf, "%s[%g,%.1f]", cdf.empty() ? "" : ",", q, merged.Quantile(q) / 1e3);
   }
   std::string error_latency;
   if (errors > 0) {
     error_latency = absl::StrFormat(",\"error_p50_us\":%.1f,\"error_p99_us\":%.1f",
                                     failed.Quantile(0.5) / 1e3, failed.Quantile(0.99) / 1e3);
   }
+  // Every heap allocation of the process from Start() to now (warm-up
+  // included) per call completed in that time.
+  const double allocs_per_call = static_cast<double>(HeapAllocations() - allocations_at_start_) /
+                                 static_cast<double>(std::max<uint64_t>(total, 1));
   return absl::StrFormat(
       "{\"framework\":\"%s\",\"mode\":\"%s\",\"conns\":%d,\"concurrency\":%d,\"payload\":%d,"
       "\"qps\":%.0f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"errors\":%d,"
-      "\"calls\":%d,\"total_calls\":%d,\"duration_s\":%.2f,\"cdf_us\":[%s]%s}",
+      "\"calls\":%d,\"total_calls\":%d,\"duration_s\":%.2f,\"allocs_per_call\":%.2f,"
+      "\"cdf_us\":[%s]%s}",
       framework, mode, config_.conns, config_.concurrency, config_.payload, qps,
-      merged.Quantile(0.5) / 1e3, merged.Quantile(0.99) / 1e3, merged.Quantile(0.999) / 1e3,
-      errors, calls, total, config_.duration_s, cdf, error_latency);
+      merged.Quantile(0.5) / 1e3, merged.Quantile(0.99) / 1e3, merged.Quantile(0.999) / 1e3, errors,
+      calls, total, config_.duration_s, allocs_per_call, cdf, error_latency);
 }
 
 void RunBlockingSlots(LoadRun& run, absl::FunctionRef<bool(int slot)> call) {

@@ -91,6 +91,8 @@ class LoadRun {
   // The run's JSON line (no trailing newline):
   //   {"framework","mode","conns","concurrency","payload","qps","p50_us",
   //    "p99_us","p999_us","errors","calls","total_calls","duration_s",
+  //    "allocs_per_call" (the process's heap allocations from Start() on,
+  //    warm-up included, per call completed: bench/load/alloc_count.h),
   //    "cdf_us":[[quantile,us],...]}, and "error_p50_us", "error_p99_us"
   //    (failed calls in the window) when any call failed.
   std::string Json(std::string_view framework, std::string_view mode) const;
@@ -99,14 +101,15 @@ class LoadRun {
   struct alignas(64) Slot {
     LatencyHistogram histogram;
     LatencyHistogram error_histogram;  // failed calls in the window
-    uint64_t calls = 0;        // completed in the window
-    uint64_t total_calls = 0;  // completed at any time
+    uint64_t calls = 0;                // completed in the window
+    uint64_t total_calls = 0;          // completed at any time
     uint64_t errors = 0;
   };
   void SlotFinished();
 
   LoadConfig config_;
   std::vector<Slot> slots_;
+  uint64_t allocations_at_start_ = 0;
   int64_t warm_ns_ = 0;
   int64_t end_ns_ = 0;
   std::atomic<int> running_{0};

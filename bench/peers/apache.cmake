@@ -55,7 +55,7 @@ target_link_libraries(vireo_bench_apache_echo_gen PUBLIC PkgConfig::VIREO_APACHE
 add_executable(apache_bench_server apache_bench_server.cc)
 target_link_libraries(apache_bench_server PRIVATE
   vireo_bench_apache_echo_gen PkgConfig::VIREO_APACHE_THRIFT_NB PkgConfig::VIREO_APACHE_LIBEVENT
-  absl::flags absl::flags_parse Threads::Threads)
+  absl::flags absl::flags_parse Threads::Threads vireo_bench_alloc_count)
 vireo_target_defaults(apache_bench_server)
 
 add_executable(apache_bench_client apache_bench_client.cc)

@@ -32,6 +32,7 @@
 #include "EchoService.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "bench/load/alloc_count.h"
 
 ABSL_FLAG(int, port, 0, "Port to listen on; 0 picks a free one.");
 ABSL_FLAG(std::string, server, "nonblocking", "Apache server: nonblocking or threaded.");
@@ -91,6 +92,7 @@ class ReadyPrinter final : public TServerEventHandler {
   explicit ReadyPrinter(std::function<int()> port) : port_(std::move(port)) {}
 
   void preServe() override {
+    vireo::bench::InstallAllocationReport();  // SIGUSR1: "allocations N" (bench/rpc_bench.py)
     std::printf("listening %d\n", port_());
     std::fflush(stdout);
   }

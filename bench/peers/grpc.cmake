@@ -53,7 +53,8 @@ target_link_libraries(vireo_bench_grpc_echo_gen PUBLIC
 
 add_executable(grpc_bench_server grpc_bench_server.cc)
 target_link_libraries(grpc_bench_server PRIVATE
-  vireo_bench_grpc_echo_gen absl::flags absl::flags_parse Threads::Threads)
+  vireo_bench_grpc_echo_gen absl::flags absl::flags_parse Threads::Threads
+  vireo_bench_alloc_count)
 vireo_target_defaults(grpc_bench_server)
 
 add_executable(grpc_bench_client grpc_bench_client.cc)

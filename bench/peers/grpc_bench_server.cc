@@ -18,6 +18,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "bench/load/alloc_count.h"
 #include "echo.grpc.pb.h"
 
 ABSL_FLAG(int, port, 0, "Port to listen on; 0 picks a free one.");
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "grpc_bench_server: cannot listen on port %d\n", port);
     return 1;
   }
+  vireo::bench::InstallAllocationReport();  // SIGUSR1: "allocations N" (bench/rpc_bench.py)
   std::printf("listening %d\n", selected_port);
   std::fflush(stdout);
   server->Wait();
