@@ -469,6 +469,15 @@ class Client::Impl {
                       : std::string(ctx.method());
     call.type = ctx.oneway() ? codec::MessageType::kOneway : codec::MessageType::kCall;
     if (!IsHeaderFraming(options_.framing)) return;
+    // Room for every header this and SetDeadline add (the timeout among
+    // the strings for THeader, among the ints for TTHeader): one
+    // allocation per vector instead of one per growth.
+    const bool tt = options_.framing == codec::Framing::kTTHeader;
+    const size_t service = options_.service.empty() ? 0 : 1;
+    if (const size_t n = ctx.request_metadata().strings().size() + service + (tt ? 0 : 1)) {
+      call.headers.reserve(n);
+    }
+    if (tt) call.int_headers.reserve(ctx.request_metadata().ints().size() + service + 2);
     for (const auto& [k, v] : ctx.request_metadata().strings()) call.headers.emplace_back(k, v);
     if (!options_.service.empty()) call.headers.emplace_back("isn", options_.service);
     if (options_.framing == codec::Framing::kTTHeader) {

@@ -154,6 +154,9 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
 
   transport::Mutex submit_mu_;
   std::vector<Submission> submit_ ABSL_GUARDED_BY(submit_mu_);
+  // Loop thread: the other vector of SendSubmitted's pair, empty, with the
+  // capacity it grew to.
+  std::vector<Submission> spare_submissions_;
   bool send_scheduled_ ABSL_GUARDED_BY(submit_mu_) = false;
 
   // Loop thread only.
@@ -330,7 +333,10 @@ std::vector<ClientConnection::Impl::Submission> ClientConnection::Impl::TakeSubm
 
 void ClientConnection::Impl::SendSubmitted() {
   VIREO_DCHECK_IN_LOOP(loop_);
-  std::vector<Submission> batch;
+  // Two vectors take turns as the submit queue and the batch, so neither
+  // loses its capacity: no allocation per call once both have grown.
+  std::vector<Submission> batch = std::move(spare_submissions_);
+  batch.clear();
   {
     transport::MutexLock lock(submit_mu_);
     batch.swap(submit_);
@@ -338,6 +344,8 @@ void ClientConnection::Impl::SendSubmitted() {
   }
   bool need_dial = false;
   for (Submission& s : batch) Admit(std::move(s), &need_dial);
+  batch.clear();
+  spare_submissions_ = std::move(batch);
   // Dial after the whole batch is queued: a dial may fail at once, and then
   // fails the batch together.
   if (need_dial && state_ == State::kIdle) StartDial();
