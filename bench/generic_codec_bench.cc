@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "bench/codegen_bench.h"
+#include "bench/codegen_bench_vireo.h"
 #include "complex_types.h"
 #include "echo_types.h"
 #include "vireo/codec/serialize.h"
@@ -70,23 +71,6 @@ namespace {
 
 using codec::ProtocolId;
 
-struct VireoApi {
-  using Complex = ::bench::Complex;
-  using Item = ::bench::Item;
-  using Point = ::bench::Point;
-
-  static void SetBinary(codec::Bytes& field, std::string bytes) {
-    field = codec::Bytes(std::move(bytes));
-  }
-  static void SetStatus(Complex& c, int32_t v) { c.status = static_cast<::bench::Status>(v); }
-  static void SetNote(Complex& c, std::string v) { c.note = std::move(v); }
-  static void SetLabels(Item& it, std::map<std::string, std::string> labels) {
-    it.labels = std::move(labels);
-  }
-  static void SetStrValue(Complex& c, std::string v) {
-    c.value.emplace().set_str_value(std::move(v));
-  }
-};
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "vireo_generic_codec_bench: %s\n", what.c_str());
