@@ -214,39 +214,31 @@ def run_points(build, fws, args, runs_log):
                             f" {r['qps']:>9.0f} qps  p50 {r['p50_us']:>8.1f}"
                             f"  p99 {r['p99_us']:>9.1f} us  errors {r['errors']}")
                 if os.access(floor, os.X_OK):
-                    argv = [floor, "--mode=floor", f"--conns={conc}",
+                    # The blocking-socket floor: a connection per caller.
+                    floors = [("floor", "floor", ["--mode=floor", f"--conns={conc}"])]
+                    if conc > 1:
+                        # The pipelined floor: one connection, `conc` frames
+                        # of a framed echo call's size in flight (mux's limit).
+                        floors.append(("pipelined", "pipelined floor",
+                                       ["--mode=pipelined", f"--depth={conc}"]))
+                    for name, label, mode_args in floors:
+                        argv = [floor] + mode_args + [
                             f"--payload={payload + CALL_OVERHEAD}",
                             f"--duration={args.duration}", f"--warmup={args.warmup}",
                             f"--server_cpu={server_cpu}", f"--client_cpu={client_cpu}"]
-                    try:
-                        r = run_client(argv, timeout=args.duration + args.warmup + 60, env=env)
-                        r.update(name="floor", framework="floor", concurrency=conc,
+                        try:
+                            r = run_client(argv, timeout=args.duration + args.warmup + 60,
+                                           env=env)
+                        except (RuntimeError, subprocess.TimeoutExpired) as e:
+                            log(f"{label} payload {payload} concurrency {conc}: {e}")
+                            continue
+                        r.update(name=name, framework=name, concurrency=conc,
                                  payload=payload, errors=0)
-                        results.setdefault(("floor", payload, conc), []).append(r)
+                        results.setdefault((name, payload, conc), []).append(r)
                         runs_log.write(json.dumps(r) + "\n")
-                        log(f"round {rnd + 1}: {'floor':<18} {payload:>8} B x{conc:<4}"
+                        log(f"round {rnd + 1}: {label:<18} {payload:>8} B x{conc:<4}"
                             f" {r['qps']:>9.0f} qps  p50 {r['p50_us']:>8.1f}"
                             f"  p99 {r['p99_us']:>9.1f} us")
-                    except (RuntimeError, subprocess.TimeoutExpired) as e:
-                        log(f"floor payload {payload} concurrency {conc}: {e}")
-                if os.access(floor, os.X_OK) and conc > 1:
-                    # The pipelined floor: one connection, `conc` frames of a
-                    # framed echo call's size in flight (the limit for mux).
-                    argv = [floor, "--mode=pipelined", f"--depth={conc}",
-                            f"--payload={payload + CALL_OVERHEAD}",
-                            f"--duration={args.duration}", f"--warmup={args.warmup}",
-                            f"--server_cpu={server_cpu}", f"--client_cpu={client_cpu}"]
-                    try:
-                        r = run_client(argv, timeout=args.duration + args.warmup + 60, env=env)
-                        r.update(name="pipelined", framework="pipelined", concurrency=conc,
-                                 payload=payload, errors=0)
-                        results.setdefault(("pipelined", payload, conc), []).append(r)
-                        runs_log.write(json.dumps(r) + "\n")
-                        log(f"round {rnd + 1}: {'pipelined floor':<18} {payload:>8} B x{conc:<4}"
-                            f" {r['qps']:>9.0f} qps  p50 {r['p50_us']:>8.1f}"
-                            f"  p99 {r['p99_us']:>9.1f} us")
-                    except (RuntimeError, subprocess.TimeoutExpired) as e:
-                        log(f"pipelined floor payload {payload} concurrency {conc}: {e}")
     finally:
         for s in started.values():
             s.stop()
