@@ -19,6 +19,8 @@
 #   LINK_SANITIZER_ONLY  ON: the project's own code is compiled without the
 #                 sanitizers (it only needs their runtime to link with Vireo);
 #                 for a compile test, whose cost they would double
+#   REMOVE_ON_SUCCESS  ON: WORK_DIR is removed when every step passed (a
+#                 failed run keeps it for inspection)
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR CXX)
@@ -91,4 +93,9 @@ if(CHECK STREQUAL "ctest")
 else()
   find_program(consumer_exe consumer PATHS ${project_build} NO_DEFAULT_PATH REQUIRED)
   run("run consumer" ${consumer_exe})
+endif()
+
+if(REMOVE_ON_SUCCESS)
+  file(REMOVE_RECURSE ${WORK_DIR})
+  message(STATUS "install test (${project_name}): passed, ${WORK_DIR} removed")
 endif()
