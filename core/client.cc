@@ -26,6 +26,7 @@
 #include "vireo/codec/message.h"
 #include "vireo/codec/ttheader.h"
 #include "vireo/core/biz_status.h"
+#include "vireo/transport/internal/object_cache.h"
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/core/metrics.h"
 #include "vireo/mux/client_connection.h"
@@ -734,12 +735,13 @@ void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingC
                           SendDone done) {
   // p2c counts calls in flight: tell it when this one completes.
   if (target.counted) {
-    done = [balancer = balancer_.get(), list = target.list, picked = target.instance,
-            done = std::move(done)](absl::Status s, ClientReply& reply,
-                                    const codec::FrameHeader* header) mutable {
-      balancer->Done(list, *picked);
-      std::move(done)(std::move(s), reply, header);
-    };
+    done = transport::internal::Boxed(
+        [balancer = balancer_.get(), list = target.list, picked = target.instance,
+         done = std::move(done)](absl::Status s, ClientReply& reply,
+                                 const codec::FrameHeader* header) mutable {
+          balancer->Done(list, *picked);
+          std::move(done)(std::move(s), reply, header);
+        });
   }
   std::shared_ptr<AddressPool> pool = std::move(target.pool);
   std::shared_ptr<mux::ClientConnection> conn;
@@ -758,9 +760,10 @@ void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingC
   const size_t max_idle = static_cast<size_t>(std::max(options_.max_idle_per_address, 0));
   mux::ClientConnection* raw = conn.get();
   raw->Call(std::move(call),
-            [decode_options = decode_options_, pool = std::move(pool), conn = std::move(conn),
-             mode, max_idle, method = std::string(method), done = std::move(done)](
-                absl::StatusOr<mux::IncomingReply> r) mutable {
+            transport::internal::Boxed([decode_options = decode_options_, pool = std::move(pool),
+                                        conn = std::move(conn), mode, max_idle,
+                                        method = std::string(method), done = std::move(done)](
+                                           absl::StatusOr<mux::IncomingReply> r) mutable {
               if (mode == ConnectionMode::kPooled) {
                 pool->Return(std::move(conn), max_idle);
               } else if (mode == ConnectionMode::kShort) {
@@ -791,7 +794,7 @@ void Client::Impl::SendTo(Target target, std::string_view method, mux::OutgoingC
               }
               reply.body = std::move(r->body);
               std::move(done)(absl::OkStatus(), reply, &r->header);
-            });
+            }));
 }
 
 // One call under a retry policy or breakers: its attempts (failure
@@ -1210,10 +1213,18 @@ void Client::Impl::Dispatch(MethodGovernance* gov, CallContext& ctx, mux::Outgoi
 }
 
 struct Client::Impl::State {
+  // One per call: from the thread's block cache, not malloc.
+  static void* operator new(std::size_t size) { return transport::internal::CachedAlloc(size); }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    transport::internal::CachedFree(p, size);
+  }
+
   CallContext ctx;
   mux::OutgoingCall call;
   ClientReply reply;
   DoneFn done;
+  // Where the reply's headers go (CallOptions::response_metadata), or null.
+  Metadata* response_out = nullptr;
   // With a tracer: when Call() began; and the request payload's bytes.
   absl::Time start;
   size_t request_bytes = 0;
@@ -1370,20 +1381,23 @@ void Client::Impl::Call(const MethodInfo& method, EncodeFn encode,
   MethodGovernance* gov = governed_ ? Governance(method) : nullptr;
   if (middleware_.empty()) {
     PrepareHeaders(ctx, state->call);
+    state->done = std::move(done);
+    state->response_out = call_options.response_metadata;
     State* s = state.release();
+    // Two pointers: the callback fits AnyInvocable's inline storage.
     Dispatch(gov, s->ctx, std::move(s->call),
-         [this, s, out = call_options.response_metadata, done = std::move(done)](
-             absl::Status status, ClientReply& reply, const codec::FrameHeader* header) mutable {
-           std::unique_ptr<State> owned(s);
-           if (out != nullptr) CopyResponseMetadata(header, *out);
-           if (tracer_ != nullptr || s->metrics != nullptr) {
-             s->reply = std::move(reply);
-             Finished(*s, status);
-             Complete(std::move(done), std::move(status), s->reply);
-             return;
-           }
-           Complete(std::move(done), std::move(status), reply);
-         });
+             [this, s](absl::Status status, ClientReply& reply,
+                       const codec::FrameHeader* header) mutable {
+               std::unique_ptr<State> owned(s);
+               if (s->response_out != nullptr) CopyResponseMetadata(header, *s->response_out);
+               if (tracer_ != nullptr || s->metrics != nullptr) {
+                 s->reply = std::move(reply);
+                 Finished(*s, status);
+                 Complete(std::move(s->done), std::move(status), s->reply);
+                 return;
+               }
+               Complete(std::move(s->done), std::move(status), reply);
+             });
     return;
   }
 

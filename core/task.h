@@ -21,6 +21,7 @@
 
 #include <condition_variable>
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,7 @@
 #include <variant>
 
 #include "absl/functional/any_invocable.h"
+#include "vireo/transport/internal/object_cache.h"
 
 namespace vireo {
 
@@ -76,6 +78,14 @@ template <class T>
 class PromiseBase {
  public:
   using Done = absl::AnyInvocable<void(Outcome<T>) &&>;
+
+  // Frames come from the thread's block cache: a call through a generated
+  // handler makes two or three of them, and in steady state none of them
+  // reaches malloc.
+  static void* operator new(std::size_t size) { return transport::internal::CachedAlloc(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept {
+    transport::internal::CachedFree(frame, size);
+  }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
 

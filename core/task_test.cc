@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -99,6 +100,69 @@ TEST(Task, SuspendCompletedInlineResumesInline) {
     co_return v;
   };
   EXPECT_EQ(BlockOn(body()), 5);
+}
+
+// A coroutine whose frame holds `N` bytes across a suspension.
+template <std::size_t N>
+Task<int> Sized(int seed) {
+  char buf[N];
+  for (std::size_t i = 0; i < N; ++i) buf[i] = static_cast<char>(seed + i);
+  co_await Answer();
+  int sum = 0;
+  for (std::size_t i = 0; i < N; ++i) sum += buf[i];
+  co_return sum;
+}
+
+TEST(TaskFrames, AFreedFrameIsReusedByTheNextTaskOfItsSize) {
+  if (!transport::internal::ObjectCacheEnabled()) GTEST_SKIP() << "the object cache is off in this build";
+  BlockOn(Sized<300>(1));  // warms this thread's cache for both frame sizes
+  const std::size_t cached = transport::internal::CachedBytes();
+  ASSERT_GT(cached, 0u);
+  {
+    Task<int> t = Sized<300>(2);  // takes a cached frame instead of malloc
+    EXPECT_LT(transport::internal::CachedBytes(), cached);
+  }
+  EXPECT_EQ(transport::internal::CachedBytes(), cached);  // and gives it back
+  // Values survive reuse: the frame is not shared with anything live.
+  int expect = 0;
+  for (int i = 0; i < 300; ++i) expect += static_cast<char>(7 + i);
+  EXPECT_EQ(BlockOn(Sized<300>(7)), expect);
+}
+
+TEST(TaskFrames, LargeFramesBypassTheCache) {
+  if (!transport::internal::ObjectCacheEnabled()) GTEST_SKIP() << "the object cache is off in this build";
+  BlockOn(Sized<300>(1));
+  const std::size_t cached = transport::internal::CachedBytes();
+  int expect = 0;
+  for (int i = 0; i < 8192; ++i) expect += static_cast<char>(3 + i);
+  EXPECT_EQ(BlockOn(Sized<8192>(3)), expect);
+  EXPECT_EQ(transport::internal::CachedBytes(), cached);
+}
+
+TEST(TaskFrames, TheCacheStaysUnderItsCap) {
+  if (!transport::internal::ObjectCacheEnabled()) GTEST_SKIP() << "the object cache is off in this build";
+  std::vector<Task<int>> tasks;
+  for (int i = 0; i < 1000; ++i) tasks.push_back(Sized<1500>(i));  // ~1.5 MB of frames
+  tasks.clear();
+  EXPECT_LE(transport::internal::CachedBytes(), transport::internal::kObjectCacheBytes);
+  EXPECT_GT(transport::internal::CachedBytes(), transport::internal::kObjectCacheBytes - 2048);
+}
+
+TEST(TaskFrames, AFrameEndedOnAnotherThreadGoesToThatThreadsCache) {
+  if (!transport::internal::ObjectCacheEnabled()) GTEST_SKIP() << "the object cache is off in this build";
+  Task<int> t = Sized<700>(5);
+  std::size_t before = 0;
+  std::size_t after = 0;
+  std::thread other([&] {
+    before = transport::internal::CachedBytes();
+    int expect = 0;
+    for (int i = 0; i < 700; ++i) expect += static_cast<char>(5 + i);
+    EXPECT_EQ(BlockOn(std::move(t)), expect);
+    after = transport::internal::CachedBytes();
+  });
+  other.join();
+  EXPECT_EQ(before, 0u);
+  EXPECT_GT(after, 700u);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "vireo/codec/ttheader.h"
 #include "vireo/mux/pending_calls.h"
 #include "vireo/transport/dialer.h"
+#include "vireo/transport/internal/object_cache.h"
 #include "vireo/transport/mutex.h"
 
 namespace vireo::mux {
@@ -399,10 +400,11 @@ void ClientConnection::Impl::Admit(Submission&& s, bool* need_dial) {
 bool ClientConnection::Impl::Prepare(Submission& s, bool sending) {
   transport::EventLoop::TimerId timer = 0;
   if (!s.timer_armed && s.deadline != absl::InfiniteFuture()) {
-    timer = loop_->RunAfter(s.deadline - absl::Now(),
-                            [weak = weak_from_this(), seq = s.seq, timeout = s.timeout] {
-                              if (auto self = weak.lock()) self->OnDeadline(seq, timeout);
-                            });
+    timer = loop_->RunAfter(
+        s.deadline - absl::Now(),
+        transport::internal::Boxed([weak = weak_from_this(), seq = s.seq, timeout = s.timeout] {
+          if (auto self = weak.lock()) self->OnDeadline(seq, timeout);
+        }));
   }
   s.timer_armed = true;
   const bool alive = pending_.Update(s.seq, [&](PendingCall& c) {

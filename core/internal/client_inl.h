@@ -17,6 +17,7 @@
 #include "vireo/codec/serialize.h"
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/core/task.h"
+#include "vireo/transport/internal/object_cache.h"
 #include "vireo/transport/link_buffer.h"
 
 namespace vireo {
@@ -67,10 +68,11 @@ template <class Ret, class Decode>
 void CallAsync(Client& client, const MethodInfo& method, Client::EncodeFn encode,
                const CallOptions& options, Decode decode, absl::AnyInvocable<void(Ret) &&> done) {
   client.Call(method, encode, options,
-              [decode = std::move(decode), done = std::move(done)](absl::Status status,
-                                                                   ClientReply& reply) mutable {
-                std::move(done)(decode(std::move(status), reply));
-              });
+              transport::internal::Boxed(
+                  [decode = std::move(decode), done = std::move(done)](
+                      absl::Status status, ClientReply& reply) mutable {
+                    std::move(done)(decode(std::move(status), reply));
+                  }));
 }
 
 // The decode-into form: `decode` reads the reply into *out.
@@ -105,10 +107,10 @@ Task<Ret> CallCoroutine(Client& client, const MethodInfo& method, transport::Lin
           out.Append(std::move(body));
         },
         options,
-        [decode = std::move(decode), resume = std::move(resume)](absl::Status status,
-                                                                 ClientReply& reply) mutable {
+        transport::internal::Boxed([decode = std::move(decode), resume = std::move(resume)](
+                                       absl::Status status, ClientReply& reply) mutable {
           std::move(resume)(decode(std::move(status), reply));
-        });
+        }));
   });
 }
 

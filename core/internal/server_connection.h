@@ -60,6 +60,7 @@
 #include "absl/time/time.h"
 #include "vireo/codec/frame.h"
 #include "vireo/core/biz_status.h"
+#include "vireo/transport/internal/object_cache.h"
 #include "vireo/core/internal/server_core.h"
 #include "vireo/core/service.h"
 #include "vireo/transport/connection.h"
@@ -76,6 +77,13 @@ struct ServerCallRecord {
   explicit ServerCallRecord(std::shared_ptr<ServerConnection> connection);
   // Ends the call's count (whether it was answered or not).
   ~ServerCallRecord();
+
+  // One per call, made and (after the reply) ended on the connection's loop
+  // thread: from that thread's block cache, not malloc.
+  static void* operator new(std::size_t size) { return transport::internal::CachedAlloc(size); }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    transport::internal::CachedFree(p, size);
+  }
 
   ServerCore& core() const;
 
