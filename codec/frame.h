@@ -43,6 +43,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "vireo/codec/message_scanner.h"
@@ -95,6 +96,13 @@ inline constexpr uint16_t kFlagStreaming = 0x02;
 // Buffered frames carry only `framing` and `protocol`; the rest is for the
 // header framings, and the sequence id of those is the frame's, which a
 // multiplexing peer sets to the message's.
+// A header frame's string key/values, and TTHeader's integer-keyed ones.
+// The first few live inline (a Vireo client sends two strings on THeader,
+// three or four integer keys on TTHeader), so a call's headers cost no
+// allocation of their own.
+using StringHeaders = absl::InlinedVector<std::pair<std::string, std::string>, 2>;
+using IntHeaders = absl::InlinedVector<std::pair<uint16_t, std::string>, 4>;
+
 struct FrameHeader {
   Framing framing = Framing::kFramed;
   // Protocol of the payload. Header framings carry it; for Framed and
@@ -109,10 +117,10 @@ struct FrameHeader {
   std::vector<uint16_t> transforms;
   // String key/values (info block 0x01 in both header framings), in wire
   // order; duplicates are kept as sent.
-  std::vector<std::pair<std::string, std::string>> headers;
+  StringHeaders headers;
   // TTHeader only: integer-keyed values (info block 0x10), in wire order.
   // Keys as Kitex numbers them: codec/ttheader.h.
-  std::vector<std::pair<uint16_t, std::string>> int_headers;
+  IntHeaders int_headers;
   // TTHeader only: the ACL token (info block 0x11). Empty: none.
   std::string acl_token;
 

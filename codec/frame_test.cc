@@ -446,7 +446,7 @@ TEST(Frame, TTHeaderDecodesPaddingBetweenInfoBlocks) {
   Decoded d = DecodeAll(Framing::kTTHeader, wire);
   EXPECT_EQ(d.header.protocol, ProtocolId::kCompact);
   EXPECT_EQ(d.header.int_headers,
-            (std::vector<std::pair<uint16_t, std::string>>{{kTTHeaderRpcTimeout, "50"}}));
+            (IntHeaders{{kTTHeaderRpcTimeout, "50"}}));
   EXPECT_TRUE(d.header.headers.empty());
   EXPECT_EQ(d.payload, payload);
 }
@@ -525,7 +525,7 @@ TEST(Frame, THeaderStopsAtAnUnknownInfoIdAsApacheDoes) {
   const std::string wire = BE32(10 + 16 + payload.size()) + std::string("\x0f\xff\x00\x00", 4) +
                            BE32(9) + std::string("\x00\x04", 2) + section + payload;
   Decoded d = DecodeAll(Framing::kTHeader, wire);
-  EXPECT_EQ(d.header.headers, (std::vector<std::pair<std::string, std::string>>{{"k", "v"}}));
+  EXPECT_EQ(d.header.headers, (StringHeaders{{"k", "v"}}));
   EXPECT_EQ(d.header.seq_id, 9u);
   EXPECT_EQ(d.payload, payload);
 }

@@ -300,8 +300,8 @@ std::optional<BizStatus> GetBizStatus(const absl::Status& status) {
 
 namespace internal {
 
-std::vector<std::pair<std::string, std::string>> BizStatusHeaders(const BizStatus& biz) {
-  std::vector<std::pair<std::string, std::string>> headers;
+codec::StringHeaders BizStatusHeaders(const BizStatus& biz) {
+  codec::StringHeaders headers;
   headers.emplace_back(std::string(kBizStatusKey), Cat(biz.code));
   headers.emplace_back(std::string(kBizMessageKey), biz.message);
   if (!biz.extra.empty()) {
@@ -311,7 +311,7 @@ std::vector<std::pair<std::string, std::string>> BizStatusHeaders(const BizStatu
 }
 
 std::optional<absl::Status> BizStatusFromHeaders(
-    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view prefix) {
+    const codec::StringHeaders& headers, std::string_view prefix) {
   // The first of a repeated key wins, as Metadata::Find does.
   const std::string* code_text = nullptr;
   const std::string* message = nullptr;

@@ -38,6 +38,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "vireo/codec/frame.h"
 
 namespace vireo {
 
@@ -78,7 +79,7 @@ std::optional<BizStatus> GetBizStatus(const absl::Status& status);
 namespace internal {
 // The three header values for `biz`, in the order above (biz-extra left
 // out when extra is empty).
-std::vector<std::pair<std::string, std::string>> BizStatusHeaders(const BizStatus& biz);
+codec::StringHeaders BizStatusHeaders(const BizStatus& biz);
 // Reads a reply's string headers: nullopt when there is no `biz-status`
 // key or it is "0"; else the Status of BizStatusToStatus, its message
 // prefixed with `prefix` (peer and method). A `biz-status` that is not a
@@ -87,7 +88,7 @@ std::vector<std::pair<std::string, std::string>> BizStatusHeaders(const BizStatu
 // the key and what is wrong. An empty `biz-extra` is no extra; of a
 // repeated key the first counts.
 std::optional<absl::Status> BizStatusFromHeaders(
-    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view prefix);
+    const codec::StringHeaders& headers, std::string_view prefix);
 // A JSON object whose values are strings, written compactly with every
 // needed escape (and \u00XX for control bytes); bytes are passed through
 // otherwise.

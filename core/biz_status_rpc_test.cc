@@ -27,7 +27,7 @@ using codec::Framing;
 using codec::MessageType;
 using codec::ProtocolId;
 using codec::TApplicationException;
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using Headers = codec::StringHeaders;
 
 const BizStatus kBiz{1003,
                      "quota used up",

@@ -17,7 +17,7 @@ using internal::BizStatusFromHeaders;
 using internal::BizStatusHeaders;
 using internal::DecodeJsonStringMap;
 using internal::EncodeJsonStringMap;
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using Headers = codec::StringHeaders;
 using StringMap = std::map<std::string, std::string>;
 
 std::string Message(const absl::Status& s) { return std::string(s.message()); }

@@ -53,14 +53,14 @@ class Metadata {
     ints_.clear();
   }
 
-  const std::vector<std::pair<std::string, std::string>>& strings() const { return strings_; }
-  const std::vector<std::pair<uint16_t, std::string>>& ints() const { return ints_; }
-  std::vector<std::pair<std::string, std::string>>& mutable_strings() { return strings_; }
-  std::vector<std::pair<uint16_t, std::string>>& mutable_ints() { return ints_; }
+  const codec::StringHeaders& strings() const { return strings_; }
+  const codec::IntHeaders& ints() const { return ints_; }
+  codec::StringHeaders& mutable_strings() { return strings_; }
+  codec::IntHeaders& mutable_ints() { return ints_; }
 
  private:
-  std::vector<std::pair<std::string, std::string>> strings_;
-  std::vector<std::pair<uint16_t, std::string>> ints_;
+  codec::StringHeaders strings_;
+  codec::IntHeaders ints_;
 };
 
 // The THeader string key that carries a call's timeout in milliseconds

@@ -117,8 +117,8 @@ struct OutgoingCall {
   // The encoded argument struct, flushed, in the connection's protocol.
   transport::LinkBuffer body;
   // Header key/values (header framings only; dropped on Framed/Buffered).
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<std::pair<uint16_t, std::string>> int_headers;  // TTHeader only
+  codec::StringHeaders headers;
+  codec::IntHeaders int_headers;  // TTHeader only
   // When to give up waiting. InfiniteFuture(): never.
   absl::Time deadline = absl::InfiniteFuture();
 };

@@ -593,9 +593,13 @@ void ServerConnection::EncodeReply(ServerCallRecord& r, transport::LinkBuffer& o
     h.headers = std::move(metadata.mutable_strings());
     if (biz_reply) {
       // After the handler's metadata, replacing any biz-* key it set.
-      std::erase_if(h.headers, [](const std::pair<std::string, std::string>& e) {
-        return e.first == kBizStatusKey || e.first == kBizMessageKey || e.first == kBizExtraKey;
-      });
+      h.headers.erase(std::remove_if(h.headers.begin(), h.headers.end(),
+                                     [](const std::pair<std::string, std::string>& e) {
+                                       return e.first == kBizStatusKey ||
+                                              e.first == kBizMessageKey ||
+                                              e.first == kBizExtraKey;
+                                     }),
+                      h.headers.end());
       for (auto& header : BizStatusHeaders(*r.biz)) h.headers.push_back(std::move(header));
       codec::WithWriter(h.protocol, r.call.reply_body(), [](auto& w) {
         w.WriteStructBegin();
