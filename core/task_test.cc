@@ -142,7 +142,7 @@ TEST(TaskFrames, LargeFramesBypassTheCache) {
 TEST(TaskFrames, TheCacheStaysUnderItsCap) {
   if (!transport::internal::ObjectCacheEnabled()) GTEST_SKIP() << "the object cache is off in this build";
   std::vector<Task<int>> tasks;
-  for (int i = 0; i < 1000; ++i) tasks.push_back(Sized<1500>(i));  // ~1.5 MB of frames
+  for (int i = 0; i < 2000; ++i) tasks.push_back(Sized<1500>(i));  // ~3 MB of frames
   tasks.clear();
   EXPECT_LE(transport::internal::CachedBytes(), transport::internal::kObjectCacheBytes);
   EXPECT_GT(transport::internal::CachedBytes(), transport::internal::kObjectCacheBytes - 2048);

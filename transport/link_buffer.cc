@@ -35,7 +35,7 @@ using internal::Node;
 
 // Nodes are small and made and freed at the rate of blocks; a bounded
 // per-thread free list keeps them off the allocator.
-constexpr size_t kNodeCacheSize = 256;
+constexpr size_t kNodeCacheSize = 1024;
 thread_local bool node_cache_gone = false;
 
 struct NodeCache {
