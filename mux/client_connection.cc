@@ -13,6 +13,7 @@
 #include "vireo/mux/pending_calls.h"
 #include "vireo/transport/dialer.h"
 #include "vireo/transport/internal/object_cache.h"
+#include "vireo/transport/internal/reused_queue.h"
 #include "vireo/transport/mutex.h"
 
 namespace vireo::mux {
@@ -35,40 +36,6 @@ absl::string_view TypeName(codec::MessageType t) {
 }
 
 constexpr absl::string_view kNotSentUrl = "type.vireo/call-not-sent";
-
-// A FIFO on a vector that keeps its capacity: std::deque frees and
-// allocates a node every few elements, even when it never holds more than
-// a batch. Popped elements stay (moved from) until the queue empties, or
-// until they are half of it.
-template <class T>
-class ReusedQueue {
- public:
-  bool empty() const { return head_ == items_.size(); }
-  T& front() { return items_[head_]; }
-  void push_back(T&& v) { items_.push_back(std::move(v)); }
-  void pop_front() {
-    if (++head_ == items_.size()) {
-      items_.clear();
-      head_ = 0;
-    } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
-      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-      head_ = 0;
-    }
-  }
-  // From the newest element back to the oldest.
-  auto rbegin() { return items_.rbegin(); }
-  auto rend() { return items_.rend() - static_cast<std::ptrdiff_t>(head_); }
-  // Takes every element, oldest first; the queue is left empty.
-  std::vector<T> TakeAll() {
-    items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
-    return std::exchange(items_, {});
-  }
-
- private:
-  std::vector<T> items_;
-  size_t head_ = 0;
-};
 
 }  // namespace
 
@@ -198,7 +165,7 @@ class ClientConnection::Impl : public std::enable_shared_from_this<Impl> {
   std::shared_ptr<transport::Connection> conn_;
   std::optional<codec::FrameDecoder> decoder_;
   // Admitted calls not written yet (waiting for a connection or a slot), in order.
-  ReusedQueue<Submission> queued_;
+  transport::internal::ReusedQueue<Submission> queued_;
   // Two-way calls written and not completed (the wait_when_full slots).
   size_t sent_ = 0;
   uint64_t dial_generation_ = 0;

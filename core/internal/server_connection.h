@@ -50,7 +50,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -64,6 +63,7 @@
 #include "vireo/core/internal/server_core.h"
 #include "vireo/core/service.h"
 #include "vireo/transport/connection.h"
+#include "vireo/transport/internal/reused_queue.h"
 #include "vireo/transport/link_buffer.h"
 
 namespace vireo::internal {
@@ -273,7 +273,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // a null slot for one still running.
   uint64_t next_order_ = 0;
   uint64_t sent_order_ = 0;
-  std::deque<std::optional<transport::LinkBuffer>> held_;
+  transport::internal::ReusedQueue<std::optional<transport::LinkBuffer>> held_;
   // Bytes of the replies in `held_`.
   size_t held_bytes_ = 0;
   // They went over max_pending_output and are not yet down to half.
