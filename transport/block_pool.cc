@@ -125,6 +125,14 @@ Block* Block::Wrap(const char* data, size_t size, ReleaseFn release) {
 
 BlockPool::BlockPool(Options options) : options_(options) {
   options_.thread_cache_blocks = std::min(options_.thread_cache_blocks, kMaxThreadCacheBlocks);
+  for (int c = 0; c < kCachedClasses; ++c) {
+    size_t limit = options_.thread_cache_blocks;
+    if (options_.thread_cache_bytes_per_class > 0 && limit > 0) {
+      limit = std::clamp<size_t>(options_.thread_cache_bytes_per_class / (kMinBlockSize << c), 1,
+                                 limit);
+    }
+    thread_cache_limit_[c] = limit;
+  }
   for (int i = 0; i < kNumClasses; ++i) {
     const size_t size = kMinBlockSize << i;
     classes_[i].max_idle =
@@ -153,7 +161,11 @@ BlockPool::~BlockPool() {
 BlockPool& BlockPool::Default() {
   static BlockPool* pool = [] {
     Options options;
-    options.thread_cache_blocks = 16;
+    // Room for a loop's replies at concurrency 100 (a reply of a few KiB
+    // takes a 4 KiB block; they are sent and freed together, then the next
+    // batch takes them again without the class's lock).
+    options.thread_cache_blocks = 128;
+    options.thread_cache_bytes_per_class = 512 * 1024;
     return new BlockPool(options);
   }();
   return *pool;
@@ -232,7 +244,7 @@ void BlockPool::Recycle(Block* block) {
   const int c = block->size_class_;
   if (c >= 0 && c < kCachedClasses) {
     if (CacheSlot* slot = LocalSlot();
-        slot != nullptr && slot->count[c] < options_.thread_cache_blocks) {
+        slot != nullptr && slot->count[c] < thread_cache_limit_[c]) {
       slot->blocks[c][slot->count[c]++] = block;
       slot->Moved(-1, -capacity);
       return;

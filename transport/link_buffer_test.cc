@@ -432,6 +432,28 @@ TEST(BlockPool, ThreadCacheReusesBlocksAndKeepsStatsExact) {
   EXPECT_EQ(pool.GetStats().idle_blocks, 0);
 }
 
+TEST(BlockPool, ThreadCacheBytesPerClassKeepsFewerLargeBlocks) {
+  BlockPool::Options options;
+  options.thread_cache_blocks = 8;
+  options.thread_cache_bytes_per_class = 16 * 1024;
+  options.max_idle_bytes_per_class = 0;  // what the cache refuses is freed
+  options.min_idle_blocks_per_class = 0;
+  BlockPool pool(options);
+  std::vector<Block*> small;
+  std::vector<Block*> large;
+  for (int i = 0; i < 8; ++i) {
+    small.push_back(pool.Allocate(4096));
+    large.push_back(pool.Allocate(16384));
+  }
+  for (Block* b : small) b->Unref();
+  for (Block* b : large) b->Unref();
+  const BlockPool::Stats s = pool.GetStats();
+  EXPECT_EQ(s.live_blocks, 0);
+  EXPECT_EQ(s.idle_blocks, 4 + 1) << "16 KiB: four 4 KiB blocks, one 16 KiB block";
+  EXPECT_EQ(s.idle_bytes, 4 * 4096 + 16384);
+  pool.Trim();
+}
+
 TEST(BlockPool, ThreadCacheGoesBackToTheSharedListWhenTheThreadExits) {
   BlockPool::Options options;
   options.thread_cache_blocks = 8;
