@@ -267,7 +267,8 @@ int RunLoad() {
   yaml += "framing: " + absl::GetFlag(FLAGS_framing) + "\n";
   yaml += "protocol: " + absl::GetFlag(FLAGS_protocol) + "\n";
   yaml += "mode: " + std::string(mode == "pool" ? "pooled" : "mux") + "\n";
-  yaml += "mux_connections: " + std::to_string(config.conns) + "\n";
+  // Pooled: a connection per caller (max_idle_per_address); mux: --conns.
+  if (mode == "mux") yaml += "mux_connections: " + std::to_string(config.conns) + "\n";
   yaml += "max_idle_per_address: " + std::to_string(config.concurrency) + "\n";
   yaml += "num_loops: " + std::to_string(absl::GetFlag(FLAGS_loops)) + "\n";
   yaml += "call_timeout: 30s\n";
