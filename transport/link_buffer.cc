@@ -102,7 +102,7 @@ LinkBuffer::~LinkBuffer() { Destroy(); }
 
 LinkBuffer::LinkBuffer(LinkBuffer&& other) noexcept
     : pool_(other.pool_),
-      length_(other.length_.load(std::memory_order_relaxed)),
+      flushed_(other.Len()),
       head_(other.head_),
       read_(other.read_),
       scratch_(std::move(other.scratch_)),
@@ -117,7 +117,8 @@ LinkBuffer& LinkBuffer::operator=(LinkBuffer&& other) noexcept {
   if (this == &other) return *this;
   Destroy();
   pool_ = other.pool_;
-  length_.store(other.length_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  flushed_.store(other.Len(), std::memory_order_relaxed);
+  consumed_.store(0, std::memory_order_relaxed);
   head_ = other.head_;
   read_ = other.read_;
   scratch_ = std::move(other.scratch_);
@@ -132,7 +133,8 @@ LinkBuffer& LinkBuffer::operator=(LinkBuffer&& other) noexcept {
 void LinkBuffer::Init() {
   Node* sentinel = NewNode();
   head_ = read_ = flush_ = tail_ = sentinel;
-  length_.store(0, std::memory_order_relaxed);
+  flushed_.store(0, std::memory_order_relaxed);
+  consumed_.store(0, std::memory_order_relaxed);
   unflushed_ = 0;
   scratch_.clear();
 }
@@ -174,7 +176,7 @@ void LinkBuffer::CopyOut(size_t n, char* out) {
 }
 
 void LinkBuffer::Consume(size_t n) {
-  length_.fetch_sub(n, std::memory_order_acq_rel);
+  consumed_.store(consumed_.load(std::memory_order_relaxed) + n, std::memory_order_release);
   while (n > 0) {
     const size_t avail = Avail(read_);
     if (avail == 0) {
@@ -279,7 +281,7 @@ LinkBuffer LinkBuffer::ShareFront(size_t n) {
     }
   }
   out.flush_ = out.tail_;
-  out.length_.store(n, std::memory_order_relaxed);
+  out.flushed_.store(n, std::memory_order_relaxed);
   return out;
 }
 
@@ -476,7 +478,8 @@ void LinkBuffer::Flush() {
     if (n == tail_) break;
   }
   flush_ = tail_;
-  length_.fetch_add(unflushed_, std::memory_order_release);
+  flushed_.store(flushed_.load(std::memory_order_relaxed) + unflushed_,
+                 std::memory_order_release);
   unflushed_ = 0;
 }
 

@@ -75,7 +75,12 @@ class LinkBuffer {
   // ---- Reader side ----
 
   // Bytes published by Flush() and not yet consumed. Either side.
-  size_t Len() const { return length_.load(std::memory_order_acquire); }
+  size_t Len() const {
+    // Consumed first: it never passes flushed, so the difference stays
+    // non-negative whichever thread asks.
+    const uint64_t consumed = consumed_.load(std::memory_order_acquire);
+    return static_cast<size_t>(flushed_.load(std::memory_order_acquire) - consumed);
+  }
 
   // The next n bytes as one contiguous view, without consuming them. Copies
   // into scratch memory only when the bytes straddle blocks.
@@ -184,8 +189,11 @@ class LinkBuffer {
   void Link(Node* node);
 
   BlockPool* pool_;
-  // Shared: bytes published and not yet consumed.
-  std::atomic<size_t> length_{0};
+  // Bytes ever published (written by the writer side only) and ever
+  // consumed (by the reader side only): each side stores its own counter
+  // and reads the other's, with no read-modify-write instruction.
+  std::atomic<uint64_t> flushed_{0};
+  std::atomic<uint64_t> consumed_{0};
 
   // Reader side.
   Node* head_ = nullptr;  // oldest node still referenced
