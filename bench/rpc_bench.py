@@ -488,7 +488,7 @@ def report(results, fws, mem, args, img_lines, codegen_md):
         if unit == "KiB":
             shown, goal_shown = f"{value / 1024:.2f} KiB", f"{goal / 1024:g} KiB"
         elif unit == "x":
-            shown, goal_shown = f"{value:.2f}x", f"{goal:.2g}x"
+            shown, goal_shown = f"{value:.2f}x", f"{goal:.3g}x"
         else:  # a count
             shown, goal_shown = f"{value:.2f}", f"{goal:g}"
         if met:
