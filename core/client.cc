@@ -335,7 +335,9 @@ class Client::Impl {
       loops_ = options.loops;
     } else {
       own_loops_ = std::make_unique<transport::EventLoopGroup>(transport::EventLoopGroup::Options{
-          .num_loops = std::max(options.num_loops, 1), .name = "vireo-client"});
+          .num_loops = std::max(options.num_loops, 1),
+          .name = "vireo-client",
+          .busy_poll = options.busy_poll});
       loops_ = own_loops_.get();
     }
     conn_options_.framing = options.framing;

@@ -88,6 +88,10 @@ absl::StatusOr<ClientOptions> ClientOptions::FromYaml(std::string_view yaml) {
   for (const auto& [k, v] : metadata) o.metadata.Set(k, v);
   r.Limits("limits", &o.limits);
   r.Int("num_loops", &o.num_loops, 0, 1024);
+  r.Duration("busy_poll", &o.busy_poll);
+  if (o.busy_poll < absl::ZeroDuration() || o.busy_poll > transport::EventLoop::kMaxBusyPoll) {
+    r.Fail("busy_poll", "must be between 0 and 10ms");
+  }
   r.String("load_balancer", &o.load_balancer);
   r.IntList("weights", &o.weights);
   r.Int("virtual_nodes", &o.balancer.virtual_nodes, 1, 1 << 16);

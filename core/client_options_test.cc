@@ -23,6 +23,7 @@ multiplexed_names: true
 metadata: {user: alice, region: eu}
 limits: {max_frame_size: 1048576, max_depth: 16}
 num_loops: 2
+busy_poll: 20us
 load_balancer: consistent_hash
 weights: [1, 2]
 virtual_nodes: 160
@@ -34,6 +35,7 @@ hash_metadata_key: user
   EXPECT_EQ(o->framing, codec::Framing::kTTHeader);
   EXPECT_EQ(o->protocol, codec::ProtocolId::kCompact);
   EXPECT_EQ(o->mode, ConnectionMode::kPooled);
+  EXPECT_EQ(o->busy_poll, absl::Microseconds(20));
   EXPECT_EQ(o->mux_connections, 4);
   EXPECT_EQ(o->max_in_flight, 128u);
   EXPECT_TRUE(o->wait_when_full);
@@ -89,6 +91,9 @@ TEST(ClientOptions, BadValuesAreNamed) {
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().message(),
             "client.weights: expected a list of integers, got \"heavy\"");
+  o = ClientOptions::FromYaml("busy_poll: 1s\n");
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.status().message(), "client.busy_poll: must be between 0 and 10ms");
   o = ClientOptions::FromYaml("- a\n- b\n");
   ASSERT_FALSE(o.ok());
 }

@@ -111,6 +111,7 @@ absl::Status Server::Start() {
   transport::EventLoopGroup::Options loop_options;
   loop_options.num_loops = core_->options.num_loops;
   loop_options.name = "vireo-srv";
+  loop_options.busy_poll = core_->options.busy_poll;
   loops_ = std::make_unique<transport::EventLoopGroup>(loop_options);
   core_->loops = loops_.get();
   core_->started_at = absl::Now();

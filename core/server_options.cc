@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "vireo/core/internal/str_cat.h"
 #include "vireo/core/internal/yaml_util.h"
+#include "vireo/transport/event_loop.h"
 
 namespace vireo {
 
@@ -17,6 +18,10 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
   internal::YamlReader r(*root, "server");
   r.String("address", &o.address);
   r.Int("num_loops", &o.num_loops, 0, 1024);
+  r.Duration("busy_poll", &o.busy_poll);
+  if (o.busy_poll < absl::ZeroDuration() || o.busy_poll > transport::EventLoop::kMaxBusyPoll) {
+    r.Fail("busy_poll", "must be between 0 and 10ms");
+  }
   r.Int("worker_threads", &o.worker_threads, 0, 4096);
   r.Duration("idle_timeout", &o.idle_timeout);
   r.Duration("read_timeout", &o.read_timeout);
@@ -78,6 +83,7 @@ std::string ServerOptions::ToYaml() const {
   e << YAML::BeginMap;
   e << YAML::Key << "address" << YAML::Value << address;
   e << YAML::Key << "num_loops" << YAML::Value << num_loops;
+  e << YAML::Key << "busy_poll" << YAML::Value << absl::FormatDuration(busy_poll);
   e << YAML::Key << "worker_threads" << YAML::Value << worker_threads;
   e << YAML::Key << "idle_timeout" << YAML::Value << absl::FormatDuration(idle_timeout);
   e << YAML::Key << "read_timeout" << YAML::Value << absl::FormatDuration(read_timeout);

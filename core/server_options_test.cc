@@ -34,6 +34,7 @@ TEST(ServerOptions, FullFileParses) {
     std::ofstream f(path);
     f << "address: \"127.0.0.1:9090\"\n"
          "num_loops: 3\n"
+         "busy_poll: 50us\n"
          "worker_threads: 16\n"
          "idle_timeout: 90s\n"
          "read_timeout: 2500ms\n"
@@ -53,6 +54,7 @@ TEST(ServerOptions, FullFileParses) {
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->address, "127.0.0.1:9090");
   EXPECT_EQ(o->num_loops, 3);
+  EXPECT_EQ(o->busy_poll, absl::Microseconds(50));
   EXPECT_EQ(o->worker_threads, 16);
   EXPECT_EQ(o->idle_timeout, absl::Seconds(90));
   EXPECT_EQ(o->read_timeout, absl::Milliseconds(2500));
@@ -94,6 +96,8 @@ TEST(ServerOptions, BadValuesNameKeyAndValue) {
       {"max_pending_output: -5\n", "max_pending_output", "-5"},
       {"shutdown_grace: 5 parsecs\n", "shutdown_grace", "5 parsecs"},
       {"num_loops: many\n", "num_loops", "many"},
+      {"busy_poll: 11ms\n", "busy_poll", "between 0 and 10ms"},
+      {"busy_poll: -1us\n", "busy_poll", "-1us"},
       {"worker_threads: -1\n", "worker_threads", "-1"},
       {"max_connections: 1.5\n", "max_connections", "1.5"},
       {"max_calls_per_connection: -1\n", "max_calls_per_connection", "-1"},

@@ -94,8 +94,23 @@ void EventLoop::Run() {
       timeout.tv_nsec = wait % 1000000000;
       timeout_ptr = &timeout;
     }
-    const int n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
-                                 timeout_ptr, nullptr);
+    int n = 0;
+    if (busy_poll_ns_ > 0 && timeout_ptr != &timeout) {
+      // No timer due and nothing posted: spin on a zero timeout first.
+      n = BusyPoll();
+    } else if (busy_poll_ns_ > 0 && (timeout.tv_sec > 0 || timeout.tv_nsec > 0)) {
+      n = BusyPoll();
+      if (n == 0) {
+        // The spin used part of the wait for the next timer.
+        const int64_t wait = std::max<int64_t>(0, timer_heap_.front().when_ns - NowNs());
+        timeout.tv_sec = wait / 1000000000;
+        timeout.tv_nsec = wait % 1000000000;
+      }
+    }
+    if (n == 0) {
+      n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ptr,
+                         nullptr);
+    }
     const int64_t busy_from = NowNs();
     iteration_start_ns_ = busy_from;
     if (n < 0 && errno != EINTR) {
@@ -117,6 +132,18 @@ void EventLoop::Run() {
   }
   current_loop = outer;
   owner_.store(std::thread::id(), std::memory_order_release);
+}
+
+int EventLoop::BusyPoll() {
+  const struct timespec zero = {};
+  int64_t until = NowNs() + busy_poll_ns_;
+  if (!timer_heap_.empty()) until = std::min(until, timer_heap_.front().when_ns);
+  int n = 0;
+  do {
+    n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()), &zero,
+                       nullptr);
+  } while (n == 0 && !quit_.load(std::memory_order_acquire) && NowNs() < until);
+  return n;
 }
 
 void EventLoop::Stop() {

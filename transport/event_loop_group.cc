@@ -13,6 +13,7 @@ EventLoopGroup::EventLoopGroup(Options options) {
   threads_.reserve(n);
   for (int i = 0; i < n; ++i) {
     loops_.push_back(std::make_unique<EventLoop>());
+    loops_.back()->set_busy_poll(options.busy_poll);
     EventLoop* loop = loops_.back().get();
     std::string name = (options.name + "-" + std::to_string(i)).substr(0, 15);
     threads_.emplace_back([loop, name = std::move(name)] {

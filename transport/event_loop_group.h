@@ -28,6 +28,9 @@ class EventLoopGroup {
     int num_loops = 0;
     // Thread name prefix (visible in top -H); a loop's index is appended.
     std::string name = "vireo-loop";
+    // Each loop's busy-poll before it blocks (EventLoop::set_busy_poll).
+    // Default: zero (off).
+    absl::Duration busy_poll = absl::ZeroDuration();
   };
 
   // Starts the threads; returns once every loop is running.

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "vireo/transport/event_loop_group.h"
 
@@ -110,6 +111,38 @@ TEST(EventLoop, PostsFromManyThreadsAllRun) {
   for (auto& p : posters) p.join();
   t.Sync([] {});
   EXPECT_EQ(ran.load(), 20000);
+}
+
+TEST(EventLoop, BusyPollingStillRunsPostsTimersAndStops) {
+  EventLoop loop;
+  loop.set_busy_poll(absl::Milliseconds(2));
+  std::thread runner([&] { loop.Run(); });
+  std::atomic<int> ran{0};
+  std::atomic<bool> fired{false};
+  // Posts from another thread, while the loop spins or sleeps.
+  for (int i = 0; i < 1000; ++i) loop.Post([&] { ran.fetch_add(1); });
+  loop.Post([&] { loop.RunAfter(absl::Milliseconds(20), [&] { fired = true; }); });
+  absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while ((ran.load() < 1000 || !fired.load()) && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  EXPECT_EQ(ran.load(), 1000);
+  EXPECT_TRUE(fired.load()) << "a timer past the busy-poll window fired";
+  // Idle now: the loop alternates spinning and sleeping; Stop still ends it.
+  absl::SleepFor(absl::Milliseconds(10));
+  loop.Stop();
+  runner.join();
+}
+
+TEST(EventLoop, BusyPollIsClamped) {
+  EventLoop loop;
+  EXPECT_EQ(loop.busy_poll(), absl::ZeroDuration());
+  loop.set_busy_poll(absl::Seconds(5));
+  EXPECT_EQ(loop.busy_poll(), EventLoop::kMaxBusyPoll);
+  loop.set_busy_poll(-absl::Seconds(1));
+  EXPECT_EQ(loop.busy_poll(), absl::ZeroDuration());
+  loop.set_busy_poll(absl::Microseconds(50));
+  EXPECT_EQ(loop.busy_poll(), absl::Microseconds(50));
 }
 
 TEST(EventLoop, RunInLoopRunsAtOnceOnTheLoopThread) {
