@@ -46,6 +46,8 @@ CURVE = [p for p in POINTS if p[0] == 1024]
 # and two stops (2). The floor moves the same number of bytes.
 CALL_OVERHEAD = 43
 IDLE_CONNS = 10000
+# Busy-poll window of the "vireo-busy" configuration (concurrency 1 only).
+BUSY_POLL_US = 50
 # Target 8: QPS with this many connections, one call in flight on each,
 # against FEW_CONNS.
 MANY_CONNS = 10000
@@ -154,6 +156,12 @@ def frameworks(build, grpc_conns):
                                client + ["--mode=mux"], lambda c: 1))
         found.append(Framework("vireo-pool", "Vireo, pooled (1 conn per caller)", server,
                                client + ["--mode=pool"], lambda c: c))
+        # Busy-polling (off by default) at concurrency 1: both sides spin
+        # BUSY_POLL_US before their loop sleeps.
+        busy = [f"--busy_poll_us={BUSY_POLL_US}"]
+        found.append(Framework("vireo-busy", f"Vireo, pooled, busy-poll {BUSY_POLL_US} µs",
+                               server + busy, client + ["--mode=pool"] + busy, lambda c: c,
+                               points=[(1024, 1)]))
     if have(os.path.join(peers, "apache_bench_server"), os.path.join(peers, "apache_bench_client")):
         client = [os.path.join(peers, "apache_bench_client")]
         found.append(Framework("apache-nonblocking", "Apache TNonblockingServer",
@@ -449,6 +457,11 @@ def report(results, fws, mem, args, img_lines, codegen_md):
         "complete frame untouched (batched per read), no parsing and no allocation per frame, "
         "a thread per side pinned like the servers and clients: the least work any framework "
         "can do for a multiplexed echo at that concurrency.",
+        f"- Vireo, pooled, busy-poll: as Vireo pooled, with `--busy_poll_us={BUSY_POLL_US}` "
+        "on server and client (ServerOptions/ClientOptions `busy_poll`, off by default): each "
+        "loop spins on a non-blocking epoll that long before it sleeps, so a call at "
+        "concurrency 1 costs no sleep and wake-up on either side, at the price of a CPU per "
+        "loop kept busy (the server's CPU column shows it). Concurrency 1 only.",
         "- Vireo server, Apache client: the Apache client above against the Vireo server, at "
         "1 KiB and concurrency 16 only (16 framed connections): the server CPU per call of "
         "both servers under the same client.",
@@ -514,6 +527,13 @@ def report(results, fws, mem, args, img_lines, codegen_md):
     if vireo1 and threaded1:
         target(f"concurrency 1: QPS of Vireo ({vireo1['name']}) / Apache TThreadedServer",
                vireo1["qps"] / threaded1["qps"], 1, True)
+    busy1 = get(("vireo-busy", 1024, 1))
+    if busy1 and floor1:
+        target(f"concurrency 1, busy-poll {BUSY_POLL_US} µs: p50 of Vireo / floor",
+               busy1["p50_us"] / floor1["p50_us"], 1.05, False)
+    if busy1 and threaded1:
+        target(f"concurrency 1, busy-poll {BUSY_POLL_US} µs: QPS of Vireo / Apache "
+               "TThreadedServer", busy1["qps"] / threaded1["qps"], 1, True)
     pipe100 = get(("pipelined", 1024, 100))
     if mux100 and pipe100:
         target("mux, 1 connection, concurrency 100, 1 KiB: QPS / pipelined floor at depth 100",
