@@ -624,7 +624,11 @@ def report(results, fws, mem, args, img_lines, codegen_md):
               f"- 64 MiB echo: the server's peak RSS (VmHWM) over {mem['big_calls']} echo calls "
               f"of a 64 MiB message, one at a time, was {fmt(mem['big_peak_kib'])} KiB "
               f"(**{mem['big_ratio']:.2f}x the payload**; {fmt(mem['big_base_kib'])} KiB "
-              f"before the first call; {mem['big_errors']} errors).", ""]
+              f"before the first call; {mem['big_errors']} errors).",
+              f"- Connections: the same server at {MANY_CONNS:,} pooled connections, one 1 KiB "
+              f"call in flight on each, did {fmt(mem['many_conns_qps'])} QPS; at {FEW_CONNS}, "
+              f"{fmt(mem['few_conns_qps'])} QPS (medians of {args.runs} interleaved runs; "
+              f"**{mem['many_conns_qps'] / mem['few_conns_qps']:.2f}x**).", ""]
     if codegen_md:
         L += ["### Generated code (vireo-gen) against Apache's generated code", "",
               "`bench/run_codegen_bench.sh`, run by `bench/run.sh` in the same session "
