@@ -79,9 +79,9 @@ class PromiseBase {
  public:
   using Done = absl::AnyInvocable<void(Outcome<T>) &&>;
 
-  // Frames come from the thread's block cache: a call through a generated
-  // handler makes two or three of them, and in steady state none of them
-  // reaches malloc.
+  // Frames come from the thread's object cache (transport/internal/
+  // object_cache.h): a call through a generated handler makes two or three
+  // of them, and in steady state none of them reaches malloc.
   static void* operator new(std::size_t size) { return transport::internal::CachedAlloc(size); }
   static void operator delete(void* frame, std::size_t size) noexcept {
     transport::internal::CachedFree(frame, size);
