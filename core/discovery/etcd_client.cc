@@ -269,8 +269,8 @@ absl::StatusOr<std::unique_ptr<HttpConnection>> EtcdClient::ConnectAny(std::stri
 
 absl::Status EtcdClient::Failed(std::string_view endpoint, std::string_view path,
                                 const absl::Status& status) const {
-  // Only Shutdown makes a wait return Cancelled; etcd's own code 1, if
-  // it ever sent it, passes through.
+  // Only Shutdown makes a call return Cancelled: etcd's own code 1 (sent
+  // to open watches when it stops) arrives here as Unavailable.
   if (is_shut_down()) return ShutDownStatus();
   absl::Status annotated = InResponse(endpoint, path, status);
   if (!absl::IsDeadlineExceeded(status)) return annotated;

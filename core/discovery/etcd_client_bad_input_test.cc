@@ -673,6 +673,16 @@ TEST(EtcdClientBadInput, WatchEndsWithEtcdsVerdict) {
       kLastChunk));
   EXPECT_TRUE(absl::IsUnavailable(stopping)) << stopping;
   EXPECT_THAT(Msg(stopping), HasSubstr("transport is closing"));
+  // etcd stopping gracefully: its gateway cancels the open watches with
+  // code 1. Cancelled is kept for the client's own Shutdown (the resolver
+  // stops on it), so this is Unavailable.
+  const absl::Status closing = WatchFrom(absl::StrCat(
+      ChunkedHead(), Chunk(kCreated),
+      Chunk(
+          R"({"error":{"grpc_code":1,"http_code":408,"message":"grpc: the client connection is closing","http_status":"Request Timeout"}})"),
+      kLastChunk));
+  EXPECT_TRUE(absl::IsUnavailable(closing)) << closing;
+  EXPECT_THAT(Msg(closing), HasSubstr("the client connection is closing"));
   // Compacted: canceled with the compact revision (and no header revision).
   const absl::Status compacted = WatchFrom(absl::StrCat(
       ChunkedHead(), Chunk(kCreated),
@@ -692,6 +702,12 @@ TEST(EtcdClientBadInput, WatchEndsWithEtcdsVerdict) {
       {}, FakeServer::Mode::kClose);
   EXPECT_TRUE(absl::IsInvalidArgument(refused)) << refused;
   EXPECT_THAT(Msg(refused), HasSubstr("invalid watch"));
+  // The same code 1 in a plain error response.
+  const absl::Status gave_up = WatchFrom(
+      Response("408 Request Timeout", R"({"error":"canceled","code":1,"message":"context canceled"})"),
+      nullptr, {}, FakeServer::Mode::kClose);
+  EXPECT_TRUE(absl::IsUnavailable(gave_up)) << gave_up;
+  EXPECT_THAT(Msg(gave_up), HasSubstr("context canceled"));
 }
 
 }  // namespace

@@ -56,6 +56,19 @@ bool NestingWithin(std::string_view text, int max_depth) {
 // gRPC's codes 1..16 are absl::StatusCode's.
 bool IsGrpcErrorCode(int64_t code) { return code >= 1 && code <= 16; }
 
+// The status code for etcd's gRPC code `code` (a valid one). etcd's
+// CANCELLED means the server gave up the request, as its gRPC gateway does
+// for every open watch when etcd stops ("the client connection is
+// closing"): to the caller that is a lost server, Unavailable. Cancelled is
+// kept for the client's own Shutdown, which callers (the resolver) take
+// as "stop".
+absl::StatusCode CodeFromGrpc(int64_t code) {
+  if (code == static_cast<int64_t>(absl::StatusCode::kCancelled)) {
+    return absl::StatusCode::kUnavailable;
+  }
+  return static_cast<absl::StatusCode>(code);
+}
+
 absl::StatusCode CodeFromHttpStatus(int http_status) {
   switch (http_status) {
     case 400:
@@ -207,7 +220,7 @@ absl::Status StatusFromStreamError(const json& error) {
   }
   if (message.empty()) message = "(no message)";
   const absl::StatusCode status_code =
-      IsGrpcErrorCode(code) ? static_cast<absl::StatusCode>(code) : absl::StatusCode::kUnknown;
+      IsGrpcErrorCode(code) ? CodeFromGrpc(code) : absl::StatusCode::kUnknown;
   return absl::Status(status_code, Cat("etcd error: ", message));
 }
 
@@ -228,9 +241,8 @@ absl::Status StatusFromHttpError(int http_status, std::string_view body) {
     if (message.empty()) (void)ReadString(*parsed, "", "error", &message);
     (void)ReadInt64(*parsed, "", "code", &code);
     if (!message.empty() || IsGrpcErrorCode(code)) {
-      const absl::StatusCode status_code = IsGrpcErrorCode(code)
-                                               ? static_cast<absl::StatusCode>(code)
-                                               : CodeFromHttpStatus(http_status);
+      const absl::StatusCode status_code =
+          IsGrpcErrorCode(code) ? CodeFromGrpc(code) : CodeFromHttpStatus(http_status);
       return absl::Status(status_code,
                           Cat(http, ": etcd error: ", message.empty() ? "(no message)" : message));
     }

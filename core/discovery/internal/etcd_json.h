@@ -69,10 +69,13 @@ absl::Status ReadKeyValue(const nlohmann::json& kv, std::string_view where, KeyV
 // The status for an HTTP error response: the code and message of etcd's
 // error body ({"error":"...","code":N,"message":"..."}, or a streamed
 // {"error":{"grpc_code":N,"message":"..."}}), else one derived from the
-// HTTP status with the start of the body.
+// HTTP status with the start of the body. etcd's code 1 (CANCELLED: the
+// server gave the request up, as it does to open watches when it stops)
+// becomes Unavailable; Cancelled is the client's own Shutdown.
 absl::Status StatusFromHttpError(int http_status, std::string_view body);
 // The status for the "error" member of a streamed message:
 // {"grpc_code":14,"http_code":503,"message":"...","http_status":"..."}.
+// Code 1 becomes Unavailable, as above.
 absl::Status StatusFromStreamError(const nlohmann::json& error);
 
 // The range_end that makes [prefix, range_end) every key starting with
