@@ -337,7 +337,8 @@ class Client::Impl {
       own_loops_ = std::make_unique<transport::EventLoopGroup>(transport::EventLoopGroup::Options{
           .num_loops = std::max(options.num_loops, 1),
           .name = "vireo-client",
-          .busy_poll = options.busy_poll});
+          .busy_poll = options.busy_poll,
+          .io_uring = options.io_uring});
       loops_ = own_loops_.get();
     }
     conn_options_.framing = options.framing;

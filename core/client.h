@@ -145,6 +145,10 @@ struct ClientOptions {
   // CPU per loop while idle. At most 10 ms. Ignored when `loops` is given.
   // Default: 0 (off).
   absl::Duration busy_poll = absl::ZeroDuration();
+  // The client's own loops wait on an io_uring and its connections
+  // receive and send through it (EventLoopGroup::Options::io_uring).
+  // Ignored when `loops` is given. Default: false (epoll).
+  bool io_uring = false;
   // Loops to share with other clients; must outlive the client. Default:
   // null, the client starts its own.
   transport::EventLoopGroup* loops = nullptr;

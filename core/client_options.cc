@@ -92,6 +92,7 @@ absl::StatusOr<ClientOptions> ClientOptions::FromYaml(std::string_view yaml) {
   if (o.busy_poll < absl::ZeroDuration() || o.busy_poll > transport::EventLoop::kMaxBusyPoll) {
     r.Fail("busy_poll", "must be between 0 and 10ms");
   }
+  r.Bool("io_uring", &o.io_uring);
   r.String("load_balancer", &o.load_balancer);
   r.IntList("weights", &o.weights);
   r.Int("virtual_nodes", &o.balancer.virtual_nodes, 1, 1 << 16);

@@ -24,6 +24,7 @@ metadata: {user: alice, region: eu}
 limits: {max_frame_size: 1048576, max_depth: 16}
 num_loops: 2
 busy_poll: 20us
+io_uring: true
 load_balancer: consistent_hash
 weights: [1, 2]
 virtual_nodes: 160
@@ -36,6 +37,7 @@ hash_metadata_key: user
   EXPECT_EQ(o->protocol, codec::ProtocolId::kCompact);
   EXPECT_EQ(o->mode, ConnectionMode::kPooled);
   EXPECT_EQ(o->busy_poll, absl::Microseconds(20));
+  EXPECT_TRUE(o->io_uring);
   EXPECT_EQ(o->mux_connections, 4);
   EXPECT_EQ(o->max_in_flight, 128u);
   EXPECT_TRUE(o->wait_when_full);

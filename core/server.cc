@@ -112,6 +112,7 @@ absl::Status Server::Start() {
   loop_options.num_loops = core_->options.num_loops;
   loop_options.name = "vireo-srv";
   loop_options.busy_poll = core_->options.busy_poll;
+  loop_options.io_uring = core_->options.io_uring;
   loops_ = std::make_unique<transport::EventLoopGroup>(loop_options);
   core_->loops = loops_.get();
   core_->started_at = absl::Now();

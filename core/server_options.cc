@@ -22,6 +22,7 @@ absl::StatusOr<ServerOptions> ServerOptions::FromYaml(std::string_view yaml) {
   if (o.busy_poll < absl::ZeroDuration() || o.busy_poll > transport::EventLoop::kMaxBusyPoll) {
     r.Fail("busy_poll", "must be between 0 and 10ms");
   }
+  r.Bool("io_uring", &o.io_uring);
   r.Int("worker_threads", &o.worker_threads, 0, 4096);
   r.Duration("idle_timeout", &o.idle_timeout);
   r.Duration("read_timeout", &o.read_timeout);
@@ -84,6 +85,7 @@ std::string ServerOptions::ToYaml() const {
   e << YAML::Key << "address" << YAML::Value << address;
   e << YAML::Key << "num_loops" << YAML::Value << num_loops;
   e << YAML::Key << "busy_poll" << YAML::Value << absl::FormatDuration(busy_poll);
+  e << YAML::Key << "io_uring" << YAML::Value << io_uring;
   e << YAML::Key << "worker_threads" << YAML::Value << worker_threads;
   e << YAML::Key << "idle_timeout" << YAML::Value << absl::FormatDuration(idle_timeout);
   e << YAML::Key << "read_timeout" << YAML::Value << absl::FormatDuration(read_timeout);

@@ -16,6 +16,7 @@
 //   address: "0.0.0.0:8888"        # host:port; port 0 = any free port
 //   num_loops: 4                   # 0 = one per hardware thread
 //   busy_poll: 50us                # spin this long before a loop sleeps; "0" = off
+//   io_uring: false                # loops receive and send through io_uring
 //   worker_threads: 0              # 0 = handlers run on the loop thread
 //   idle_timeout: 10m              # "0" = never; absl::ParseDuration syntax
 //   read_timeout: 30s              # a started frame must be complete within; "0" = never
@@ -76,6 +77,11 @@ struct ServerOptions {
   // (EventLoop::set_busy_poll): lower latency at low load, a busy CPU per
   // loop while idle. At most 10 ms. Default: 0 (off).
   absl::Duration busy_poll = absl::ZeroDuration();
+  // Each loop waits on an io_uring and its connections receive and send
+  // through it (EventLoopGroup::Options::io_uring); a loop whose kernel
+  // refuses stays on epoll with a warning. Default: false (epoll; see
+  // docs/benchmarks.md for the figures either way).
+  bool io_uring = false;
   // Threads that run handlers. 0 runs each handler on the loop thread of
   // its connection (no hand-off: the lowest latency, for handlers that
   // never block); N > 0 starts every handler on a pool of N threads (for

@@ -35,6 +35,7 @@ TEST(ServerOptions, FullFileParses) {
     f << "address: \"127.0.0.1:9090\"\n"
          "num_loops: 3\n"
          "busy_poll: 50us\n"
+         "io_uring: true\n"
          "worker_threads: 16\n"
          "idle_timeout: 90s\n"
          "read_timeout: 2500ms\n"
@@ -55,6 +56,7 @@ TEST(ServerOptions, FullFileParses) {
   EXPECT_EQ(o->address, "127.0.0.1:9090");
   EXPECT_EQ(o->num_loops, 3);
   EXPECT_EQ(o->busy_poll, absl::Microseconds(50));
+  EXPECT_TRUE(o->io_uring);
   EXPECT_EQ(o->worker_threads, 16);
   EXPECT_EQ(o->idle_timeout, absl::Seconds(90));
   EXPECT_EQ(o->read_timeout, absl::Milliseconds(2500));

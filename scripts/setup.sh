@@ -12,12 +12,14 @@ set -euo pipefail
 demo_packages=(
   build-essential cmake ninja-build pkg-config
   libabsl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev zlib1g-dev
-  prometheus-cpp-dev libsimdjson-dev curl
+  prometheus-cpp-dev libsimdjson-dev liburing-dev curl
 )
 packages=(
   build-essential cmake ninja-build pkg-config git
   libabsl-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  # io_uring event loops (transport, EventLoop::EnableIoUring).
+  liburing-dev
   # etcd discovery (core/discovery): JSON for etcd's HTTP gateway.
   nlohmann-json3-dev
   # Interoperability peers, for tests only: Apache Thrift's C++ and Python

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
 #include "vireo/transport/internal/errors.h"
+#include "vireo/transport/internal/uring.h"
 
 namespace vireo::transport {
 namespace {
@@ -20,8 +21,19 @@ constexpr int kMaxReadsPerEvent = 16;
 // iovecs and bytes handed to one sendmsg.
 constexpr size_t kMaxIov = 256;
 constexpr size_t kMaxWriteBytes = 4 * 1024 * 1024;
+// iovecs of one io_uring sendmsg (kept in the connection while in flight).
+constexpr size_t kUringIov = 64;
 
 }  // namespace
+
+struct Connection::UringState {
+  bool receiving = false;   // a multishot receive is in flight
+  bool cancelling = false;  // and its cancel was asked for
+  bool sending = false;     // a sendmsg is in flight
+  int in_flight = 0;        // operations whose last completion has not come
+  struct msghdr msg {};
+  struct iovec iov[kUringIov];
+};
 
 std::shared_ptr<Connection> Connection::Create(EventLoop* loop, int fd, const InetAddress& local,
                                                const InetAddress& peer, const Options& options) {
@@ -59,12 +71,18 @@ void Connection::StartInLoop() {
   started_ = true;
   self_ = shared_from_this();
   events_ = reading_paused() ? 0 : EPOLLIN | EPOLLRDHUP;
-  if (absl::Status s = loop_->Add(fd_, events_, this); !s.ok()) {
-    started_ = false;
-    CloseInLoop(std::move(s));
-    return;
+  if (loop_->io_uring_enabled()) {
+    uring_ = std::make_unique<UringState>();
+    zerocopy_enabled_ = false;
+    if (!reading_paused()) ArmReceive();
+  } else {
+    if (absl::Status s = loop_->Add(fd_, events_, this); !s.ok()) {
+      started_ = false;
+      CloseInLoop(std::move(s));
+      return;
+    }
+    registered_events_ = events_;
   }
-  registered_events_ = events_;
   loop_->AddLoad(1);
   if (options_.idle_timeout > absl::ZeroDuration()) {
     Touch();
@@ -203,7 +221,8 @@ void Connection::SendOutput() {
 
 void Connection::ScheduleWrite() {
   // With EPOLLOUT armed the next writable event does the write.
-  if (write_scheduled_ || closed_ || (events_ & EPOLLOUT)) return;
+  // So does a sendmsg in flight, when it completes.
+  if (write_scheduled_ || closed_ || (events_ & EPOLLOUT) || (uring_ && uring_->sending)) return;
   write_scheduled_ = true;
   // `this` stays valid: the reference dropped on close is released by a
   // task queued after this one.
@@ -289,6 +308,10 @@ void Connection::HandleRead() {
     CloseInLoop(internal::ErrnoStatus(errno, absl::StrCat("read from ", peer_.ToString())));
     return;
   }
+  AfterRead(buffered_before, eof);
+}
+
+void Connection::AfterRead(size_t buffered_before, bool eof) {
   if (input_.Len() > 0) Touch();
   bool consumed = false;
   if (!DeliverInput(&consumed)) return;
@@ -355,6 +378,15 @@ void Connection::RedeliverInput() {
 
 void Connection::HandleWrite() {
   if (closed_) return;
+  if (uring_) {
+    if (uring_->sending) return;  // its completion goes on
+    if (output_.Len() > 0) {
+      SubmitSend();
+    } else {
+      AfterWrite();
+    }
+    return;
+  }
   while (output_.Len() > 0) {
     struct iovec iov[kMaxIov];
     const size_t count = output_.PeekIovecs(iov, kMaxIov, kMaxWriteBytes);
@@ -386,6 +418,10 @@ void Connection::HandleWrite() {
     }
     if (static_cast<size_t>(n) < total) break;
   }
+  AfterWrite();
+}
+
+void Connection::AfterWrite() {
   output_.Release();
   if (paused_by_output_ && output_.Len() <= options_.max_pending_output / 2) {
     paused_by_output_ = false;
@@ -431,7 +467,19 @@ void Connection::DrainErrorQueue() {
 }
 
 void Connection::UpdateEvents() {
-  if (closed_ || events_ == registered_events_) return;
+  if (closed_) return;
+  if (uring_) {
+    // Only the read interest applies: a send in flight waits by itself.
+    const bool want = (events_ & EPOLLIN) != 0;
+    if (want && !uring_->receiving) {
+      ArmReceive();
+    } else if (!want && uring_->receiving && !uring_->cancelling) {
+      uring_->cancelling = true;
+      loop_->uring()->PrepCancel(internal::UringTag(static_cast<CompletionHandler*>(this), kRecvOp));
+    }
+    return;
+  }
+  if (events_ == registered_events_) return;
   if (absl::Status s = loop_->Modify(fd_, events_, this); !s.ok()) {
     CloseInLoop(std::move(s));
     return;
@@ -450,8 +498,14 @@ void Connection::CloseInLoop(absl::Status reason) {
   on_peer_closed_ = nullptr;
   if (CloseCallback cb = std::move(on_close_)) cb(*this, reason);
   context_.reset();
-  output_ = LinkBuffer();
   input_ = LinkBuffer();
+  if (uring_ && uring_->in_flight > 0) {
+    // The kernel still holds the receive and maybe a send (reading the
+    // output's blocks): cancel them; the last completion finishes the close.
+    loop_->uring()->PrepCancelFd(fd_);
+    return;
+  }
+  output_ = LinkBuffer();
   if (started_ && !zerocopy_pending_.empty()) {
     // The kernel may still read pages of those sends: keep them until it
     // says it is done, or the linger runs out.
@@ -471,11 +525,121 @@ void Connection::FinishClose() {
   finished_ = true;
   if (linger_timer_ != 0) loop_->Cancel(linger_timer_);
   linger_timer_ = 0;
-  if (started_) loop_->Remove(fd_);
+  if (started_ && !uring_) loop_->Remove(fd_);
   ::close(fd_);
   zerocopy_pending_.clear();
+  output_ = LinkBuffer();
   // Stale events for this fd in the current batch still find the object.
   if (self_) loop_->RunAtIterationEnd([self = std::move(self_)] {});
+}
+
+void Connection::ArmReceive() {
+  uring_->receiving = true;
+  uring_->cancelling = false;
+  OperationStarted();
+  loop_->uring()->PrepRecvMultishot(
+      fd_, internal::UringTag(static_cast<CompletionHandler*>(this), kRecvOp));
+}
+
+void Connection::SubmitSend() {
+  const size_t count = output_.PeekIovecs(uring_->iov, kUringIov, kMaxWriteBytes);
+  uring_->msg = {};
+  uring_->msg.msg_iov = uring_->iov;
+  uring_->msg.msg_iovlen = count;
+  uring_->sending = true;
+  ++write_calls_;
+  OperationStarted();
+  loop_->uring()->PrepSendmsg(fd_, &uring_->msg,
+                              internal::UringTag(static_cast<CompletionHandler*>(this), kSendOp));
+}
+
+void Connection::OperationStarted() {
+  if (uring_->in_flight++ == 0) loop_->TrackCompletions(this, true);
+}
+
+void Connection::OperationEnded() {
+  if (--uring_->in_flight > 0) return;
+  loop_->TrackCompletions(this, false);
+  // A close waited for the kernel to let go of the socket and the output.
+  if (closed_) FinishClose();
+}
+
+void Connection::HandleCompletion(unsigned op, int32_t res, uint32_t flags) {
+  VIREO_DCHECK_IN_LOOP(loop_);
+  if (op == kRecvOp) {
+    OnReceived(res, flags);
+  } else {
+    OnSent(res);
+  }
+}
+
+void Connection::OnReceived(int32_t res, uint32_t flags) {
+  const size_t buffered_before = input_.Len();
+  if (res > 0 && (flags & IORING_CQE_F_BUFFER) != 0) {
+    const auto id = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
+    if (!closed_) {
+      input_.Write(loop_->uring()->Buffer(id, static_cast<size_t>(res)));
+      input_.Flush();
+    }
+    loop_->uring()->Recycle(id);
+  }
+  const bool last = (flags & IORING_CQE_F_MORE) == 0;
+  if (last) {
+    uring_->receiving = false;
+    uring_->cancelling = false;
+  }
+  // After this the connection may be finished (its release waits for the
+  // end of the iteration, so `this` stays valid here).
+  if (last) OperationEnded();
+  if (closed_) return;
+  if (res == 0) {
+    events_ &= ~static_cast<uint32_t>(EPOLLIN | EPOLLRDHUP);
+    AfterRead(buffered_before, /*eof=*/true);
+    return;
+  }
+  if (res < 0 && res != -ECANCELED && res != -ENOBUFS && res != -EINTR && res != -EAGAIN) {
+    CloseInLoop(internal::ErrnoStatus(-res, absl::StrCat("read from ", peer_.ToString())));
+    return;
+  }
+  // Bytes taken while paused wait for ResumeReading() to offer them.
+  if (res > 0 && !reading_paused()) AfterRead(buffered_before, /*eof=*/false);
+  // Out of provided buffers, or cancelled for a pause that has since
+  // ended: receive again when reading is wanted.
+  if (last && !closed_) UpdateEvents();
+}
+
+void Connection::OnSent(int32_t res) {
+  uring_->sending = false;
+  OperationEnded();
+  if (closed_) return;
+  if (res < 0) {
+    if (res == -EINTR || res == -EAGAIN) {
+      SubmitSend();
+      return;
+    }
+    CloseInLoop(internal::ErrnoStatus(-res, absl::StrCat("write to ", peer_.ToString())));
+    return;
+  }
+  Touch();
+  (void)output_.Skip(static_cast<size_t>(res));
+  output_.Release();
+  if (output_.Len() > 0) {
+    SubmitSend();
+  } else {
+    AfterWrite();
+  }
+}
+
+void Connection::AbandonCompletions() {
+  // The loop and its ring are gone; so are the operations.
+  uring_->in_flight = 0;
+  uring_->receiving = false;
+  uring_->sending = false;
+  if (!finished_) {
+    finished_ = true;
+    ::close(fd_);
+  }
+  std::shared_ptr<Connection> self = std::move(self_);  // may be the last reference
 }
 
 }  // namespace vireo::transport

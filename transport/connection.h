@@ -9,6 +9,14 @@
 // MSG_ZEROCOPY: their blocks stay referenced until the kernel reports the
 // send complete on the socket's error queue.
 //
+// On a loop with io_uring (EventLoop::EnableIoUring) the connection
+// receives with one multishot receive into the loop's provided buffers
+// (copied into the input LinkBuffer, the buffer given back at once) and
+// sends with one sendmsg in flight at a time, prepared at the end of the
+// iteration and submitted with the loop's wait; the read size options and
+// MSG_ZEROCOPY do not apply there. Pausing cancels the receive: bytes it
+// had already taken wait in the input buffer until reading resumes.
+//
 // Two bounds keep a misbehaving peer from holding the connection or its
 // memory: `read_timeout` closes a connection whose incomplete message (bytes
 // the message callback left unconsumed) stays incomplete too long, however
@@ -50,7 +58,9 @@
 
 namespace vireo::transport {
 
-class Connection : public EventHandler, public std::enable_shared_from_this<Connection> {
+class Connection : public EventHandler,
+                   public CompletionHandler,
+                   public std::enable_shared_from_this<Connection> {
  public:
   struct Options {
     // First read size; reads that fill it double it. Default: 8 KiB.
@@ -189,8 +199,15 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
     return zerocopy_pending_.size();
   }
 
+  // True when reads and writes go through the loop's io_uring. Loop thread only.
+  bool uses_io_uring() const { return uring_ != nullptr; }
+
   // EventHandler. Loop thread only.
   void HandleEvents(uint32_t events) override;
+  // CompletionHandler. Loop thread only (AbandonCompletions: the thread
+  // destroying the loop).
+  void HandleCompletion(unsigned op, int32_t res, uint32_t flags) override;
+  void AbandonCompletions() override;
 
  private:
   struct ZeroCopySend {
@@ -204,12 +221,28 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   void SendInLoop(LinkBuffer&& data);
   void ScheduleWrite();
   void HandleRead();
+  // What follows a read (of either kind): offers the input, tracks the
+  // read timeout, and handles the end of the stream.
+  void AfterRead(size_t buffered_before, bool eof);
   // Offers the input to the message callback; sets `*consumed` when it
   // took bytes. False when the connection closed meanwhile.
   bool DeliverInput(bool* consumed);
   // Offers the buffered input again at the end of this iteration.
   void RedeliverInput();
   void HandleWrite();
+  // What follows writing (of either kind): resumes reading paused by
+  // max_pending_output, half-closes or closes once a requested shutdown
+  // has sent everything.
+  void AfterWrite();
+  // io_uring: the receive, the send and the count of operations in flight.
+  struct UringState;
+  enum UringOp : unsigned { kRecvOp = 1, kSendOp = 2 };
+  void ArmReceive();
+  void SubmitSend();
+  void OnReceived(int32_t res, uint32_t flags);
+  void OnSent(int32_t res);
+  void OperationStarted();
+  void OperationEnded();
   void HandleError();
   void DrainErrorQueue();
   void UpdateEvents();
@@ -257,6 +290,7 @@ class Connection : public EventHandler, public std::enable_shared_from_this<Conn
   uint32_t zerocopy_next_id_ = 0;
   uint64_t write_calls_ = 0;
   std::deque<ZeroCopySend> zerocopy_pending_;
+  std::unique_ptr<UringState> uring_;  // set when started on an io_uring loop
   EventLoop::TimerId idle_timer_ = 0;
   EventLoop::TimerId linger_timer_ = 0;
   EventLoop::TimerId read_timer_ = 0;

@@ -1,5 +1,6 @@
 #include "vireo/transport/event_loop.h"
 
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 
 #include "spdlog/spdlog.h"
 #include "vireo/transport/internal/errors.h"
+#include "vireo/transport/internal/uring.h"
 
 namespace vireo::transport {
 
@@ -51,8 +53,84 @@ EventLoop::EventLoop()
 }
 
 EventLoop::~EventLoop() {
+  if (uring_ != nullptr) {
+    // The ring goes first, so that the kernel is done with every buffer
+    // before the handlers that own them let go.
+    uring_.reset();
+    const absl::flat_hash_set<CompletionHandler*> abandoned = std::move(in_flight_);
+    for (CompletionHandler* handler : abandoned) handler->AbandonCompletions();
+  }
   ::close(wake_fd_);
   ::close(epoll_fd_);
+}
+
+absl::Status EventLoop::EnableIoUring() { return EnableIoUring(internal::UringOptions()); }
+
+absl::Status EventLoop::EnableIoUring(const internal::UringOptions& options) {
+  VIREO_DCHECK_IN_LOOP(this);
+  if (uring_ != nullptr) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<internal::Uring>> uring = internal::Uring::Create(options);
+  if (!uring.ok()) return uring.status();
+  uring_ = *std::move(uring);
+  return absl::OkStatus();
+}
+
+void EventLoop::TrackCompletions(CompletionHandler* handler, bool in_flight) {
+  VIREO_DCHECK_IN_LOOP(this);
+  if (in_flight) {
+    in_flight_.insert(handler);
+  } else {
+    in_flight_.erase(handler);
+  }
+}
+
+int EventLoop::WaitUring(const struct timespec* timeout) {
+  if (!epoll_polled_) {
+    uring_->PrepPollMultishot(epoll_fd_, POLLIN, internal::Uring::kEpollReady);
+    epoll_polled_ = true;
+  }
+  uring_->SubmitAndWait(timeout);
+  completions_.clear();
+  uring_->TakeCompletions(&completions_);
+  iteration_start_ns_ = NowNs();
+  int handled = 0;
+  bool epoll_ready = false;
+  for (const internal::Completion& c : completions_) {
+    if (c.user_data == internal::Uring::kIgnored) continue;
+    if (c.user_data == internal::Uring::kEpollReady) {
+      epoll_ready = true;
+      if ((c.flags & IORING_CQE_F_MORE) == 0) epoll_polled_ = false;
+      continue;
+    }
+    ++handled;
+    auto* handler = reinterpret_cast<CompletionHandler*>(c.user_data & ~uint64_t{7});
+    handler->HandleCompletion(static_cast<unsigned>(c.user_data & 7), c.res, c.flags);
+  }
+  if (epoll_ready || epoll_pending_) {
+    epoll_pending_ = false;
+    const struct timespec zero = {};
+    handled += DispatchEpoll(&zero);
+  }
+  return handled;
+}
+
+int EventLoop::DispatchEpoll(const struct timespec* timeout) {
+  const int n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
+                               timeout, nullptr);
+  if (uring_ == nullptr) iteration_start_ns_ = NowNs();
+  if (n < 0 && errno != EINTR) {
+    spdlog::error("EventLoop: epoll_pwait2: {}", std::strerror(errno));
+  }
+  for (int i = 0; i < n; ++i) {
+    static_cast<EventHandler*>(events_[i].data.ptr)->HandleEvents(events_[i].events);
+  }
+  if (n == static_cast<int>(events_.size())) {
+    if (events_.size() < kMaxEvents) events_.resize(events_.size() * 2);
+    // More may be ready: the ring's poll reports only new readiness, so
+    // the next iteration must look again without blocking.
+    if (uring_ != nullptr) epoll_pending_ = true;
+  }
+  return std::max(n, 0);
 }
 
 int64_t EventLoop::NowNs() {
@@ -81,11 +159,13 @@ void EventLoop::Run() {
   owner_.store(std::this_thread::get_id(), std::memory_order_release);
   EventLoop* const outer = current_loop;
   current_loop = this;
+  if (uring_ != nullptr) uring_->Enable();
   while (!quit_.load(std::memory_order_acquire)) {
     struct timespec timeout;
     struct timespec* timeout_ptr = nullptr;
-    if (posted_from_loop_) {
-      // Tasks posted by the loop thread wait in posted_: poll, do not block.
+    if (posted_from_loop_ || epoll_pending_) {
+      // Tasks posted by the loop thread wait in posted_, or epoll events
+      // the ring will not report again: poll, do not block.
       timeout = {};
       timeout_ptr = &timeout;
     } else if (!timer_heap_.empty()) {
@@ -107,21 +187,8 @@ void EventLoop::Run() {
         timeout.tv_nsec = wait % 1000000000;
       }
     }
-    if (n == 0) {
-      n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ptr,
-                         nullptr);
-    }
-    const int64_t busy_from = NowNs();
-    iteration_start_ns_ = busy_from;
-    if (n < 0 && errno != EINTR) {
-      spdlog::error("EventLoop: epoll_pwait2: {}", std::strerror(errno));
-    }
-    for (int i = 0; i < n; ++i) {
-      static_cast<EventHandler*>(events_[i].data.ptr)->HandleEvents(events_[i].events);
-    }
-    if (n == static_cast<int>(events_.size()) && events_.size() < kMaxEvents) {
-      events_.resize(events_.size() * 2);
-    }
+    if (n == 0) n = uring_ != nullptr ? WaitUring(timeout_ptr) : DispatchEpoll(timeout_ptr);
+    const int64_t busy_from = iteration_start_ns_;
     RunExpiredTimers();
     RunPostedTasks();
     RunIterationEnd();
@@ -140,8 +207,7 @@ int EventLoop::BusyPoll() {
   if (!timer_heap_.empty()) until = std::min(until, timer_heap_.front().when_ns);
   int n = 0;
   do {
-    n = ::epoll_pwait2(epoll_fd_, events_.data(), static_cast<int>(events_.size()), &zero,
-                       nullptr);
+    n = uring_ != nullptr ? WaitUring(&zero) : DispatchEpoll(&zero);
   } while (n == 0 && !quit_.load(std::memory_order_acquire) && NowNs() < until);
   return n;
 }

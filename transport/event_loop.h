@@ -11,6 +11,12 @@
 // (where connections merge everything queued in the iteration into one
 // writev, and closed objects are finally released).
 //
+// With EnableIoUring() the loop waits on an io_uring instead: connections
+// receive and send through it (CompletionHandler), everything prepared in
+// an iteration is submitted by the one io_uring_enter that waits for the
+// next, and the epoll instance (listeners, dialers, the wake-up eventfd)
+// is itself polled through the ring.
+//
 // Example:
 //   EventLoop loop;
 //   std::thread t([&] { loop.Run(); });
@@ -31,11 +37,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -57,6 +65,9 @@ namespace vireo::transport {
 namespace internal {
 // Aborts with a message naming `method` when `ok` is false.
 void CheckInLoop(bool ok, const char* method);
+class Uring;
+struct UringOptions;
+struct Completion;
 }  // namespace internal
 
 // Receives readiness events for one fd. Implemented by connections,
@@ -67,6 +78,22 @@ class EventHandler {
   // `events` is the epoll mask (EPOLLIN, EPOLLOUT, EPOLLERR, ...).
   // Called in the loop thread.
   virtual void HandleEvents(uint32_t events) = 0;
+};
+
+// Receives the completions of io_uring operations it submitted through
+// its loop's uring() (connections, in a loop with io_uring enabled). Must
+// be at least 8-byte aligned: the low 3 bits of user_data carry `op`.
+class CompletionHandler {
+ public:
+  virtual ~CompletionHandler() = default;
+  // One completion of operation `op`: the result (a byte count, or
+  // -errno) and the CQE flags. Called in the loop thread.
+  virtual void HandleCompletion(unsigned op, int32_t res, uint32_t flags) = 0;
+  // The loop is being destroyed with operations of this handler still in
+  // flight: the ring is gone, no completion will come, and the handler
+  // releases what it kept for them. Called on the destroying thread,
+  // after the loop's thread ended.
+  virtual void AbandonCompletions() = 0;
 };
 
 class EventLoop {
@@ -97,6 +124,23 @@ class EventLoop {
   static constexpr absl::Duration kMaxBusyPoll = absl::Milliseconds(10);
   // Ends Run() after the current iteration. Any thread.
   void Stop();
+
+  // Makes the loop wait on an io_uring, and connections started on it
+  // receive (multishot, into provided buffers) and send through it. Before
+  // Run(), from the thread that made the loop or the one that will run
+  // it. The error is the kernel's refusal (no io_uring, not allowed, out
+  // of locked memory); the loop then stays on epoll.
+  absl::Status EnableIoUring();
+  absl::Status EnableIoUring(const internal::UringOptions& options);
+  // True once EnableIoUring() succeeded. Any thread.
+  bool io_uring_enabled() const { return uring_ != nullptr; }
+  // The ring, for connections to prepare operations on; nullptr without
+  // io_uring. Loop thread only.
+  internal::Uring* uring() { return uring_.get(); }
+  // Counts `handler` as having operations in flight (or, with false, no
+  // longer): a loop destroyed meanwhile calls its AbandonCompletions().
+  // Loop thread only.
+  void TrackCompletions(CompletionHandler* handler, bool in_flight);
 
   // The loop running on the calling thread (inside its Run()), or nullptr.
   // Lets code refuse to block a loop thread. Any thread.
@@ -178,6 +222,10 @@ class EventLoop {
   };
 
   void Wake();
+  // The io_uring form of the wait and the dispatch: returns the number of
+  // completions and epoll events handled.
+  int WaitUring(const struct timespec* timeout);
+  int DispatchEpoll(const struct timespec* timeout);
   void RunExpiredTimers();
   // Drops cancelled entries from the heap once they outnumber the live ones.
   void MaybeCompactTimers();
@@ -209,6 +257,14 @@ class EventLoop {
   std::vector<Task> iteration_end_;  // loop thread
   std::vector<Task> iteration_end_running_;
   std::vector<struct epoll_event> events_;
+
+  std::unique_ptr<internal::Uring> uring_;
+  bool epoll_polled_ = false;  // the ring's poll of epoll_fd_ is armed
+  // The last epoll_pwait2 filled events_: look again, the ring's poll
+  // reports only new readiness.
+  bool epoll_pending_ = false;
+  std::vector<internal::Completion> completions_;
+  absl::flat_hash_set<CompletionHandler*> in_flight_;  // loop thread
 
   // A min-heap on (when_ns, id) (std::push_heap with std::greater). An
   // entry whose id is not in timers_ was cancelled; cancelled_in_heap_

@@ -4,6 +4,8 @@
 
 #include <future>
 
+#include "spdlog/spdlog.h"
+
 namespace vireo::transport {
 
 EventLoopGroup::EventLoopGroup(Options options) {
@@ -14,6 +16,12 @@ EventLoopGroup::EventLoopGroup(Options options) {
   for (int i = 0; i < n; ++i) {
     loops_.push_back(std::make_unique<EventLoop>());
     loops_.back()->set_busy_poll(options.busy_poll);
+    if (options.io_uring) {
+      if (absl::Status s = loops_.back()->EnableIoUring(); !s.ok()) {
+        spdlog::warn("{}-{}: io_uring unavailable, staying on epoll: {}", options.name, i,
+                     s.ToString());
+      }
+    }
     EventLoop* loop = loops_.back().get();
     std::string name = (options.name + "-" + std::to_string(i)).substr(0, 15);
     threads_.emplace_back([loop, name = std::move(name)] {

@@ -31,6 +31,10 @@ class EventLoopGroup {
     // Each loop's busy-poll before it blocks (EventLoop::set_busy_poll).
     // Default: zero (off).
     absl::Duration busy_poll = absl::ZeroDuration();
+    // Each loop waits on an io_uring, and its connections receive and send
+    // through it (EventLoop::EnableIoUring). A loop whose kernel refuses
+    // stays on epoll, with a warning in the log. Default: false (epoll).
+    bool io_uring = false;
   };
 
   // Starts the threads; returns once every loop is running.

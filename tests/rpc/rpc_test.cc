@@ -32,6 +32,14 @@ using vireo::ConnectionMode;
 using vireo::codec::Framing;
 using vireo::codec::ProtocolId;
 
+// rpc_uring_test builds this file with VIREO_TEST_IO_URING: the server's
+// and the clients' loops then receive and send through io_uring.
+#ifdef VIREO_TEST_IO_URING
+constexpr bool kIoUring = true;
+#else
+constexpr bool kIoUring = false;
+#endif
+
 // A server hosting TestService on a free port.
 class ServerFixture {
  public:
@@ -41,6 +49,7 @@ class ServerFixture {
     options.num_loops = 2;
     options.worker_threads = worker_threads;
     options.shutdown_grace = absl::Seconds(2);
+    options.io_uring = kIoUring;
     server_ = std::make_unique<vireo::Server>(options);
     server_->AddService(&handler_);
   }
@@ -65,6 +74,7 @@ ClientOptions Options(const std::string& target, Framing framing = Framing::kTHe
   o.protocol = protocol;
   o.mode = mode;
   o.call_timeout = absl::Seconds(30);
+  o.io_uring = kIoUring;
   return o;
 }
 
@@ -384,6 +394,7 @@ TEST(Rpc, DeadlineTravelsDownAChain) {
   vireo::ServerOptions so;
   so.address = "127.0.0.1:0";
   so.num_loops = 1;
+  so.io_uring = kIoUring;
   ChainHandler c_handler(nullptr);
   vireo::Server c(so);
   c.AddService(&c_handler);
