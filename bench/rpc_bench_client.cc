@@ -19,7 +19,8 @@
 //   vireo_rpc_bench_client --port=N [--mode=pool|mux] [--conns=1]
 //       [--concurrency=1] [--payload=1024] [--duration=5] [--warmup=1]
 //       [--framing=framed|theader|ttheader|buffered] [--protocol=binary|compact]
-//       [--loops=1] [--busy_poll_us=0] [--targets=host:port,...] [--lb=NAME] [--weights=1,2,...]
+//       [--loops=1] [--busy_poll_us=0] [--io_uring] [--targets=host:port,...] [--lb=NAME]
+//       [--weights=1,2,...]
 //       [--retries=N] [--backup_delay_ms=M] [--breaker] [--idempotent]
 //       [--retry_budget=R]
 //       [--timeline_ms=T] [--metrics=true|false] [--generic=IDL_PATH]
@@ -85,6 +86,7 @@ ABSL_FLAG(std::string, framing, "framed", "framed, theader, ttheader or buffered
 ABSL_FLAG(std::string, protocol, "binary", "binary or compact.");
 ABSL_FLAG(int, loops, 1, "Client event loops (threads).");
 ABSL_FLAG(int, busy_poll_us, 0, "Busy-poll before a loop sleeps, microseconds (0 = off).");
+ABSL_FLAG(bool, io_uring, false, "Loops receive and send through io_uring (ClientOptions::io_uring).");
 ABSL_FLAG(int, idle_conns, 0, "Open this many idle connections instead of running load.");
 ABSL_FLAG(std::string, targets, "",
           "host:port,host:port,...: the servers to spread calls over (instead of --host and "
@@ -273,6 +275,7 @@ int RunLoad() {
   yaml += "max_idle_per_address: " + std::to_string(config.concurrency) + "\n";
   yaml += "num_loops: " + std::to_string(absl::GetFlag(FLAGS_loops)) + "\n";
   yaml += "busy_poll: " + std::to_string(absl::GetFlag(FLAGS_busy_poll_us)) + "us\n";
+  if (absl::GetFlag(FLAGS_io_uring)) yaml += "io_uring: true\n";
   yaml += "call_timeout: 30s\n";
   const int retries = absl::GetFlag(FLAGS_retries);
   const double backup_ms = absl::GetFlag(FLAGS_backup_delay_ms);

@@ -6,7 +6,7 @@
 // until SIGINT or SIGTERM.
 //
 // Usage:
-//   vireo_rpc_bench_server --port=N [--loops=1] [--workers=0] [--busy_poll_us=0]
+//   vireo_rpc_bench_server --port=N [--loops=1] [--workers=0] [--busy_poll_us=0] [--io_uring]
 //       [--qps_limit=0] [--max_in_flight=0] [--delay_us=0] [--fail_ratio=0] [--metrics=true|false]
 //       [--generic=IDL_PATH]
 //       [--registry=etcd://host:port[,host:port] [--service=NAME]
@@ -61,6 +61,7 @@
 ABSL_FLAG(int, port, 0, "TCP port; 0 lets the kernel choose.");
 ABSL_FLAG(int, loops, 1, "Event loops (threads).");
 ABSL_FLAG(int, busy_poll_us, 0, "Busy-poll before a loop sleeps, microseconds (0 = off).");
+ABSL_FLAG(bool, io_uring, false, "Loops receive and send through io_uring (ServerOptions::io_uring).");
 ABSL_FLAG(int, workers, 0, "Worker threads for handlers; 0 = run them inline on the loops.");
 ABSL_FLAG(double, qps_limit, 0,
           "Calls per second served; the rest get RESOURCE_EXHAUSTED. 0 = none.");
@@ -162,6 +163,7 @@ int main(int argc, char** argv) {
   options.address = "0.0.0.0:" + std::to_string(absl::GetFlag(FLAGS_port));
   options.num_loops = absl::GetFlag(FLAGS_loops);
   options.busy_poll = absl::Microseconds(absl::GetFlag(FLAGS_busy_poll_us));
+  options.io_uring = absl::GetFlag(FLAGS_io_uring);
   options.worker_threads = absl::GetFlag(FLAGS_workers);
   options.qps_limit = absl::GetFlag(FLAGS_qps_limit);
   options.max_in_flight = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_max_in_flight)));
