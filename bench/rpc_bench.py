@@ -162,6 +162,15 @@ def frameworks(build, grpc_conns):
         found.append(Framework("vireo-busy", f"Vireo, pooled, busy-poll {BUSY_POLL_US} µs",
                                server + busy, client + ["--mode=pool"] + busy, lambda c: c,
                                points=[(1024, 1)]))
+        # io_uring loops (off by default) on both sides, at the points of
+        # the targets it could move: mux at 100, pooled at 1.
+        uring = ["--io_uring"]
+        found.append(Framework("vireo-mux-uring", "Vireo, 1 mux connection, io_uring",
+                               server + uring, client + ["--mode=mux"] + uring, lambda c: 1,
+                               points=[(1024, 100)]))
+        found.append(Framework("vireo-pool-uring", "Vireo, pooled, io_uring", server + uring,
+                               client + ["--mode=pool"] + uring, lambda c: c,
+                               points=[(1024, 1)]))
     if have(os.path.join(peers, "apache_bench_server"), os.path.join(peers, "apache_bench_client")):
         client = [os.path.join(peers, "apache_bench_client")]
         found.append(Framework("apache-nonblocking", "Apache TNonblockingServer",
@@ -176,6 +185,11 @@ def frameworks(build, grpc_conns):
             found.append(Framework("vireo-server-apache-client",
                                    "Vireo server, Apache client",
                                    [os.path.join(b, "vireo_rpc_bench_server"), "--loops=1"],
+                                   client, lambda c: c, points=[(1024, 16)]))
+            found.append(Framework("vireo-uring-server-apache-client",
+                                   "Vireo server on io_uring, Apache client",
+                                   [os.path.join(b, "vireo_rpc_bench_server"), "--loops=1",
+                                    "--io_uring"],
                                    client, lambda c: c, points=[(1024, 16)]))
     if have(os.path.join(peers, "grpc_bench_server"), os.path.join(peers, "grpc_bench_client")):
         found.append(Framework("grpc", "gRPC C++ (callback API)",
@@ -574,6 +588,37 @@ def report(results, fws, mem, args, img_lines, codegen_md):
     for what, shown, goal, verdict, _ in targets:
         L.append(f"| {what} | {shown} | {goal} | {verdict} |")
     L.append("")
+
+    # io_uring against epoll, on the targets io_uring could move (1, 3, 6).
+    uring_rows = []
+    mux_uring = get(("vireo-mux-uring", 1024, 100))
+    if mux_uring and mux100:
+        uring_rows.append(("mux, 1 connection, concurrency 100, 1 KiB: QPS",
+                           mux_uring["qps"], mux100["qps"]))
+        if pipe100:
+            uring_rows.append(("the same, QPS / pipelined floor", mux_uring["qps"] / pipe100["qps"],
+                               mux100["qps"] / pipe100["qps"]))
+    uring_apache = get(("vireo-uring-server-apache-client", 1024, 16))
+    if uring_apache and vireo_apache:
+        uring_rows.append(("Apache client, 16 connections, 1 KiB: server CPU s / 100k calls",
+                           uring_apache["server_cpu_per_100k"],
+                           vireo_apache["server_cpu_per_100k"]))
+        uring_rows.append(("the same, QPS", uring_apache["qps"], vireo_apache["qps"]))
+    pool_uring1 = get(("vireo-pool-uring", 1024, 1))
+    pool1 = get(("vireo-pool", 1024, 1))
+    if pool_uring1 and pool1:
+        uring_rows.append(("pooled, concurrency 1, 1 KiB: p50 µs", pool_uring1["p50_us"],
+                           pool1["p50_us"]))
+        uring_rows.append(("the same, QPS", pool_uring1["qps"], pool1["qps"]))
+    if uring_rows:
+        L += ["### io_uring against epoll", "",
+              "Both sides' loops on io_uring (`--io_uring`; the Vireo server alone with the "
+              "Apache client) against the default epoll loops, in the same run.", "",
+              "| measure | io_uring | epoll | io_uring / epoll |", "|---|---:|---:|---:|"]
+        for what, u, e in uring_rows:
+            digits = 2 if max(u, e) < 100 else 0
+            L.append(f"| {what} | {fmt(u, digits)} | {fmt(e, digits)} | {u / e:.2f}x |")
+        L.append("")
 
     # Tables per point.
     order = [fw.name for fw in fws] + ["floor", "pipelined"]

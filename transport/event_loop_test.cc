@@ -113,9 +113,8 @@ TEST(EventLoop, PostsFromManyThreadsAllRun) {
   EXPECT_EQ(ran.load(), 20000);
 }
 
-TEST(EventLoop, BusyPollingStillRunsPostsTimersAndStops) {
-  EventLoop loop;
-  loop.set_busy_poll(absl::Milliseconds(2));
+// Posts from another thread, a timer, idleness and Stop() on `loop`.
+void ExpectPostsTimersAndStop(EventLoop& loop) {
   std::thread runner([&] { loop.Run(); });
   std::atomic<int> ran{0};
   std::atomic<bool> fired{false};
@@ -132,6 +131,74 @@ TEST(EventLoop, BusyPollingStillRunsPostsTimersAndStops) {
   absl::SleepFor(absl::Milliseconds(10));
   loop.Stop();
   runner.join();
+}
+
+TEST(EventLoop, BusyPollingStillRunsPostsTimersAndStops) {
+  EventLoop loop;
+  loop.set_busy_poll(absl::Milliseconds(2));
+  ExpectPostsTimersAndStop(loop);
+}
+
+TEST(EventLoop, IoUringLoopRunsPostsTimersAndStops) {
+  // The wait goes through the ring; the wake-up eventfd and every other
+  // epoll registration reach it through the ring's poll of epoll.
+  EventLoop loop;
+  const absl::Status enabled = loop.EnableIoUring();
+  ASSERT_TRUE(enabled.ok()) << enabled;
+  EXPECT_TRUE(loop.io_uring_enabled());
+  ExpectPostsTimersAndStop(loop);
+}
+
+TEST(EventLoop, IoUringLoopBusyPolls) {
+  EventLoop loop;
+  ASSERT_TRUE(loop.EnableIoUring().ok());
+  loop.set_busy_poll(absl::Milliseconds(2));
+  ExpectPostsTimersAndStop(loop);
+}
+
+TEST(EventLoop, IoUringLoopSeesManyReadyDescriptors) {
+  // More ready epoll registrations than one epoll_pwait2 returns (128 at
+  // first): the ring reports epoll readable once, and the loop must look
+  // again until every one has been handled.
+  EventLoop loop;
+  ASSERT_TRUE(loop.EnableIoUring().ok());
+  struct Reader : EventHandler {
+    int fd = -1;
+    std::atomic<int>* handled = nullptr;
+    void HandleEvents(uint32_t) override {
+      uint64_t v;
+      if (::read(fd, &v, sizeof(v)) == sizeof(v)) handled->fetch_add(1);
+    }
+  };
+  constexpr int kFds = 300;
+  std::atomic<int> handled{0};
+  std::vector<Reader> readers(kFds);
+  for (Reader& r : readers) {
+    r.fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    r.handled = &handled;
+    ASSERT_TRUE(loop.Add(r.fd, EPOLLIN, &r).ok());
+  }
+  std::thread runner([&] { loop.Run(); });
+  // All become ready at once, between two waits of the loop.
+  std::promise<void> written;
+  loop.Post([&] {
+    const uint64_t one = 1;
+    for (Reader& r : readers) EXPECT_EQ(::write(r.fd, &one, sizeof(one)), 8);
+    written.set_value();
+  });
+  written.get_future().wait();
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (handled.load() < kFds && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_EQ(handled.load(), kFds);
+  std::promise<void> removed;
+  loop.Post([&] {
+    for (Reader& r : readers) loop.Remove(r.fd);
+    removed.set_value();
+  });
+  removed.get_future().wait();
+  loop.Stop();
+  runner.join();
+  for (Reader& r : readers) ::close(r.fd);
 }
 
 TEST(EventLoop, BusyPollIsClamped) {
