@@ -210,6 +210,34 @@ TEST(Connection, ManyConnectionsOnSeveralLoops) {
   EXPECT_EQ(server.server().connection_count(), 40u);
 }
 
+TEST(Connection, EveryConnectionOfABurstIsAccepted) {
+  // Far more connections than the listener accepts per readiness event
+  // (64), all queued before it runs: it must come back for the rest
+  // without a new connection to wake it (with io_uring, the ring's poll
+  // of epoll fires on new readiness only).
+  EchoServer server({}, 1);
+  constexpr size_t kBurst = 300;
+  std::vector<std::unique_ptr<RawClient>> clients;
+  clients.push_back(std::make_unique<RawClient>(server.port()));
+  std::shared_ptr<Connection> first;
+  ASSERT_TRUE(Eventually([&] { return (first = server.connection(0)) != nullptr; }));
+  // The server's one loop is held while the burst connects (the kernel
+  // completes the handshakes and queues them for accept).
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  first->loop()->Post([released] { released.wait(); });
+  for (size_t i = 1; i < kBurst; ++i) {
+    clients.push_back(std::make_unique<RawClient>(server.port()));
+    ASSERT_TRUE(clients.back()->connected());
+  }
+  release.set_value();
+  EXPECT_TRUE(Eventually([&] { return server.server().connection_count() == kBurst; }))
+      << server.server().connection_count() << " of " << kBurst << " accepted";
+  // The last one works.
+  ASSERT_TRUE(clients.back()->WriteAll("ping"));
+  EXPECT_EQ(clients.back()->Read(4), "ping");
+}
+
 TEST(Connection, ReactorClientTalksToReactorServer) {
   EchoServer server;
   EventLoopGroup client_loops(Loops(1));

@@ -121,15 +121,21 @@ int EventLoop::DispatchEpoll(const struct timespec* timeout) {
   if (n < 0 && errno != EINTR) {
     spdlog::error("EventLoop: epoll_pwait2: {}", std::strerror(errno));
   }
+  bool others = false;
   for (int i = 0; i < n; ++i) {
-    static_cast<EventHandler*>(events_[i].data.ptr)->HandleEvents(events_[i].events);
+    auto* handler = static_cast<EventHandler*>(events_[i].data.ptr);
+    others = others || handler != waker_.get();
+    handler->HandleEvents(events_[i].events);
   }
-  if (n == static_cast<int>(events_.size())) {
-    if (events_.size() < kMaxEvents) events_.resize(events_.size() * 2);
-    // More may be ready: the ring's poll reports only new readiness, so
-    // the next iteration must look again without blocking.
-    if (uring_ != nullptr) epoll_pending_ = true;
+  if (n == static_cast<int>(events_.size()) && events_.size() < kMaxEvents) {
+    events_.resize(events_.size() * 2);
   }
+  // The ring's poll of epoll fires on new readiness only. A handler may
+  // leave its descriptor ready (a listener accepts a bounded number per
+  // event), and the events array may have been too small: look again
+  // without blocking until epoll has nothing. The waker drains its
+  // eventfd, and a later write wakes the poll anyway.
+  if (uring_ != nullptr && others) epoll_pending_ = true;
   return std::max(n, 0);
 }
 

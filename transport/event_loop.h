@@ -260,8 +260,8 @@ class EventLoop {
 
   std::unique_ptr<internal::Uring> uring_;
   bool epoll_polled_ = false;  // the ring's poll of epoll_fd_ is armed
-  // The last epoll_pwait2 filled events_: look again, the ring's poll
-  // reports only new readiness.
+  // The last epoll_pwait2 returned events other than the waker's: look
+  // again without blocking (the ring's poll reports new readiness only).
   bool epoll_pending_ = false;
   std::vector<internal::Completion> completions_;
   absl::flat_hash_set<CompletionHandler*> in_flight_;  // loop thread

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -78,12 +80,18 @@ void Uring::Enable() {
 
 struct io_uring_sqe* Uring::Sqe() {
   struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-  while (sqe == nullptr) {
-    // Full: hand what is prepared to the kernel and take a fresh slot.
-    // Only the loop thread prepares, so this runs on the submitter.
-    (void)io_uring_submit(&ring_);
-    ++submissions_;
-    sqe = io_uring_get_sqe(&ring_);
+  if (sqe != nullptr) return sqe;
+  // Full: hand what is prepared to the kernel and take a fresh slot. Only
+  // the loop thread prepares, so this runs on the submitter.
+  const int rc = io_uring_submit(&ring_);
+  ++submissions_;
+  sqe = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr) {
+    // Only a ring not yet enabled (more operations prepared before Run()
+    // than it has entries) gets here.
+    std::fprintf(stderr, "io_uring: submission queue full and submit failed: %s\n",
+                 std::strerror(rc < 0 ? -rc : EBUSY));
+    std::abort();
   }
   return sqe;
 }

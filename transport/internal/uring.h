@@ -42,7 +42,9 @@ namespace vireo::transport::internal {
 
 struct UringOptions {
   // Submission queue entries (the completion queue has twice as many).
-  // Default: 1024.
+  // A loop that prepares more in one iteration submits them as it goes;
+  // before Run() (the ring not yet enabled) it cannot, and more than this
+  // many prepared then abort. Default: 1024.
   unsigned entries = 1024;
   // Provided receive buffers shared by the loop's connections, and their
   // size: a receive completes with at most one buffer's bytes, which the
