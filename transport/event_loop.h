@@ -129,7 +129,8 @@ class EventLoop {
   // receive (multishot, into provided buffers) and send through it. Before
   // Run(), from the thread that made the loop or the one that will run
   // it. The error is the kernel's refusal (no io_uring, not allowed, out
-  // of locked memory); the loop then stays on epoll.
+  // of locked memory; FailedPrecondition before Linux 6.1); the loop then
+  // stays on epoll.
   absl::Status EnableIoUring();
   absl::Status EnableIoUring(const internal::UringOptions& options);
   // True once EnableIoUring() succeeded. Any thread.

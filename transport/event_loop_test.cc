@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "vireo/transport/event_loop_group.h"
+#include "vireo/transport/internal/uring.h"
 
 namespace vireo::transport {
 namespace {
@@ -147,6 +148,20 @@ TEST(EventLoop, IoUringLoopRunsPostsTimersAndStops) {
   ASSERT_TRUE(enabled.ok()) << enabled;
   EXPECT_TRUE(loop.io_uring_enabled());
   ExpectPostsTimersAndStop(loop);
+}
+
+TEST(EventLoop, IoUringRefusesBadBufferOptionsAndStaysOnEpoll) {
+  EventLoop loop;
+  internal::UringOptions options;
+  options.buffers = 3;  // not a power of two
+  const absl::Status refused = loop.EnableIoUring(options);
+  EXPECT_TRUE(absl::IsInvalidArgument(refused)) << refused;
+  EXPECT_NE(refused.message().find("power of two"), absl::string_view::npos) << refused;
+  options.buffers = 4;
+  options.buffer_size = 0;
+  EXPECT_TRUE(absl::IsInvalidArgument(loop.EnableIoUring(options)));
+  EXPECT_FALSE(loop.io_uring_enabled());
+  ExpectPostsTimersAndStop(loop);  // on epoll
 }
 
 TEST(EventLoop, IoUringLoopBusyPolls) {

@@ -33,11 +33,10 @@ absl::StatusOr<std::unique_ptr<Uring>> Uring::Create(const UringOptions& options
   params.cq_entries = options.entries * 2;
   int rc = io_uring_queue_init_params(options.entries, &uring->ring_, &params);
   if (rc == -EINVAL) {
-    // A kernel before 6.1 lacks DEFER_TASKRUN: the plain ring still works.
-    params = {};
-    params.flags = IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE;
-    params.cq_entries = options.entries * 2;
-    rc = io_uring_queue_init_params(options.entries, &uring->ring_, &params);
+    // Before 6.1 there is no DEFER_TASKRUN, and before 6.0 no multishot
+    // receive, which the connections rely on.
+    return absl::FailedPreconditionError(
+        "io_uring: the kernel refuses IORING_SETUP_DEFER_TASKRUN (Linux 6.1 or later is needed)");
   }
   if (rc < 0) return ErrnoStatus(-rc, "io_uring_setup");
   uring->ring_ready_ = true;
