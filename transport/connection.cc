@@ -475,7 +475,7 @@ void Connection::UpdateEvents() {
       ArmReceive();
     } else if (!want && uring_->receiving && !uring_->cancelling) {
       uring_->cancelling = true;
-      loop_->uring()->PrepCancel(internal::UringTag(static_cast<CompletionHandler*>(this), kRecvOp));
+      loop_->uring()->PrepCancel(UringTag(kRecvOp));
     }
     return;
   }
@@ -537,8 +537,7 @@ void Connection::ArmReceive() {
   uring_->receiving = true;
   uring_->cancelling = false;
   OperationStarted();
-  loop_->uring()->PrepRecvMultishot(
-      fd_, internal::UringTag(static_cast<CompletionHandler*>(this), kRecvOp));
+  loop_->uring()->PrepRecvMultishot(fd_, UringTag(kRecvOp));
 }
 
 void Connection::SubmitSend() {
@@ -549,8 +548,12 @@ void Connection::SubmitSend() {
   uring_->sending = true;
   ++write_calls_;
   OperationStarted();
-  loop_->uring()->PrepSendmsg(fd_, &uring_->msg,
-                              internal::UringTag(static_cast<CompletionHandler*>(this), kSendOp));
+  loop_->uring()->PrepSendmsg(fd_, &uring_->msg, UringTag(kSendOp));
+}
+
+uint64_t Connection::UringTag(UringOp op) const {
+  // The CompletionHandler base's address: the loop hands completions to it.
+  return internal::UringTag(static_cast<const CompletionHandler*>(this), op);
 }
 
 void Connection::OperationStarted() {

@@ -237,6 +237,8 @@ class Connection : public EventHandler,
   // io_uring: the receive, the send and the count of operations in flight.
   struct UringState;
   enum UringOp : unsigned { kRecvOp = 1, kSendOp = 2 };
+  // The user_data of operation `op` of this connection.
+  uint64_t UringTag(UringOp op) const;
   void ArmReceive();
   void SubmitSend();
   void OnReceived(int32_t res, uint32_t flags);

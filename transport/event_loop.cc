@@ -103,8 +103,8 @@ int EventLoop::WaitUring(const struct timespec* timeout) {
       continue;
     }
     ++handled;
-    auto* handler = reinterpret_cast<CompletionHandler*>(c.user_data & ~uint64_t{7});
-    handler->HandleCompletion(static_cast<unsigned>(c.user_data & 7), c.res, c.flags);
+    auto* handler = static_cast<CompletionHandler*>(internal::UringObject(c.user_data));
+    handler->HandleCompletion(internal::UringOp(c.user_data), c.res, c.flags);
   }
   if (epoll_ready || epoll_pending_) {
     epoll_pending_ = false;

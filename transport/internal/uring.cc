@@ -83,7 +83,6 @@ struct io_uring_sqe* Uring::Sqe() {
   // Full: hand what is prepared to the kernel and take a fresh slot. Only
   // the loop thread prepares, so this runs on the submitter.
   const int rc = io_uring_submit(&ring_);
-  ++submissions_;
   sqe = io_uring_get_sqe(&ring_);
   if (sqe == nullptr) {
     // Only a ring not yet enabled (more operations prepared before Run()
@@ -128,7 +127,6 @@ void Uring::PrepCancelFd(int fd) {
 }
 
 bool Uring::SubmitAndWait(const struct timespec* timeout) {
-  ++submissions_;
   struct io_uring_cqe* cqe = nullptr;
   if (timeout == nullptr) return io_uring_submit_and_wait(&ring_, 1) >= 0;
   if (timeout->tv_sec == 0 && timeout->tv_nsec == 0) {

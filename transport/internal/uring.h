@@ -110,8 +110,6 @@ class Uring {
   // Gives buffer `id` back to the kernel for the next receive.
   void Recycle(uint16_t id);
 
-  size_t submissions() const { return submissions_; }
-
  private:
   explicit Uring(const UringOptions& options) : options_(options) {}
   struct io_uring_sqe* Sqe();
@@ -123,12 +121,19 @@ class Uring {
   struct io_uring_buf_ring* buf_ring_ = nullptr;
   size_t buf_ring_bytes_ = 0;
   std::unique_ptr<char[]> buffers_;
-  size_t submissions_ = 0;
 };
 
-// The user_data for operation `op` (0-7) of the object at `p`.
+// The user_data for operation `op` (0-7) of the object at `p` (at least
+// 8-byte aligned), and the two back from it.
+inline constexpr uint64_t kUringOpMask = 7;
 inline uint64_t UringTag(const void* p, unsigned op) {
   return reinterpret_cast<uintptr_t>(p) | op;
+}
+inline void* UringObject(uint64_t user_data) {
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(user_data & ~kUringOpMask));
+}
+inline unsigned UringOp(uint64_t user_data) {
+  return static_cast<unsigned>(user_data & kUringOpMask);
 }
 
 }  // namespace vireo::transport::internal
